@@ -30,9 +30,9 @@
 #define DMASTREAM_NAME_LEN		32
 
 /* Channel kinds (dmastream_caps.direction, dmastream_caps.directions). */
-#define DMASTREAM_DIR_TX		(1U << 0)	/* memory to device */
-#define DMASTREAM_DIR_RX		(1U << 1)	/* device to memory */
-#define DMASTREAM_DIR_MEMCPY		(1U << 2)	/* memory to memory */
+#define DMASTREAM_DIR_TX		0x01U	/* memory to device */
+#define DMASTREAM_DIR_RX		0x02U	/* device to memory */
+#define DMASTREAM_DIR_MEMCPY		0x04U	/* memory to memory */
 
 /* dmastream_caps.residue_granularity, as dmaengine reports it. */
 #define DMASTREAM_RESIDUE_DESCRIPTOR	0	/* only complete or not */
@@ -40,9 +40,9 @@
 #define DMASTREAM_RESIDUE_BURST		2	/* per burst: exact */
 
 /* dmastream_caps.flags */
-#define DMASTREAM_CAP_COHERENT		(1U << 0)	/* DMA is cache-coherent */
-#define DMASTREAM_CAP_PAUSE		(1U << 1)	/* engine can pause */
-#define DMASTREAM_CAP_TERMINATE		(1U << 2)	/* engine can terminate */
+#define DMASTREAM_CAP_COHERENT		0x01U	/* DMA is cache-coherent */
+#define DMASTREAM_CAP_PAUSE		0x02U	/* engine can pause */
+#define DMASTREAM_CAP_TERMINATE		0x04U	/* engine can terminate */
 
 /**
  * struct dmastream_caps - what a channel can do (DMASTREAM_IOC_GET_CAPS)
@@ -95,8 +95,8 @@ struct dmastream_caps {
 #define DMASTREAM_STATE_GONE		4	/* device removed */
 
 /* dmastream_info.flags */
-#define DMASTREAM_INFO_OWNER		(1U << 0)	/* this file owns the ring */
-#define DMASTREAM_INFO_OWNED		(1U << 1)	/* some file owns the ring */
+#define DMASTREAM_INFO_OWNER		0x01U	/* this file owns the ring */
+#define DMASTREAM_INFO_OWNED		0x02U	/* some file owns the ring */
 
 /**
  * struct dmastream_info - identity and current state (DMASTREAM_IOC_GET_INFO)
@@ -203,9 +203,9 @@ struct dmastream_ring {
  * room (at the next submit, wait or poll). Never set for a program that
  * only advances head over entries it has read.
  */
-#define DMASTREAM_CQ_OVERFLOW		(1U << 0)
+#define DMASTREAM_CQ_OVERFLOW		0x01U
 /* The channel is in the sticky error state (DMASTREAM_STATE_ERROR). */
-#define DMASTREAM_CQ_ERROR		(1U << 1)
+#define DMASTREAM_CQ_ERROR		0x02U
 
 /* dmastream_cqe.status */
 #define DMASTREAM_STATUS_OK		0
@@ -216,7 +216,7 @@ struct dmastream_ring {
 #define DMASTREAM_STATUS_ABORTED	5	/* cancelled before completing */
 
 /* dmastream_cqe.flags */
-#define DMASTREAM_CQE_SHORT		(1U << 0)	/* bytes < length submitted */
+#define DMASTREAM_CQE_SHORT		0x01U	/* bytes < length submitted */
 
 /**
  * struct dmastream_cqe - one completion record
@@ -262,7 +262,7 @@ struct dmastream_seg {
 
 /* dmastream_xfer.flags */
 /* Use @timeout_ms instead of the channel's default timeout. */
-#define DMASTREAM_XFER_TIMEOUT		(1U << 0)
+#define DMASTREAM_XFER_TIMEOUT		0x01U
 
 /**
  * struct dmastream_xfer - one transfer in a submission batch

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The character device of a channel: open/release, ioctl, poll and mmap.
+ *
+ * Ownership: the file that sets up the ring (DMASTREAM_IOC_SET_RING) owns
+ * the channel until it frees the ring or is closed; only the owner submits,
+ * waits, maps and controls. Every thread or process sharing that open file
+ * shares the ownership. Other files may read capabilities, identity and
+ * statistics, and poll() tells them when the device goes away.
+ */
+
+#include <linux/eventfd.h>
+#include <linux/fs.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "dmastream.h"
+
+static struct dmastream_chan *dmastream_file_chan(struct file *file)
+{
+	return file->private_data;
+}
+
+static int dmastream_open(struct inode *inode, struct file *file)
+{
+	struct dmastream_chan *chan = container_of(inode->i_cdev, struct dmastream_chan, cdev);
+
+	if (READ_ONCE(chan->dead))
+		return -ENODEV;
+	get_device(&chan->dev);
+	file->private_data = chan;
+	return stream_open(inode, file);
+}
+
+/* Give up the ring; DMA must be stopped. chan->lock held. */
+static struct dmastream_kring *dmastream_drop_ring(struct dmastream_chan *chan)
+{
+	struct eventfd_ctx *ctx;
+	struct dmastream_kring *ring;
+
+	spin_lock_irq(&chan->irq_lock);
+	ring = chan->ring;
+	ctx = chan->eventfd;
+	chan->ring = NULL;
+	chan->owner = NULL;
+	chan->eventfd = NULL;
+	if (!chan->dead)
+		chan->state = DMASTREAM_STATE_IDLE;
+	spin_unlock_irq(&chan->irq_lock);
+	if (ctx)
+		eventfd_ctx_put(ctx);
+	return ring;
+}
+
+static int dmastream_release(struct inode *inode, struct file *file)
+{
+	struct dmastream_chan *chan = dmastream_file_chan(file);
+	struct dmastream_kring *ring = NULL;
+
+	mutex_lock(&chan->lock);
+	if (chan->owner == file) {
+		/* Whatever was in flight: no DMA may reach the memory after this. */
+		if (chan->ring)
+			dmastream_stop(chan, false);
+		ring = dmastream_drop_ring(chan);
+	}
+	mutex_unlock(&chan->lock);
+	/* cancel_*_sync() waits for a running stop, which takes chan->lock. */
+	if (ring) {
+		cancel_delayed_work_sync(&chan->timeout_work);
+		chan->timer_deadline_ns = 0;
+	}
+	dmastream_ring_put(ring);
+	put_device(&chan->dev);
+	return 0;
+}
+
+static bool dmastream_rw(struct file *file)
+{
+	return (file->f_mode & (FMODE_READ | FMODE_WRITE)) == (FMODE_READ | FMODE_WRITE);
+}
+
+static int dmastream_owner_check(struct dmastream_chan *chan, struct file *file)
+{
+	if (chan->dead)
+		return -ENODEV;
+	if (!chan->ring)
+		return -ENXIO;
+	if (chan->owner != file)
+		return -EBUSY;
+	return 0;
+}
+
+static int dmastream_get_info(struct dmastream_chan *chan, struct file *file,
+			      void __user *uarg)
+{
+	struct dmastream_info info = {};
+
+	strscpy(info.device, chan->devname, sizeof(info.device));
+	strscpy(info.label, chan->label, sizeof(info.label));
+	strscpy(info.dma_channel, dma_chan_name(chan->dma), sizeof(info.dma_channel));
+	strscpy(info.provider, chan->provider, sizeof(info.provider));
+	spin_lock_irq(&chan->irq_lock);
+	info.state = chan->state;
+	if (chan->owner)
+		info.flags |= DMASTREAM_INFO_OWNED;
+	if (chan->owner == file)
+		info.flags |= DMASTREAM_INFO_OWNER;
+	if (chan->ring) {
+		info.buffer_count = chan->ring->count;
+		info.buffer_size = chan->ring->size;
+		info.cq_entries = chan->ring->cq_entries;
+	}
+	info.inflight = chan->ninflight;
+	info.timeout_ms = chan->timeout_ms;
+	info.error_threshold = chan->error_threshold;
+	spin_unlock_irq(&chan->irq_lock);
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static int dmastream_get_stats(struct dmastream_chan *chan, void __user *uarg)
+{
+	struct dmastream_stats st;
+
+	spin_lock_irq(&chan->irq_lock);
+	st = chan->stats;
+	spin_unlock_irq(&chan->irq_lock);
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static bool dmastream_zero(const void *p, size_t len)
+{
+	return !memchr_inv(p, 0, len);
+}
+
+static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
+			      void __user *uarg)
+{
+	struct dmastream_ring req, *out = &req;
+	struct dmastream_kring *ring, *old = NULL;
+	u32 cq_entries;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || !dmastream_zero(req.reserved, sizeof(req.reserved)) ||
+	    req.buf_offset || req.buf_stride || req.cq_offset || req.cq_size ||
+	    !dmastream_zero(&req.cq, sizeof(req.cq)))
+		return -EINVAL;
+	if (req.count) {
+		if (!req.size)
+			return -EINVAL;
+		if (req.count > dmastream_buffers_max || req.size > dmastream_buffer_size_max ||
+		    (u64)req.count * PAGE_ALIGN((u64)req.size) > dmastream_ring_bytes_max)
+			return -E2BIG;
+		cq_entries = req.cq_entries;
+		if (!cq_entries)
+			cq_entries = max_t(u32, roundup_pow_of_two(2 * req.count),
+					   DMASTREAM_CQ_ENTRIES_MIN);
+		if (!is_power_of_2(cq_entries) || cq_entries > DMASTREAM_CQ_ENTRIES_MAX)
+			return -EINVAL;
+	} else if (req.size || req.cq_entries) {
+		return -EINVAL;
+	}
+
+	mutex_lock(&chan->lock);
+	if (chan->dead) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	if (chan->owner && chan->owner != file) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	if (chan->ring && (chan->ninflight || chan->noverflow ||
+			   atomic_read(&chan->ring->mappings))) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	if (!req.count) {
+		if (chan->ring)
+			old = dmastream_drop_ring(chan);
+		ret = 0;
+		goto unlock;
+	}
+
+	ring = dmastream_ring_create(chan, req.count, req.size, cq_entries);
+	if (!ring) {
+		ret = -ENOMEM;
+		goto unlock;
+	}
+	spin_lock_irq(&chan->irq_lock);
+	/* Checked again: a mapping may have appeared while allocating. */
+	if (chan->ring && atomic_read(&chan->ring->mappings)) {
+		spin_unlock_irq(&chan->irq_lock);
+		dmastream_ring_put(ring);
+		ret = -EBUSY;
+		goto unlock;
+	}
+	old = chan->ring;
+	chan->ring = ring;
+	chan->owner = file;
+	if (chan->state == DMASTREAM_STATE_IDLE)
+		chan->state = DMASTREAM_STATE_READY;
+	if (chan->state == DMASTREAM_STATE_ERROR)
+		ring->cq->flags |= DMASTREAM_CQ_ERROR;
+	spin_unlock_irq(&chan->irq_lock);
+
+	memset(out, 0, sizeof(*out));
+	dmastream_ring_describe(ring, out);
+	ret = copy_to_user(uarg, out, sizeof(*out)) ? -EFAULT : 0;
+unlock:
+	mutex_unlock(&chan->lock);
+	dmastream_ring_put(old);
+	return ret;
+}
+
+static int dmastream_set_eventfd(struct dmastream_chan *chan, void __user *uarg)
+{
+	struct eventfd_ctx *ctx = NULL, *old;
+	struct dmastream_eventfd arg;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.flags || arg.fd < -1)
+		return -EINVAL;
+	if (arg.fd >= 0) {
+		ctx = eventfd_ctx_fdget(arg.fd);
+		if (IS_ERR(ctx))
+			return PTR_ERR(ctx);
+	}
+	spin_lock_irq(&chan->irq_lock);
+	old = chan->eventfd;
+	chan->eventfd = ctx;
+	spin_unlock_irq(&chan->irq_lock);
+	if (old)
+		eventfd_ctx_put(old);
+	return 0;
+}
+
+static int dmastream_set_config(struct dmastream_chan *chan, void __user *uarg)
+{
+	struct dmastream_config cfg;
+
+	if (copy_from_user(&cfg, uarg, sizeof(cfg)))
+		return -EFAULT;
+	if (cfg.flags || !dmastream_zero(cfg.reserved, sizeof(cfg.reserved)))
+		return -EINVAL;
+	spin_lock_irq(&chan->irq_lock);
+	chan->timeout_ms = cfg.timeout_ms;
+	chan->error_threshold = cfg.error_threshold;
+	spin_unlock_irq(&chan->irq_lock);
+	return 0;
+}
+
+static int dmastream_do_wait(struct dmastream_chan *chan, struct file *file,
+			     struct dmastream_wait __user *uarg)
+{
+	struct dmastream_kring *ring;
+	struct dmastream_wait w;
+	int ret;
+
+	if (copy_from_user(&w, uarg, sizeof(w)))
+		return -EFAULT;
+	mutex_lock(&chan->lock);
+	ret = dmastream_owner_check(chan, file);
+	ring = chan->ring;
+	if (!ret)
+		kref_get(&ring->ref);
+	mutex_unlock(&chan->lock);
+	if (ret)
+		return ret;
+
+	ret = dmastream_wait(chan, ring, &w);
+	dmastream_ring_put(ring);
+	if (put_user(w.available, &uarg->available))
+		return -EFAULT;
+	return ret;
+}
+
+/* Control ioctls of the owner, all under chan->lock. */
+static long dmastream_control(struct dmastream_chan *chan, struct file *file,
+			      unsigned int cmd, void __user *uarg)
+{
+	long ret;
+
+	mutex_lock(&chan->lock);
+	ret = dmastream_owner_check(chan, file);
+	if (ret)
+		goto unlock;
+
+	switch (cmd) {
+	case DMASTREAM_IOC_ABORT:
+		dmastream_stop(chan, false);
+		break;
+	case DMASTREAM_IOC_RESET:
+		dmastream_stop(chan, false);
+		spin_lock_irq(&chan->irq_lock);
+		chan->state = DMASTREAM_STATE_READY;
+		chan->ring->cq->flags &= ~DMASTREAM_CQ_ERROR;
+		spin_unlock_irq(&chan->irq_lock);
+		break;
+	case DMASTREAM_IOC_SET_EVENTFD:
+		ret = dmastream_set_eventfd(chan, uarg);
+		break;
+	case DMASTREAM_IOC_SET_CONFIG:
+		ret = dmastream_set_config(chan, uarg);
+		break;
+	case DMASTREAM_IOC_RESET_STATS:
+		spin_lock_irq(&chan->irq_lock);
+		memset(&chan->stats, 0, sizeof(chan->stats));
+		chan->stats.inflight = chan->ninflight;
+		spin_unlock_irq(&chan->irq_lock);
+		break;
+	default:
+		ret = -ENOTTY;
+		break;
+	}
+unlock:
+	mutex_unlock(&chan->lock);
+	return ret;
+}
+
+static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct dmastream_chan *chan = dmastream_file_chan(file);
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case DMASTREAM_IOC_GET_INFO:
+		return dmastream_get_info(chan, file, uarg);
+	case DMASTREAM_IOC_GET_STATS:
+		return dmastream_get_stats(chan, uarg);
+	case DMASTREAM_IOC_GET_CAPS:
+		if (READ_ONCE(chan->dead))
+			return -ENODEV;
+		return copy_to_user(uarg, &chan->caps, sizeof(chan->caps)) ? -EFAULT : 0;
+	case DMASTREAM_IOC_SET_RING:
+	case DMASTREAM_IOC_SUBMIT:
+	case DMASTREAM_IOC_WAIT:
+	case DMASTREAM_IOC_ABORT:
+	case DMASTREAM_IOC_RESET:
+	case DMASTREAM_IOC_SET_EVENTFD:
+	case DMASTREAM_IOC_SET_CONFIG:
+	case DMASTREAM_IOC_RESET_STATS:
+		if (!dmastream_rw(file))
+			return -EBADF;
+		break;
+	default:
+		return -ENOTTY;
+	}
+
+	switch (cmd) {
+	case DMASTREAM_IOC_SET_RING:
+		return dmastream_set_ring(chan, file, uarg);
+	case DMASTREAM_IOC_SUBMIT:
+		return dmastream_submit(chan, file, uarg);
+	case DMASTREAM_IOC_WAIT:
+		return dmastream_do_wait(chan, file, uarg);
+	default:
+		return dmastream_control(chan, file, cmd, uarg);
+	}
+}
+
+static __poll_t dmastream_poll(struct file *file, poll_table *wait)
+{
+	struct dmastream_chan *chan = dmastream_file_chan(file);
+	__poll_t mask = 0;
+
+	poll_wait(file, &chan->wq, wait);
+
+	spin_lock_irq(&chan->irq_lock);
+	if (chan->dead)
+		mask |= EPOLLHUP | EPOLLERR;
+	if (chan->owner == file && chan->ring) {
+		dmastream_flush_overflow(chan);
+		if (dmastream_cq_unreaped(chan->ring))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (chan->state == DMASTREAM_STATE_ERROR)
+			mask |= EPOLLERR;
+		else if (chan->state == DMASTREAM_STATE_READY && dmastream_room(chan))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+	}
+	spin_unlock_irq(&chan->irq_lock);
+	return mask;
+}
+
+/*
+ * No chan->lock here: mmap() runs with mmap_lock held, and submission
+ * faults on user memory while holding chan->lock.
+ */
+static int dmastream_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct dmastream_chan *chan = dmastream_file_chan(file);
+	struct dmastream_kring *ring;
+	int ret;
+
+	spin_lock_irq(&chan->irq_lock);
+	ret = dmastream_owner_check(chan, file);
+	ring = chan->ring;
+	if (!ret) {
+		/* Counted now so that a concurrent resize sees it. */
+		kref_get(&ring->ref);
+		atomic_inc(&ring->mappings);
+	}
+	spin_unlock_irq(&chan->irq_lock);
+	if (ret)
+		return ret;
+
+	ret = dmastream_ring_mmap(ring, vma);
+	atomic_dec(&ring->mappings);
+	dmastream_ring_put(ring);
+	return ret;
+}
+
+const struct file_operations dmastream_fops = {
+	.owner = THIS_MODULE,
+	.open = dmastream_open,
+	.release = dmastream_release,
+	.unlocked_ioctl = dmastream_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.poll = dmastream_poll,
+	.mmap = dmastream_mmap,
+};

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dmastream: zero-copy streaming between user space and dmaengine channels.
+ *
+ * Module setup: parameters, the device class and character device numbers,
+ * the platform driver and the configfs interface.
+ */
+
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "dmastream.h"
+
+unsigned long dmastream_ring_bytes_max = 256UL << 20;
+module_param_named(ring_bytes_max, dmastream_ring_bytes_max, ulong, 0644);
+MODULE_PARM_DESC(ring_bytes_max, "Most bytes in all buffers of one channel's ring (default 256 MiB)");
+
+unsigned int dmastream_buffer_size_max = 64U << 20;
+module_param_named(buffer_size_max, dmastream_buffer_size_max, uint, 0644);
+MODULE_PARM_DESC(buffer_size_max, "Largest single ring buffer in bytes (default 64 MiB)");
+
+unsigned int dmastream_buffers_max = 1024;
+module_param_named(buffers_max, dmastream_buffers_max, uint, 0644);
+MODULE_PARM_DESC(buffers_max, "Most buffers in one ring (default 1024)");
+
+unsigned int dmastream_default_timeout_ms;
+module_param_named(default_timeout_ms, dmastream_default_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(default_timeout_ms, "Per-transfer timeout of new channels in ms, 0 for none (default 0)");
+
+unsigned int dmastream_default_error_threshold = 8;
+module_param_named(error_threshold, dmastream_default_error_threshold, uint, 0644);
+MODULE_PARM_DESC(error_threshold,
+		 "Consecutive engine errors that put a new channel in the sticky error state, 0 never (default 8)");
+
+struct class *dmastream_class;
+dev_t dmastream_devt_base;
+
+/* /dev/dmastream/<device>/<label>: stable names without udev rules. */
+static char *dmastream_devnode(DMASTREAM_DEVNODE_DEV *dev, umode_t *mode)
+{
+	const struct dmastream_chan *chan =
+		container_of(dev, const struct dmastream_chan, dev);
+
+	if (mode)
+		*mode = 0660;
+	return kasprintf(GFP_KERNEL, "dmastream/%s/%s", chan->devname, chan->label);
+}
+
+static int __init dmastream_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&dmastream_devt_base, 0, DMASTREAM_MINORS,
+				  DMASTREAM_DRV_NAME);
+	if (ret)
+		return ret;
+
+	dmastream_class = dmastream_class_create(DMASTREAM_DRV_NAME);
+	if (IS_ERR(dmastream_class)) {
+		ret = PTR_ERR(dmastream_class);
+		goto err_chrdev;
+	}
+	dmastream_sysfs_init();
+	dmastream_class->devnode = dmastream_devnode;
+	dmastream_class->dev_groups = dmastream_chan_groups;
+
+	ret = platform_driver_register(&dmastream_platform_driver);
+	if (ret)
+		goto err_class;
+
+	ret = dmastream_configfs_init();
+	if (ret)
+		goto err_driver;
+	return 0;
+
+err_driver:
+	platform_driver_unregister(&dmastream_platform_driver);
+err_class:
+	class_destroy(dmastream_class);
+err_chrdev:
+	unregister_chrdev_region(dmastream_devt_base, DMASTREAM_MINORS);
+	return ret;
+}
+
+static void __exit dmastream_exit(void)
+{
+	dmastream_configfs_exit();
+	platform_driver_unregister(&dmastream_platform_driver);
+	class_destroy(dmastream_class);
+	unregister_chrdev_region(dmastream_devt_base, DMASTREAM_MINORS);
+}
+
+module_init(dmastream_init);
+module_exit(dmastream_exit);
+
+MODULE_DESCRIPTION("Zero-copy streaming between user space and dmaengine channels");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");

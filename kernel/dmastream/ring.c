@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The ring: DMA-coherent buffers allocated on the device that performs the
+ * DMA, and the completion queue shared with user space, plus their mmap().
+ *
+ * mmap() layout (offsets in bytes, all page aligned):
+ *   0                          completion queue, cq_bytes long
+ *   buf_offset + i * stride    buffer i, stride = PAGE_ALIGN(size)
+ * where buf_offset = PAGE_ALIGN(cq_bytes). A mapping covers part or all of
+ * exactly one region; each buffer is mapped into the caller's own VMA.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "compat.h"
+#include "dmastream.h"
+
+static void dmastream_ring_free(struct dmastream_kring *ring)
+{
+	u32 i;
+
+	for (i = 0; i < ring->count; i++) {
+		if (ring->bufs[i].cpu)
+			dma_free_coherent(ring->dma_dev, ring->stride, ring->bufs[i].cpu,
+					  ring->bufs[i].dma);
+	}
+	kvfree(ring->bufs);
+	vfree(ring->cq_mem);
+	put_device(&ring->chan->dev);
+	kfree(ring);
+}
+
+/**
+ * dmastream_ring_create() - allocate a ring for a channel
+ * @chan:	the channel; the ring keeps a reference to it.
+ * @count:	number of buffers, validated by the caller.
+ * @size:	bytes per buffer, validated by the caller.
+ * @cq_entries:	completion queue entries, a power of two.
+ *
+ * Return: the ring, zeroed, or NULL when memory could not be allocated.
+ */
+struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 count,
+					      u32 size, u32 cq_entries)
+{
+	struct dmastream_kring *ring;
+	u32 i;
+
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	if (!ring)
+		return NULL;
+	kref_init(&ring->ref);
+	get_device(&chan->dev);
+	ring->chan = chan;
+	ring->dma_dev = chan->dma_dev;
+	ring->size = size;
+	ring->stride = PAGE_ALIGN(size);
+	ring->cq_entries = cq_entries;
+	atomic_set(&ring->mappings, 0);
+
+	ring->cq_bytes = PAGE_ALIGN(DMASTREAM_CQES_OFFSET +
+				    (size_t)cq_entries * sizeof(struct dmastream_cqe));
+	ring->cq_mem = vmalloc_user(ring->cq_bytes);
+	ring->bufs = kvcalloc(count, sizeof(*ring->bufs), GFP_KERNEL);
+	if (!ring->cq_mem || !ring->bufs)
+		goto fail;
+	ring->cq = ring->cq_mem;
+	ring->cqes = ring->cq_mem + DMASTREAM_CQES_OFFSET;
+	ring->cq->ring_mask = cq_entries - 1;
+	ring->cq->ring_entries = cq_entries;
+
+	for (i = 0; i < count; i++) {
+		struct dmastream_buf *buf = &ring->bufs[i];
+
+		INIT_LIST_HEAD(&buf->busy);
+		/* Zeroed by the DMA API; no warning: failure is reported as ENOMEM. */
+		buf->cpu = dma_alloc_coherent(ring->dma_dev, ring->stride, &buf->dma,
+					      GFP_KERNEL | __GFP_NOWARN);
+		ring->count = i + 1;
+		if (!buf->cpu)
+			goto fail;
+	}
+	return ring;
+
+fail:
+	dmastream_ring_free(ring);
+	return NULL;
+}
+
+static void dmastream_ring_release(struct kref *ref)
+{
+	dmastream_ring_free(container_of(ref, struct dmastream_kring, ref));
+}
+
+void dmastream_ring_put(struct dmastream_kring *ring)
+{
+	if (ring)
+		kref_put(&ring->ref, dmastream_ring_release);
+}
+
+void dmastream_ring_describe(const struct dmastream_kring *ring,
+			     struct dmastream_ring *out)
+{
+	out->count = ring->count;
+	out->size = ring->size;
+	out->cq_entries = ring->cq_entries;
+	out->cq_offset = 0;
+	out->cq_size = ring->cq_bytes;
+	out->buf_offset = ring->cq_bytes;
+	out->buf_stride = ring->stride;
+	out->cq.head = offsetof(struct dmastream_cq_hdr, head);
+	out->cq.tail = offsetof(struct dmastream_cq_hdr, tail);
+	out->cq.ring_mask = offsetof(struct dmastream_cq_hdr, ring_mask);
+	out->cq.ring_entries = offsetof(struct dmastream_cq_hdr, ring_entries);
+	out->cq.flags = offsetof(struct dmastream_cq_hdr, flags);
+	out->cq.overflow = offsetof(struct dmastream_cq_hdr, overflow);
+	out->cq.cqes = DMASTREAM_CQES_OFFSET;
+}
+
+/* Completions posted and not yet consumed, as far as user space says. */
+u32 dmastream_cq_unreaped(struct dmastream_kring *ring)
+{
+	/* Pairs with the consumer's release store of head. */
+	u32 head = smp_load_acquire(&ring->cq->head);
+	u32 used = ring->cq_tail - head;
+
+	/* A head beyond the tail is a lie; count the queue as full. */
+	return used > ring->cq_entries ? ring->cq_entries : used;
+}
+
+static void dmastream_vma_open(struct vm_area_struct *vma)
+{
+	struct dmastream_kring *ring = vma->vm_private_data;
+
+	kref_get(&ring->ref);
+	atomic_inc(&ring->mappings);
+}
+
+static void dmastream_vma_close(struct vm_area_struct *vma)
+{
+	struct dmastream_kring *ring = vma->vm_private_data;
+
+	atomic_dec(&ring->mappings);
+	dmastream_ring_put(ring);
+}
+
+static const struct vm_operations_struct dmastream_vm_ops = {
+	.open = dmastream_vma_open,
+	.close = dmastream_vma_close,
+};
+
+/**
+ * dmastream_ring_mmap() - map the completion queue or one buffer
+ * @ring:	the channel's current ring.
+ * @vma:	the caller's VMA; its offset selects the region.
+ *
+ * Return: 0, or -EINVAL when the mapping is not shared, does not start in a
+ * region or does not fit in it; -EPERM for executable mappings.
+ */
+int dmastream_ring_mmap(struct dmastream_kring *ring, struct vm_area_struct *vma)
+{
+	unsigned long len = vma->vm_end - vma->vm_start;
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	int ret;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	vm_flags_clear(vma, VM_MAYEXEC);
+
+	if (off < ring->cq_bytes) {
+		if (off || len > ring->cq_bytes)
+			return -EINVAL;
+		ret = remap_vmalloc_range(vma, ring->cq_mem, 0);
+	} else {
+		u64 rel = off - ring->cq_bytes;
+		u64 idx = div_u64(rel, ring->stride);
+		u64 within = rel - idx * ring->stride;
+		struct dmastream_buf *buf;
+
+		if (idx >= ring->count || len > ring->stride - within)
+			return -EINVAL;
+		buf = &ring->bufs[idx];
+		/* dma_mmap_coherent() takes the offset into the buffer from vm_pgoff. */
+		vma->vm_pgoff = within >> PAGE_SHIFT;
+		ret = dma_mmap_coherent(ring->dma_dev, vma, buf->cpu, buf->dma, ring->stride);
+	}
+	if (ret)
+		return ret;
+
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_private_data = ring;
+	vma->vm_ops = &dmastream_vm_ops;
+	dmastream_vma_open(vma);
+	return 0;
+}
