@@ -69,11 +69,10 @@ static int dmastream_release(struct inode *inode, struct file *file)
 		ring = dmastream_drop_ring(chan);
 	}
 	mutex_unlock(&chan->lock);
-	/* cancel_*_sync() waits for a running stop, which takes chan->lock. */
-	if (ring) {
-		cancel_delayed_work_sync(&chan->timeout_work);
-		chan->timer_deadline_ns = 0;
-	}
+	/*
+	 * A timeout work still queued finds no ring and does nothing; it is not
+	 * cancelled here, as a new owner may already have armed it.
+	 */
 	dmastream_ring_put(ring);
 	put_device(&chan->dev);
 	return 0;

@@ -113,7 +113,8 @@ static int dmastream_chan_caps(struct dmastream_chan *chan)
 	max_xfer = (u64)caps->max_segs * caps->max_seg_size;
 	caps->max_xfer_bytes = min_t(u64, max_xfer, U32_MAX);
 	caps->addr_align = 1U << dd->copy_align;
-	caps->len_align = 1;
+	/* Memcpy pieces are cut at segment boundaries: lengths align like addresses. */
+	caps->len_align = chan->kind == DMASTREAM_DIR_MEMCPY ? caps->addr_align : 1;
 	caps->max_buffers = dmastream_buffers_max;
 	caps->max_buffer_size = dmastream_buffer_size_max;
 	caps->max_ring_bytes = dmastream_ring_bytes_max;

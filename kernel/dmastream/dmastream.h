@@ -52,6 +52,10 @@ extern unsigned int dmastream_buffers_max;
 extern unsigned int dmastream_default_timeout_ms;
 extern unsigned int dmastream_default_error_threshold;
 
+/* Live objects, checked at unload: a leak WARNs, which fails a VM test. */
+extern atomic_t dmastream_live_reqs;
+extern atomic_t dmastream_live_rings;
+
 extern struct class *dmastream_class;
 extern dev_t dmastream_devt_base;
 

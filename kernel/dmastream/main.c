@@ -37,6 +37,8 @@ MODULE_PARM_DESC(error_threshold,
 
 struct class *dmastream_class;
 dev_t dmastream_devt_base;
+atomic_t dmastream_live_reqs = ATOMIC_INIT(0);
+atomic_t dmastream_live_rings = ATOMIC_INIT(0);
 
 /* /dev/dmastream/<device>/<label>: stable names without udev rules. */
 static char *dmastream_devnode(DMASTREAM_DEVNODE_DEV *dev, umode_t *mode)
@@ -91,6 +93,9 @@ static void __exit dmastream_exit(void)
 	platform_driver_unregister(&dmastream_platform_driver);
 	class_destroy(dmastream_class);
 	unregister_chrdev_region(dmastream_devt_base, DMASTREAM_MINORS);
+	WARN(atomic_read(&dmastream_live_reqs) || atomic_read(&dmastream_live_rings),
+	     "dmastream: %d transfers and %d rings leaked\n",
+	     atomic_read(&dmastream_live_reqs), atomic_read(&dmastream_live_rings));
 }
 
 module_init(dmastream_init);

@@ -32,6 +32,7 @@ static void dmastream_ring_free(struct dmastream_kring *ring)
 	vfree(ring->cq_mem);
 	put_device(&ring->chan->dev);
 	kfree(ring);
+	atomic_dec(&dmastream_live_rings);
 }
 
 /**
@@ -52,6 +53,7 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
 	if (!ring)
 		return NULL;
+	atomic_inc(&dmastream_live_rings);
 	kref_init(&ring->ref);
 	get_device(&chan->dev);
 	ring->chan = chan;

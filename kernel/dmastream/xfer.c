@@ -47,6 +47,12 @@ void dmastream_chan_free_xfer(struct dmastream_chan *chan)
 	kvfree(chan->reqs);
 }
 
+static void dmastream_req_free(struct dmastream_req *req)
+{
+	atomic_dec(&dmastream_live_reqs);
+	kfree(req);
+}
+
 static struct scatterlist *dmastream_req_sg(struct dmastream_req *req)
 {
 	return (struct scatterlist *)&req->refs[req->nrefs];
@@ -103,7 +109,7 @@ bool dmastream_flush_overflow(struct dmastream_chan *chan)
 		list_del(&req->node);
 		chan->noverflow--;
 		dmastream_write_cqe(ring, req);
-		kfree(req);
+		dmastream_req_free(req);
 		posted = true;
 	}
 	WRITE_ONCE(ring->cq->overflow, chan->noverflow);
@@ -180,7 +186,7 @@ static void dmastream_finish_locked(struct dmastream_chan *chan, struct dmastrea
 		return;
 	}
 	dmastream_write_cqe(ring, req);
-	kfree(req);
+	dmastream_req_free(req);
 }
 
 /* Wake poll()ers and waiters and signal the eventfd. */
@@ -490,6 +496,7 @@ static int dmastream_prepare_req(struct dmastream_chan *chan, struct dmastream_k
 	req = kzalloc(size, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
+	atomic_inc(&dmastream_live_reqs);
 	req->chan = chan;
 	req->nrefs = nrefs;
 	req->user_cookie = x->cookie;
@@ -525,7 +532,7 @@ static int dmastream_prepare_req(struct dmastream_chan *chan, struct dmastream_k
 	*out = req;
 	return 0;
 err:
-	kfree(req);
+	dmastream_req_free(req);
 	return ret;
 }
 
@@ -561,7 +568,7 @@ static void dmastream_discard_reqs(struct dmastream_chan *chan, struct dmastream
 		dmastream_unreserve(reqs[i]);
 	spin_unlock_irq(&chan->irq_lock);
 	for (i = from; i < to; i++)
-		kfree(reqs[i]);
+		dmastream_req_free(reqs[i]);
 }
 
 static dma_addr_t dmastream_seg_dma(const struct dmastream_kring *ring,
