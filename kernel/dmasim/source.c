@@ -153,7 +153,8 @@ bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 		goto out;
 	rd = dmasim_active_desc(rx, tick);
 	if (!rd) {
-		if (rx->fault.stall)
+		/* A stalled channel or a delayed completion: wait for it. */
+		if (!list_empty(&rx->issued))
 			goto out;
 		/* The room it was started with failed under it: lose the rest. */
 		src->pkt.active = false;

@@ -216,7 +216,7 @@ static void dsc_try_copy(struct dsc_limits *l, struct dma_chan *chan,
 int dsc_cmd_limits(struct dsc_client *c, struct dsc_args *a)
 {
 	struct dma_chan *tx = dsc_need(c, DSC_TX), *rx = dsc_need(c, DSC_RX);
-	struct dma_chan *mc = dsc_need(c, DSC_MEMCPY);
+	struct dma_chan *mc = c->chan[DSC_MEMCPY];
 	u64 max_xfer = dsc_arg(c, a, "max_xfer", 0);
 	struct dsc_limits l = { .c = c };
 	struct dma_slave_caps caps;
@@ -224,7 +224,7 @@ int dsc_cmd_limits(struct dsc_client *c, struct dsc_args *a)
 	struct dsc_buf *buf;
 	dma_addr_t base;
 
-	if (c->bad_arg || !tx || !rx || !mc)
+	if (c->bad_arg || !tx || !rx)
 		return c->bad_arg ?: -EINVAL;
 	if (dma_get_slave_caps(tx, &caps))
 		return -EIO;
@@ -244,7 +244,9 @@ int dsc_cmd_limits(struct dsc_client *c, struct dsc_args *a)
 	dsc_try_sg(&l, tx, 1, 64, 64, base, DMA_MEM_TO_DEV, true, "plain");
 	dsc_try_sg(&l, tx, 1, 64, 64, base, DMA_DEV_TO_MEM, false, "wrong direction");
 	dsc_try_sg(&l, rx, 1, 64, 64, base, DMA_MEM_TO_DEV, false, "wrong direction");
-	dsc_try_sg(&l, mc, 1, 64, 64, base, DMA_MEM_TO_DEV, false, "slave sg on memcpy");
+	if (mc)
+		dsc_try_sg(&l, mc, 1, 64, 64, base, DMA_MEM_TO_DEV, false,
+			   "slave sg on memcpy");
 	dsc_try_sg(&l, tx, 1, 0, 0, base, DMA_MEM_TO_DEV, false, "empty segment");
 	dsc_try_sg(&l, tx, segs, 1, segs, base, DMA_MEM_TO_DEV, true, "max segments");
 	dsc_try_sg(&l, rx, segs + 1, 1, segs + 1, base, DMA_DEV_TO_MEM, false,
@@ -263,12 +265,6 @@ int dsc_cmd_limits(struct dsc_client *c, struct dsc_args *a)
 		dsc_try_sg(&l, tx, n, max_seg, max_xfer, base, DMA_MEM_TO_DEV,
 			   true, "max transfer");
 	}
-	dsc_try_copy(&l, mc, base, base + 2048, 1024, true, "plain");
-	dsc_try_copy(&l, mc, base, base + 2048, 0, false, "empty copy");
-	dsc_try_copy(&l, mc, base, base, max_seg, true, "max segment size");
-	if (max_seg < U32_MAX)
-		dsc_try_copy(&l, mc, base, base, max_seg + 1ULL, false,
-			     "max segment size + 1");
 	dsc_try_copy(&l, tx, base, base + 2048, 64, false, "memcpy on tx");
 	if (align) {
 		u64 step = 1ULL << align;
@@ -277,16 +273,30 @@ int dsc_cmd_limits(struct dsc_client *c, struct dsc_args *a)
 			   false, "misaligned address");
 		dsc_try_sg(&l, rx, 1, step, step, base + step, DMA_DEV_TO_MEM,
 			   true, "aligned address");
-		dsc_try_copy(&l, mc, base + step / 2, base, step, false,
-			     "misaligned destination");
-		dsc_try_copy(&l, mc, base, base + step, step / 2, false,
-			     "misaligned length");
-		dsc_try_copy(&l, mc, base, base + step, step, true, "aligned copy");
+	}
+	if (mc) {
+		u32 step = 1U << align;
+
+		dsc_try_copy(&l, mc, base, base + 2048, 1024, true, "plain");
+		dsc_try_copy(&l, mc, base, base + 2048, 0, false, "empty copy");
+		dsc_try_copy(&l, mc, base, base, max_seg, true, "max segment size");
+		if (max_seg < U32_MAX)
+			dsc_try_copy(&l, mc, base, base, max_seg + 1ULL, false,
+				     "max segment size + 1");
+		if (align) {
+			dsc_try_copy(&l, mc, base + step / 2, base, step, false,
+				     "misaligned destination");
+			dsc_try_copy(&l, mc, base, base + step, step / 2, false,
+				     "misaligned length");
+			dsc_try_copy(&l, mc, base, base + step, step, true,
+				     "aligned copy");
+		}
 	}
 	/* Prepared but never submitted: terminate gives them back. */
 	dmaengine_terminate_sync(tx);
 	dmaengine_terminate_sync(rx);
-	dmaengine_terminate_sync(mc);
+	if (mc)
+		dmaengine_terminate_sync(mc);
 	dsc_out(c, "checks=%u max_seg_size=%u max_segments=%u copy_align=%u\n",
 		l.checks, max_seg, segs, align);
 	kfree(l.sgl);

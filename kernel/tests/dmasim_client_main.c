@@ -390,7 +390,7 @@ unsigned int dsc_count_results(struct dsc_run *run, unsigned int count[4])
 
 bool dsc_wait(struct dsc_run *run, unsigned int ncalled, unsigned int ms)
 {
-	return wait_event_timeout(run->wq,
+	return wait_event_timeout(*run->wake,
 				  atomic_read(&run->finished) >= ncalled,
 				  msecs_to_jiffies(ms)) > 0;
 }
