@@ -412,6 +412,7 @@ bool dmasim_retire(struct dmasim_chan *sc, struct dmasim_tick *tick)
 	sc->chan.completed_cookie = d->tx.cookie;
 	sc->stats.descriptors++;
 	tasklet_schedule(&sc->tasklet);
+	tick->completed = true;
 	return true;
 }
 

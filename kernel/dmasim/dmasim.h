@@ -40,8 +40,11 @@ enum dmasim_fail_kind {
 	DMASIM_FAIL_WRITE,
 };
 
-/* Largest piece moved outside the lock: bounds terminate latency. */
-#define DMASIM_CHUNK		(256 * 1024)
+/*
+ * Largest piece moved outside the lock: bounds how long synchronize waits
+ * for a copy, and keeps the per-piece bookkeeping small next to the copy.
+ */
+#define DMASIM_CHUNK		(1024 * 1024)
 /* Packet ends the FIFO can hold; TX stalls when they are all in use. */
 #define DMASIM_FIFO_MAX_PKTS	256
 
@@ -211,10 +214,11 @@ struct dmasim_engine {
 	struct dmasim_knob_ref knob_refs[DMASIM_ENGINE_KNOBS];
 };
 
-/* What one pass of a mover saw: the time, and when to look again. */
+/* What one pass of a mover saw: the time, when to look again, completions. */
 struct dmasim_tick {
 	ktime_t now;
 	ktime_t wake;
+	bool completed;
 };
 
 static inline struct dmasim_chan *to_dmasim_chan(struct dma_chan *chan)

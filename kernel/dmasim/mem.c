@@ -13,6 +13,7 @@
 #include <linux/highmem.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 
 #include "dmasim.h"
@@ -22,6 +23,13 @@ static phys_addr_t dmasim_phys(struct dmasim_engine *eng, dma_addr_t addr)
 	return dma_to_phys(eng->dev, addr);
 }
 
+/*
+ * pfn_valid() knows memory in sparsemem (sub)sections of 2 MiB at the
+ * finest, so a probe every 2 MiB and at the end tells as much as probing
+ * every page, at a fraction of the cost per copied byte.
+ */
+#define DMASIM_PROBE_PAGES	(SZ_2M >> PAGE_SHIFT)
+
 bool dmasim_mem_ok(struct dmasim_engine *eng, dma_addr_t addr, size_t len)
 {
 	phys_addr_t phys = dmasim_phys(eng, addr);
@@ -30,10 +38,10 @@ bool dmasim_mem_ok(struct dmasim_engine *eng, dma_addr_t addr, size_t len)
 	if (!len || phys + len - 1 < phys)
 		return false;
 	last = PHYS_PFN(phys + len - 1);
-	for (pfn = PHYS_PFN(phys); pfn <= last; pfn++)
+	for (pfn = PHYS_PFN(phys); pfn < last; pfn += DMASIM_PROBE_PAGES)
 		if (!pfn_valid(pfn))
 			return false;
-	return true;
+	return pfn_valid(last);
 }
 
 /*

@@ -22,6 +22,7 @@
  * TX to RX in one copy, so the simulator costs one memcpy per byte.
  */
 
+#include <linux/bottom_half.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -522,7 +523,17 @@ static void dmasim_run(struct dmasim_engine *eng, struct hrtimer *timer,
 	do {
 		tick.now = ktime_get();
 		tick.wake = KTIME_MAX;
+		tick.completed = false;
 		progress = step(eng, &tick);
+		/*
+		 * Like the interrupt of a real engine: the callbacks run now,
+		 * in softirq context, not when ksoftirqd or the next tick gets
+		 * to them while this pass keeps the CPU busy.
+		 */
+		if (tick.completed) {
+			local_bh_disable();
+			local_bh_enable();
+		}
 		cond_resched();
 	} while (progress && !READ_ONCE(eng->dying));
 	if (tick.wake != KTIME_MAX && !READ_ONCE(eng->dying))
