@@ -10,6 +10,7 @@
 #include <linux/math64.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 
 #include "dmasim_client.h"
 
@@ -414,145 +415,174 @@ static bool dsc_bench_done(struct dsc_xfer *x)
 	return true;
 }
 
-static int dsc_bench_ring(struct dsc_client *c, struct dsc_run *run,
-			  struct dsc_bench *b, size_t len, bool with_src)
+/* Bytes a ring of @run moves in @ms, and how long that took exactly. */
+static void dsc_bench_ring(struct dsc_run *run, struct dsc_bench *b,
+			   struct dsc_run *counted, unsigned int ms, u64 *bytes,
+			   u64 *ns)
 {
-	struct device *dev = run->chan->device->dev;
+	struct dsc_bench *cb = counted->priv;
 	unsigned int i;
-
-	run->priv = b;
-	run->on_done = dsc_bench_done;
-	for (i = 0; i < run->n; i++) {
-		run->x[i].buf = dsc_buf_alloc(dev, len, 1, 0);
-		if (IS_ERR(run->x[i].buf))
-			return PTR_ERR(run->x[i].buf);
-		if (!with_src)
-			continue;
-		run->x[i].src = dsc_buf_alloc(dev, len, 1, 0);
-		if (IS_ERR(run->x[i].src))
-			return PTR_ERR(run->x[i].src);
-	}
-	return 0;
-}
-
-static int dsc_bench_start(struct dsc_run *run, struct dsc_bench *b)
-{
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < run->n; i++) {
-		ret = b->copy ? dsc_submit_memcpy(run, i, DSC_FLAGS) :
-				dsc_submit_sg(run, i, b->dir, DSC_FLAGS);
-		if (ret)
-			return ret;
-	}
-	dma_async_issue_pending(run->chan);
-	return 0;
-}
-
-/* Bytes per second a running ring moves, measured over @ms. */
-static u64 dsc_bench_rate(struct dsc_bench *b, unsigned int ms)
-{
 	u64 bytes0;
 	ktime_t t0;
-	s64 ns;
 
-	/* Let the rings fill before the clock starts. */
-	msleep(100);
-	bytes0 = atomic64_read(&b->bytes);
+	WRITE_ONCE(b->stop, false);
+	WRITE_ONCE(cb->stop, false);
+	for (i = 0; i < run->n; i++) {
+		if (b->copy ? dsc_submit_memcpy(run, i, DSC_FLAGS) :
+			      dsc_submit_sg(run, i, b->dir, DSC_FLAGS))
+			return;
+	}
+	dma_async_issue_pending(run->chan);
+	/* Let the ring fill before the clock starts. */
+	msleep(50);
+	bytes0 = atomic64_read(&cb->bytes);
 	t0 = ktime_get();
 	msleep(ms);
-	ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
-	return div64_u64((atomic64_read(&b->bytes) - bytes0) * NSEC_PER_SEC, ns);
+	*ns += ktime_to_ns(ktime_sub(ktime_get(), t0));
+	*bytes += atomic64_read(&cb->bytes) - bytes0;
+	WRITE_ONCE(b->stop, true);
+	WRITE_ONCE(cb->stop, true);
+	dmaengine_terminate_sync(run->chan);
 }
 
-static u64 dsc_cpu_rate(struct dsc_run *run, unsigned int ms)
+static void dsc_bench_cpu(struct dsc_run *run, unsigned int ms, u64 *bytes,
+			  u64 *ns)
 {
-	u64 bytes = 0;
 	ktime_t t0 = ktime_get();
-	s64 ns;
 	unsigned int i = 0;
+	s64 spent;
 
 	do {
 		struct dsc_xfer *x = &run->x[i++ % run->n];
 
 		memcpy(x->buf->segs[0].cpu, x->src->segs[0].cpu, x->buf->len);
-		bytes += x->buf->len;
-		ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
+		*bytes += x->buf->len;
+		spent = ktime_to_ns(ktime_sub(ktime_get(), t0));
 		cond_resched();
-	} while (ns < (s64)ms * NSEC_PER_MSEC);
-	return div64_u64(bytes * NSEC_PER_SEC, ns);
+	} while (spent < (s64)ms * NSEC_PER_MSEC);
+	*ns += spent;
 }
 
-static void dsc_out_ratio(struct dsc_client *c, const char *name, u64 num,
-			  u64 den)
+static u64 dsc_rate_mbps(u64 bytes, u64 ns)
 {
-	u64 permille = den ? div64_u64(num * 1000, den) : 0;
+	return ns ? div64_u64(bytes * 1000, ns) : 0;
+}
 
+static void dsc_out_permille(struct dsc_client *c, const char *name,
+			     u64 permille)
+{
 	dsc_out(c, "%s=%llu.%03llu ", name, permille / 1000, permille % 1000);
+}
+
+static int dsc_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of @n per-round ratios (sorts them). */
+static u64 dsc_median(u64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(*v), dsc_cmp_u64, NULL);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /*
  * The engine's own ceiling, driven in-kernel: the memcpy channel and the
- * TX->RX loopback with big descriptors, next to the CPU's memcpy on the
- * same buffers. Numbers in MB/s (10^6 bytes).
+ * TX->RX loopback with big descriptors, next to the CPU's memcpy(). All
+ * three move between the same buffer pairs, in turns, @rounds times:
+ * under TCG the speed of guest memory varies with where it sits on the
+ * host and with the host's load, so only side-by-side ratios mean
+ * something; the ratios reported are the medians of the rounds'.
+ * MB/s = 10^6 B/s, over all rounds.
  */
 int dsc_cmd_bench(struct dsc_client *c, struct dsc_args *a)
 {
 	struct dma_chan *tx = dsc_need(c, DSC_TX), *rx = dsc_need(c, DSC_RX);
 	struct dma_chan *mc = dsc_need(c, DSC_MEMCPY);
-	unsigned int ms = dsc_arg(c, a, "ms", 2000);
+	unsigned int ms = dsc_arg(c, a, "ms", 200);
+	unsigned int rounds = dsc_arg(c, a, "rounds", 10);
 	unsigned int depth = dsc_arg(c, a, "depth", 4);
 	u64 len = dsc_arg(c, a, "len", SZ_4M);
 	struct dsc_bench cb = { .copy = true, .count = true };
 	struct dsc_bench tb = { .dir = DMA_MEM_TO_DEV };
 	struct dsc_bench rb = { .dir = DMA_DEV_TO_MEM, .count = true };
-	struct dsc_run *mr, *txr = NULL, *rxr = NULL;
-	u64 cpu, copy = 0, loop = 0;
-	int ret;
+	u64 cpu[2] = {}, copy[2] = {}, loop[2] = {};
+	u64 copy_ratio[20], loop_ratio[20];
+	struct dsc_run *mr, *txr, *rxr;
+	unsigned int i, r;
+	int ret = 0;
 
 	if (c->bad_arg || !tx || !rx || !mc)
 		return c->bad_arg ?: -EINVAL;
-	if (!depth || depth > 64 || !len || len > SZ_4M || !ms || ms > 60000)
+	if (!depth || depth > 64 || !len || len > SZ_4M || !ms || ms > 10000 ||
+	    !rounds || rounds > 20)
 		return -EINVAL;
 	mr = dsc_run_new(mc, depth);
-	if (!mr)
-		return -ENOMEM;
-	ret = dsc_bench_ring(c, mr, &cb, len, true);
-	if (ret)
-		goto out;
-	cpu = dsc_cpu_rate(mr, ms);
-	ret = dsc_bench_start(mr, &cb);
-	if (ret)
-		goto out;
-	copy = dsc_bench_rate(&cb, ms);
-	WRITE_ONCE(cb.stop, true);
-	dmaengine_terminate_sync(mc);
-
 	txr = dsc_run_new(tx, depth);
 	rxr = dsc_run_new(rx, depth);
-	ret = -ENOMEM;
-	if (!txr || !rxr)
+	if (!mr || !txr || !rxr) {
+		ret = -ENOMEM;
 		goto out;
-	ret = dsc_bench_ring(c, txr, &tb, len, false) ?:
-	      dsc_bench_ring(c, rxr, &rb, len, false) ?:
-	      dsc_bench_start(rxr, &rb) ?:
-	      dsc_bench_start(txr, &tb);
+	}
+	mr->priv = &cb;
+	txr->priv = &tb;
+	rxr->priv = &rb;
+	mr->on_done = dsc_bench_done;
+	txr->on_done = dsc_bench_done;
+	rxr->on_done = dsc_bench_done;
+	for (i = 0; i < depth; i++) {
+		struct dsc_xfer *x = &mr->x[i];
+
+		x->src = dsc_buf_alloc(mc->device->dev, len, 1, 0);
+		x->buf = dsc_buf_alloc(mc->device->dev, len, 1, 0);
+		if (IS_ERR(x->src) || IS_ERR(x->buf)) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		/* The loopback reads the copy's source and writes its destination. */
+		txr->x[i].buf = x->src;
+		rxr->x[i].buf = x->buf;
+	}
+	for (r = 0; r < rounds; r++) {
+		u64 round_cpu[2] = {}, round_copy[2] = {}, round_loop[2] = {};
+
+		dsc_bench_cpu(mr, ms, &round_cpu[0], &round_cpu[1]);
+		dsc_bench_ring(mr, &cb, mr, ms, &round_copy[0], &round_copy[1]);
+		WRITE_ONCE(rb.stop, false);
+		for (i = 0; i < depth && !ret; i++)
+			ret = dsc_submit_sg(rxr, i, DMA_DEV_TO_MEM, DSC_FLAGS);
+		if (ret)
+			break;
+		dma_async_issue_pending(rx);
+		dsc_bench_ring(txr, &tb, rxr, ms, &round_loop[0], &round_loop[1]);
+		dmaengine_terminate_sync(rx);
+		/* Per round: the host's load changes from one second to the next. */
+		copy_ratio[r] = div64_u64(dsc_rate_mbps(round_copy[0], round_copy[1]) * 1000,
+					  dsc_rate_mbps(round_cpu[0], round_cpu[1]) ?: 1);
+		loop_ratio[r] = div64_u64(dsc_rate_mbps(round_loop[0], round_loop[1]) * 1000,
+					  dsc_rate_mbps(round_cpu[0], round_cpu[1]) ?: 1);
+		for (i = 0; i < 2; i++) {
+			cpu[i] += round_cpu[i];
+			copy[i] += round_copy[i];
+			loop[i] += round_loop[i];
+		}
+	}
 	if (ret)
 		goto out;
-	loop = dsc_bench_rate(&rb, ms);
-	WRITE_ONCE(tb.stop, true);
-	WRITE_ONCE(rb.stop, true);
-	dmaengine_terminate_sync(tx);
-	dmaengine_terminate_sync(rx);
-
 	dsc_out(c, "cpu_memcpy_MBps=%llu dma_memcpy_MBps=%llu loopback_MBps=%llu ",
-		div64_u64(cpu, 1000000), div64_u64(copy, 1000000),
-		div64_u64(loop, 1000000));
-	dsc_out_ratio(c, "memcpy_ratio", copy, cpu);
-	dsc_out_ratio(c, "loopback_ratio", loop, cpu);
-	dsc_out(c, "len=%llu depth=%u ms=%u\n", len, depth, ms);
+		dsc_rate_mbps(cpu[0], cpu[1]), dsc_rate_mbps(copy[0], copy[1]),
+		dsc_rate_mbps(loop[0], loop[1]));
+	dsc_out_permille(c, "memcpy_ratio", dsc_median(copy_ratio, rounds));
+	dsc_out_permille(c, "loopback_ratio", dsc_median(loop_ratio, rounds));
+	dsc_out(c, "len=%llu depth=%u ms=%u rounds=%u\n", len, depth, ms, rounds);
 out:
+	/* The buffers belong to mr; the other runs only borrowed them. */
+	for (i = 0; txr && rxr && i < depth; i++) {
+		txr->x[i].buf = NULL;
+		rxr->x[i].buf = NULL;
+	}
 	dsc_run_free(rxr);
 	dsc_run_free(txr);
 	dsc_run_free(mr);
