@@ -307,8 +307,9 @@ static int dmasim_engine_knob_set(void *data, u64 val)
 		break;
 	}
 	spin_unlock_irqrestore(&eng->stream_lock, flags);
-	if (!ret && eng->chans[DMASIM_RX].present)
-		dmasim_kick(&eng->chans[DMASIM_RX]);
+	/* A started source or a new sink rate needs the stream mover. */
+	if (!ret)
+		queue_work(dmasim_wq, &eng->stream_work);
 	return ret;
 }
 
