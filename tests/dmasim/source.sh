@@ -90,7 +90,7 @@ dset_fails source_len 100 "Device or resource busy"
 dset source_run 0
 wait_dbg source_run 0
 produced=$(dget source_seq)
-cmd rx_collect count=$produced
+cmd rx_collect count="$produced"
 [ "$(val packets)" -gt 0 ] || fail "no packet from the endless source"
 expect $(( $(val packets) + $(dget rx/overruns) )) "$produced" "packets received + overruns"
 expect "$(val missing)" "$(dget rx/overruns)" "gaps against overruns"
