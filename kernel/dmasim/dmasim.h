@@ -268,7 +268,6 @@ void dmasim_chan_release(struct dmasim_chan *sc);
 /* fault.c: decisions taken when a descriptor starts. */
 bool dmasim_fault_fails(struct dmasim_chan *sc,
 			enum dmaengine_tx_result *result);
-enum dmaengine_tx_result dmasim_fault_result(struct dmasim_chan *sc);
 void dmasim_fault_arm_permille(struct dmasim_fault *f, u32 permille);
 
 /* mem.c: the simulated device's view of memory. */

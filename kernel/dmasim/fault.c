@@ -31,7 +31,7 @@ void dmasim_fault_arm_permille(struct dmasim_fault *f, u32 permille)
 	f->prng = DMASIM_FAULT_SEED;
 }
 
-enum dmaengine_tx_result dmasim_fault_result(struct dmasim_chan *sc)
+static enum dmaengine_tx_result dmasim_fault_result(struct dmasim_chan *sc)
 {
 	switch (sc->fault.kind) {
 	case DMASIM_FAIL_READ:
