@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmasim: the dmaengine channel operations, descriptor queues, cookies and
+ * completion reporting.
+ *
+ * A descriptor is "prepared" until submitted, "submitted" until
+ * issue_pending, then "issued" where the movers (stream.c, source.c) work
+ * on the head of the queue only, so descriptors finish in submission order.
+ * A finished head moves to "done" and a tasklet runs the callback, as real
+ * drivers do from their interrupt bottom half. terminate moves everything
+ * to "terminated"; synchronize waits for the movers and the tasklet and
+ * frees those.
+ */
+
+#include <linux/dmaengine.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+
+#include "dmasim.h"
+
+static dma_cookie_t dmasim_tx_submit(struct dma_async_tx_descriptor *tx);
+
+static struct dmasim_desc *dmasim_desc_alloc(struct dmasim_chan *sc,
+					     unsigned int nsegs,
+					     unsigned long flags)
+{
+	struct dmasim_desc *d;
+
+	/* prep may be called from a callback or with interrupts off. */
+	d = kzalloc(struct_size(d, segs, nsegs), GFP_NOWAIT | __GFP_NOWARN);
+	if (!d)
+		return NULL;
+	dma_async_tx_descriptor_init(&d->tx, &sc->chan);
+	d->tx.flags = flags;
+	d->tx.tx_submit = dmasim_tx_submit;
+	d->nsegs = nsegs;
+	INIT_LIST_HEAD(&d->node);
+	atomic_inc(&sc->eng->live_descs);
+	return d;
+}
+
+static void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d)
+{
+	/* Drops the mapping references async_tx clients (dmatest) attach. */
+	dma_descriptor_unmap(&d->tx);
+	kfree(d);
+	atomic_dec(&eng->live_descs);
+}
+
+static void dmasim_free_list(struct dmasim_engine *eng, struct list_head *list)
+{
+	struct dmasim_desc *d, *tmp;
+
+	list_for_each_entry_safe(d, tmp, list, node) {
+		list_del(&d->node);
+		dmasim_desc_free(eng, d);
+	}
+}
+
+static struct dma_async_tx_descriptor *
+dmasim_desc_prepared(struct dmasim_chan *sc, struct dmasim_desc *d)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(sc->lock, flags);
+	list_add_tail(&d->node, &sc->prepared);
+	spin_unlock_irqrestore(sc->lock, flags);
+	return &d->tx;
+}
+
+static void dmasim_reject(struct dmasim_chan *sc, const char *why, u64 val)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(sc->lock, flags);
+	sc->stats.rejected++;
+	spin_unlock_irqrestore(sc->lock, flags);
+	dev_dbg(sc->eng->dev, "%s: prep refused: %s (%llu)\n",
+		dma_chan_name(&sc->chan), why, val);
+}
+
+static struct dma_async_tx_descriptor *
+dmasim_prep_slave_sg(struct dma_chan *chan, struct scatterlist *sgl,
+		     unsigned int sg_len, enum dma_transfer_direction dir,
+		     unsigned long flags, void *context)
+{
+	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	const struct dmasim_limits *lim = &sc->eng->limits;
+	struct scatterlist *sg;
+	struct dmasim_desc *d;
+	unsigned int i;
+	u64 total = 0;
+
+	if (!((sc->id == DMASIM_TX && dir == DMA_MEM_TO_DEV) ||
+	      (sc->id == DMASIM_RX && dir == DMA_DEV_TO_MEM))) {
+		dmasim_reject(sc, "direction", dir);
+		return NULL;
+	}
+	if (!sg_len || sg_len > lim->max_segments) {
+		dmasim_reject(sc, "segment count", sg_len);
+		return NULL;
+	}
+	d = dmasim_desc_alloc(sc, sg_len, flags);
+	if (!d)
+		return NULL;
+	for_each_sg(sgl, sg, sg_len, i) {
+		dma_addr_t addr = sg_dma_address(sg);
+		u32 len = sg_dma_len(sg);
+
+		if (!len || len > lim->max_seg_size) {
+			dmasim_reject(sc, "segment length", len);
+			goto refuse;
+		}
+		if (!IS_ALIGNED(addr, 1ULL << lim->copy_align)) {
+			dmasim_reject(sc, "segment alignment", addr);
+			goto refuse;
+		}
+		total += len;
+		if (total > lim->max_xfer) {
+			dmasim_reject(sc, "descriptor length", total);
+			goto refuse;
+		}
+		d->segs[i].addr = addr;
+		d->segs[i].len = len;
+	}
+	d->len = total;
+	return dmasim_desc_prepared(sc, d);
+
+refuse:
+	dmasim_desc_free(sc->eng, d);
+	return NULL;
+}
+
+static struct dma_async_tx_descriptor *
+dmasim_prep_memcpy(struct dma_chan *chan, dma_addr_t dst, dma_addr_t src,
+		   size_t len, unsigned long flags)
+{
+	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	const struct dmasim_limits *lim = &sc->eng->limits;
+	u64 align = 1ULL << lim->copy_align;
+	struct dmasim_desc *d;
+
+	if (sc->id != DMASIM_MEMCPY) {
+		dmasim_reject(sc, "memcpy on a stream channel", 0);
+		return NULL;
+	}
+	/* A copy is one segment: both limits apply. */
+	if (!len || len > lim->max_seg_size || len > lim->max_xfer) {
+		dmasim_reject(sc, "copy length", len);
+		return NULL;
+	}
+	if (!IS_ALIGNED(src | dst | len, align)) {
+		dmasim_reject(sc, "copy alignment", src | dst | len);
+		return NULL;
+	}
+	d = dmasim_desc_alloc(sc, 1, flags);
+	if (!d)
+		return NULL;
+	d->copy_src = src;
+	d->segs[0].addr = dst;
+	d->segs[0].len = len;
+	d->len = len;
+	return dmasim_desc_prepared(sc, d);
+}
+
+static dma_cookie_t dmasim_tx_submit(struct dma_async_tx_descriptor *tx)
+{
+	struct dmasim_chan *sc = to_dmasim_chan(tx->chan);
+	struct dmasim_desc *d = container_of(tx, struct dmasim_desc, tx);
+	unsigned long flags;
+	dma_cookie_t cookie;
+
+	spin_lock_irqsave(sc->lock, flags);
+	cookie = sc->chan.cookie + 1;
+	if (cookie < DMA_MIN_COOKIE)
+		cookie = DMA_MIN_COOKIE;
+	sc->chan.cookie = cookie;
+	tx->cookie = cookie;
+	list_move_tail(&d->node, &sc->submitted);
+	spin_unlock_irqrestore(sc->lock, flags);
+	return cookie;
+}
+
+static void dmasim_issue_pending(struct dma_chan *chan)
+{
+	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	unsigned long flags;
+	bool kick;
+
+	spin_lock_irqsave(sc->lock, flags);
+	kick = !list_empty(&sc->submitted);
+	list_splice_tail_init(&sc->submitted, &sc->issued);
+	spin_unlock_irqrestore(sc->lock, flags);
+	if (kick)
+		dmasim_kick(sc);
+}
+
+static u32 dmasim_residue_of(struct dmasim_chan *sc, dma_cookie_t cookie)
+{
+	struct dmasim_desc *d;
+
+	list_for_each_entry(d, &sc->issued, node)
+		if (d->tx.cookie == cookie)
+			return d->finished ? d->residue : d->len - d->done;
+	list_for_each_entry(d, &sc->submitted, node)
+		if (d->tx.cookie == cookie)
+			return d->len;
+	return 0;
+}
+
+static enum dma_status dmasim_tx_status(struct dma_chan *chan,
+					dma_cookie_t cookie,
+					struct dma_tx_state *state)
+{
+	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	enum dma_status status;
+	unsigned long flags;
+
+	spin_lock_irqsave(sc->lock, flags);
+	status = dma_async_is_complete(cookie, chan->completed_cookie,
+				       chan->cookie);
+	if (state) {
+		state->last = chan->completed_cookie;
+		state->used = chan->cookie;
+		state->residue = status == DMA_COMPLETE ? 0 :
+				 dmasim_residue_of(sc, cookie);
+		state->in_flight_bytes = 0;
+	}
+	spin_unlock_irqrestore(sc->lock, flags);
+	return status;
+}
+
+static unsigned int dmasim_list_len(struct list_head *list)
+{
+	struct list_head *pos;
+	unsigned int n = 0;
+
+	list_for_each(pos, list)
+		n++;
+	return n;
+}
+
+static int dmasim_terminate_all(struct dma_chan *chan)
+{
+	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	unsigned long flags;
+
+	spin_lock_irqsave(sc->lock, flags);
+	sc->stats.aborted += dmasim_list_len(&sc->submitted) +
+			     dmasim_list_len(&sc->issued);
+	list_splice_tail_init(&sc->prepared, &sc->terminated);
+	list_splice_tail_init(&sc->submitted, &sc->terminated);
+	list_splice_tail_init(&sc->issued, &sc->terminated);
+	/* Finished but not yet reported: no callback for those either. */
+	list_splice_tail_init(&sc->done, &sc->terminated);
+	sc->gen++;
+	/* Terminate is the channel reset that clears latched faults. */
+	sc->fault.stall = false;
+	sc->fault.stuck = false;
+	dmasim_stream_terminated(sc);
+	spin_unlock_irqrestore(sc->lock, flags);
+	dmasim_kick(sc);
+	return 0;
+}
+
+static bool dmasim_chan_idle(struct dmasim_chan *sc)
+{
+	unsigned long flags;
+	bool idle;
+
+	spin_lock_irqsave(sc->lock, flags);
+	idle = !sc->busy;
+	spin_unlock_irqrestore(sc->lock, flags);
+	return idle;
+}
+
+static void dmasim_synchronize(struct dma_chan *chan)
+{
+	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	unsigned long flags;
+	LIST_HEAD(dead);
+
+	/* A move that began before terminate may still be writing memory. */
+	wait_event(sc->idle_wq, dmasim_chan_idle(sc));
+	/* A callback taken off the done list before terminate may be running. */
+	tasklet_kill(&sc->tasklet);
+	spin_lock_irqsave(sc->lock, flags);
+	list_splice_init(&sc->terminated, &dead);
+	spin_unlock_irqrestore(sc->lock, flags);
+	dmasim_free_list(sc->eng, &dead);
+}
+
+static int dmasim_alloc_chan_resources(struct dma_chan *chan)
+{
+	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	unsigned long flags;
+
+	spin_lock_irqsave(sc->lock, flags);
+	chan->cookie = DMA_MIN_COOKIE;
+	chan->completed_cookie = DMA_MIN_COOKIE;
+	spin_unlock_irqrestore(sc->lock, flags);
+	return 0;
+}
+
+static void dmasim_free_chan_resources(struct dma_chan *chan)
+{
+	dmasim_terminate_all(chan);
+	dmasim_synchronize(chan);
+}
+
+static int dmasim_device_config(struct dma_chan *chan,
+				struct dma_slave_config *cfg)
+{
+	/* Like AXI DMA: the stream has no address or burst to configure. */
+	return 0;
+}
+
+static void dmasim_device_caps(struct dma_chan *chan,
+			       struct dma_slave_caps *caps)
+{
+	static const u32 dirs[DMASIM_NR_CHANS] = {
+		[DMASIM_TX] = BIT(DMA_MEM_TO_DEV),
+		[DMASIM_RX] = BIT(DMA_DEV_TO_MEM),
+		[DMASIM_MEMCPY] = BIT(DMA_MEM_TO_MEM),
+	};
+
+	caps->directions = dirs[to_dmasim_chan(chan)->id];
+}
+
+static void dmasim_tasklet(struct tasklet_struct *t)
+{
+	struct dmasim_chan *sc = from_tasklet(sc, t, tasklet);
+
+	for (;;) {
+		struct dmaengine_result res;
+		dma_async_tx_callback_result cb_result;
+		dma_async_tx_callback cb;
+		struct dmasim_desc *d;
+		unsigned long flags;
+		void *param;
+		bool wanted;
+
+		spin_lock_irqsave(sc->lock, flags);
+		d = list_first_entry_or_null(&sc->done, struct dmasim_desc,
+					     node);
+		if (!d) {
+			spin_unlock_irqrestore(sc->lock, flags);
+			break;
+		}
+		list_del(&d->node);
+		cb = d->tx.callback;
+		cb_result = d->tx.callback_result;
+		param = d->tx.callback_param;
+		/* Like an IOC bit: no interrupt asked for, no callback. */
+		wanted = d->tx.flags & DMA_PREP_INTERRUPT;
+		res.result = d->result;
+		res.residue = d->residue;
+		spin_unlock_irqrestore(sc->lock, flags);
+
+		if (wanted && cb_result)
+			cb_result(param, &res);
+		else if (wanted && cb)
+			cb(param);
+		dmasim_desc_free(sc->eng, d);
+	}
+}
+
+void dmasim_desc_advance(struct dmasim_desc *d, size_t n)
+{
+	d->done += n;
+	while (n && d->seg < d->nsegs) {
+		u32 step = min_t(size_t, n, d->segs[d->seg].len - d->seg_off);
+
+		d->seg_off += step;
+		n -= step;
+		if (d->seg_off == d->segs[d->seg].len) {
+			d->seg++;
+			d->seg_off = 0;
+		}
+	}
+}
+
+void dmasim_desc_finish(struct dmasim_chan *sc, struct dmasim_desc *d,
+			enum dmaengine_tx_result result)
+{
+	d->finished = true;
+	d->result = result;
+	d->residue = d->len - d->done;
+}
+
+/*
+ * Complete the head of the issued queue if its data phase is over and no
+ * fault holds it back. Channel lock held.
+ */
+bool dmasim_retire(struct dmasim_chan *sc, struct dmasim_tick *tick)
+{
+	struct dmasim_desc *d;
+
+	d = list_first_entry_or_null(&sc->issued, struct dmasim_desc, node);
+	if (!d || !d->finished || sc->fault.stall)
+		return false;
+	if (sc->fault.delay_us && !d->retire_armed) {
+		d->retire_armed = true;
+		d->retire_at = ktime_add_us(tick->now, sc->fault.delay_us);
+	}
+	if (d->retire_armed && ktime_before(tick->now, d->retire_at)) {
+		dmasim_tick_wake(tick, d->retire_at);
+		return false;
+	}
+	list_move_tail(&d->node, &sc->done);
+	/* Before the callback, so the client sees DMA_COMPLETE inside it. */
+	sc->chan.completed_cookie = d->tx.cookie;
+	sc->stats.descriptors++;
+	tasklet_schedule(&sc->tasklet);
+	tick->completed = true;
+	return true;
+}
+
+/*
+ * The descriptor the engine is moving data for, after retiring finished
+ * ones and starting (and maybe failing) the next; NULL when the channel
+ * cannot move data now. Channel lock held.
+ */
+struct dmasim_desc *dmasim_active_desc(struct dmasim_chan *sc,
+				       struct dmasim_tick *tick)
+{
+	enum dmaengine_tx_result result;
+	struct dmasim_desc *d;
+
+	while (!sc->fault.stall) {
+		d = list_first_entry_or_null(&sc->issued, struct dmasim_desc,
+					     node);
+		if (!d)
+			return NULL;
+		if (d->finished) {
+			if (!dmasim_retire(sc, tick))
+				return NULL;
+			continue;
+		}
+		if (!d->started) {
+			d->started = true;
+			d->xfer_len = d->len;
+			/* rx truncates packets, not descriptors: see stream.c. */
+			if (sc->id != DMASIM_RX && sc->fault.truncate &&
+			    sc->fault.truncate < d->len) {
+				d->xfer_len = sc->fault.truncate;
+				sc->stats.truncated++;
+			}
+			if (dmasim_fault_fails(sc, &result)) {
+				sc->stats.errors++;
+				dmasim_desc_finish(sc, d, result);
+				continue;
+			}
+		}
+		return d;
+	}
+	return NULL;
+}
+
+/* Bytes the source may write now: what the queued RX descriptors can hold. */
+u64 dmasim_rx_room(struct dmasim_chan *sc)
+{
+	struct dmasim_desc *d;
+	u64 room = 0;
+
+	if (sc->fault.stall)
+		return 0;
+	list_for_each_entry(d, &sc->issued, node)
+		if (!d->finished)
+			room += d->len - d->done;
+	return room;
+}
+
+unsigned int dmasim_chan_queued(struct dmasim_chan *sc)
+{
+	return dmasim_list_len(&sc->submitted) + dmasim_list_len(&sc->issued);
+}
+
+/* A mover is about to touch this channel's memory outside the lock. */
+void dmasim_chan_hold(struct dmasim_chan *sc)
+{
+	sc->busy++;
+}
+
+void dmasim_chan_release(struct dmasim_chan *sc)
+{
+	if (!--sc->busy)
+		wake_up(&sc->idle_wq);
+}
+
+void dmasim_set_chan_ops(struct dma_device *dd)
+{
+	dd->device_alloc_chan_resources = dmasim_alloc_chan_resources;
+	dd->device_free_chan_resources = dmasim_free_chan_resources;
+	dd->device_prep_slave_sg = dmasim_prep_slave_sg;
+	dd->device_prep_dma_memcpy = dmasim_prep_memcpy;
+	dd->device_config = dmasim_device_config;
+	dd->device_caps = dmasim_device_caps;
+	dd->device_terminate_all = dmasim_terminate_all;
+	dd->device_synchronize = dmasim_synchronize;
+	dd->device_tx_status = dmasim_tx_status;
+	dd->device_issue_pending = dmasim_issue_pending;
+}
+
+void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
+		      struct dma_device *dd)
+{
+	struct dmasim_chan *sc = &eng->chans[id];
+
+	sc->eng = eng;
+	sc->id = id;
+	spin_lock_init(&sc->own_lock);
+	sc->lock = id == DMASIM_MEMCPY ? &sc->own_lock : &eng->stream_lock;
+	INIT_LIST_HEAD(&sc->prepared);
+	INIT_LIST_HEAD(&sc->submitted);
+	INIT_LIST_HEAD(&sc->issued);
+	INIT_LIST_HEAD(&sc->done);
+	INIT_LIST_HEAD(&sc->terminated);
+	init_waitqueue_head(&sc->idle_wq);
+	tasklet_setup(&sc->tasklet, dmasim_tasklet);
+	sc->chan.device = dd;
+	list_add_tail(&sc->chan.device_node, &dd->channels);
+}
+
+/* Engine going away: dmaengine guarantees no client holds the channel. */
+void dmasim_chan_teardown(struct dmasim_chan *sc)
+{
+	tasklet_kill(&sc->tasklet);
+	dmasim_free_list(sc->eng, &sc->terminated);
+}

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dmasim: a simulated DMA controller (dmaengine provider), shared types.
+ *
+ * One engine per platform device: an AXI-DMA-like dma_device with a TX
+ * (MM2S) and an RX (S2MM) channel joined by a stream, and a CDMA-like
+ * dma_device with one memcpy channel. The CPU moves the data in a workqueue;
+ * completions are reported from a tasklet. docs/dmasim.md is the reference.
+ */
+#ifndef DMASIM_H
+#define DMASIM_H
+
+#include <linux/dmaengine.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "../../uapi/linux/dmasim.h"
+
+enum dmasim_chan_id {
+	DMASIM_TX,
+	DMASIM_RX,
+	DMASIM_MEMCPY,
+	DMASIM_NR_CHANS,
+};
+
+enum dmasim_mode {
+	DMASIM_MODE_LOOPBACK,		/* TX -> FIFO -> RX */
+	DMASIM_MODE_SOURCE_SINK,	/* TX -> sink, source -> RX */
+};
+
+enum dmasim_fail_kind {
+	DMASIM_FAIL_AUTO,	/* READ_FAILED on tx/memcpy, WRITE_FAILED on rx */
+	DMASIM_FAIL_READ,
+	DMASIM_FAIL_WRITE,
+};
+
+/*
+ * Largest piece moved outside the lock: bounds how long synchronize waits
+ * for a copy, and keeps the per-piece bookkeeping small next to the copy.
+ */
+#define DMASIM_CHUNK		(1024 * 1024)
+/* Packet ends the FIFO can hold; TX stalls when they are all in use. */
+#define DMASIM_FIFO_MAX_PKTS	256
+
+/* Per-engine limits, fixed at probe. */
+struct dmasim_limits {
+	u32 max_seg_size;	/* bytes per scatter-gather entry */
+	u32 max_segments;	/* entries per descriptor */
+	u64 max_xfer;		/* bytes per descriptor */
+	u32 copy_align;		/* log2 of the required address alignment */
+	u32 fifo_depth;		/* bytes */
+};
+
+/* Faults a test arms through debugfs; guarded by the channel lock. */
+struct dmasim_fault {
+	u32 fail_nth;		/* countdown: the descriptor that reaches 0 fails */
+	u32 fail_permille;	/* share of descriptors that fail */
+	u32 prng;		/* drives fail_permille, reseeded on each write */
+	enum dmasim_fail_kind kind;
+	bool stall;		/* nothing moves or completes until terminate */
+	bool stuck;		/* every descriptor fails until terminate */
+	u32 delay_us;		/* added between end of data and completion */
+	u32 truncate;		/* 0, or packets/copies cut to this many bytes */
+};
+
+struct dmasim_stats {
+	u64 bytes;
+	u64 descriptors;	/* completed, with or without error */
+	u64 packets;		/* TLASTs sent (tx) or received (rx) */
+	u64 errors;		/* injected failures */
+	u64 bus_errors;		/* addresses outside RAM */
+	u64 aborted;		/* submitted descriptors dropped by terminate */
+	u64 split;		/* rx: descriptors filled before the packet ended */
+	u64 truncated;		/* packets or copies cut by the truncate fault */
+	u64 overruns;		/* rx: source packets dropped for want of room */
+	u64 source_cut;		/* rx: source packets lost midway (terminate) */
+	u64 rejected;		/* prep calls refused for breaking a limit */
+};
+
+struct dmasim_seg {
+	dma_addr_t addr;
+	u32 len;
+};
+
+struct dmasim_desc {
+	struct dma_async_tx_descriptor tx;
+	struct list_head node;
+	size_t len;		/* sum of the segment lengths */
+	size_t xfer_len;	/* what will really move (truncate fault) */
+	size_t done;		/* bytes consumed so far */
+	unsigned int seg;	/* cursor: current segment ... */
+	u32 seg_off;		/* ... and offset in it */
+	dma_addr_t copy_src;	/* memcpy only; segs[0] is the destination */
+	bool started;
+	bool finished;		/* data phase over, result below is final */
+	bool retire_armed;
+	ktime_t retire_at;	/* delay fault: completion not before */
+	enum dmaengine_tx_result result;
+	u32 residue;
+	unsigned int nsegs;
+	struct dmasim_seg segs[];
+};
+
+struct dmasim_engine;
+
+/* Ties a debugfs file to one knob of one channel or engine. */
+struct dmasim_knob_ref {
+	void *owner;
+	unsigned int knob;
+};
+
+#define DMASIM_CHAN_KNOBS	19
+
+struct dmasim_chan {
+	struct dma_chan chan;
+	struct dmasim_engine *eng;
+	enum dmasim_chan_id id;
+	bool present;
+	/* tx and rx share the engine's stream lock; memcpy has own_lock. */
+	spinlock_t *lock;
+	spinlock_t own_lock;	/* memcpy only: queues, faults, counters */
+	/* Descriptor life: prepared -> submitted -> issued -> done -> freed. */
+	struct list_head prepared;
+	struct list_head submitted;
+	struct list_head issued;
+	struct list_head done;
+	struct list_head terminated;
+	struct tasklet_struct tasklet;
+	unsigned int gen;	/* bumped by terminate: stale moves are dropped */
+	unsigned int busy;	/* moves running outside the lock */
+	wait_queue_head_t idle_wq;
+	bool no_copy;
+	struct dmasim_fault fault;
+	struct dmasim_stats stats;
+	struct dmasim_knob_ref knob_refs[DMASIM_CHAN_KNOBS];
+};
+
+/* The AXI-Stream FIFO between TX and RX in loopback mode. */
+struct dmasim_fifo {
+	u8 *buf;
+	u32 size;
+	u64 wr, rd;			/* byte counters; level = wr - rd */
+	u32 wr_off, rd_off;		/* the same, as offsets in buf */
+	u64 ends[DMASIM_FIFO_MAX_PKTS];	/* stream positions of TLASTs */
+	unsigned int ends_wr, ends_rd;
+};
+
+/* The packet the source is writing into RX descriptors. */
+struct dmasim_src_pkt {
+	bool active;
+	u32 seq;
+	u32 len;		/* bytes to write (may be truncated) */
+	u32 full_len;		/* length in the header */
+	u32 off;
+	u64 time_ns;
+	u32 prbs;		/* last generated PRBS word ... */
+	u32 prbs_words;		/* ... and how many were generated */
+};
+
+struct dmasim_source {
+	bool running;
+	u32 len;
+	u32 pps;		/* 0: paced by RX descriptors, never drops */
+	u32 count;		/* packets to produce, 0: no limit */
+	u32 pattern;		/* DMASIM_PATTERN_* */
+	u32 seq;		/* next sequence number */
+	ktime_t t0;
+	struct dmasim_src_pkt pkt;
+};
+
+/* Stream state, under the engine's stream lock. */
+struct dmasim_stream {
+	enum dmasim_mode mode;
+	unsigned int gen;	/* bumped when the FIFO is flushed */
+	bool tx_open;		/* TX sent part of a packet, no TLAST yet */
+	bool tx_cut;		/* TX terminated mid-packet: end it */
+	bool rx_skip;		/* drop stream bytes up to the next TLAST */
+	u64 rx_pkt_bytes;	/* of the packet RX is receiving */
+	u64 sink_bps;		/* 0: unlimited */
+	ktime_t sink_next;
+	struct dmasim_fifo fifo;
+	struct dmasim_source source;
+};
+
+#define DMASIM_ENGINE_KNOBS	11
+
+struct dmasim_engine {
+	struct device *dev;
+	int index;
+	struct kref ref;
+	struct dma_device axi;
+	struct dma_device cdma;
+	bool axi_registered, cdma_registered;
+	struct dmasim_chan chans[DMASIM_NR_CHANS];
+	struct dma_slave_map map[DMASIM_NR_CHANS];
+	char client_name[32];
+	struct dmasim_limits limits;
+	/* tx and rx queues, faults and counters, and the whole stream state */
+	spinlock_t stream_lock;
+	struct dmasim_stream stream;
+	struct work_struct stream_work;
+	struct work_struct copy_work;
+	struct hrtimer stream_timer;
+	struct hrtimer copy_timer;
+	bool dying;
+	atomic_t live_descs;
+	struct dentry *debugfs;
+	struct dmasim_knob_ref knob_refs[DMASIM_ENGINE_KNOBS];
+};
+
+/* What one pass of a mover saw: the time, when to look again, completions. */
+struct dmasim_tick {
+	ktime_t now;
+	ktime_t wake;
+	bool completed;
+};
+
+static inline struct dmasim_chan *to_dmasim_chan(struct dma_chan *chan)
+{
+	return container_of(chan, struct dmasim_chan, chan);
+}
+
+/* Where the descriptor's cursor is, and how much of its segment is left. */
+static inline dma_addr_t dmasim_addr(const struct dmasim_desc *d)
+{
+	return d->segs[d->seg].addr + d->seg_off;
+}
+
+static inline u32 dmasim_span(const struct dmasim_desc *d)
+{
+	return d->segs[d->seg].len - d->seg_off;
+}
+
+static inline void dmasim_tick_wake(struct dmasim_tick *tick, ktime_t when)
+{
+	if (ktime_before(when, tick->wake))
+		tick->wake = when;
+}
+
+extern const char *const dmasim_chan_names[DMASIM_NR_CHANS];
+extern const char *const dmasim_mode_names[2];
+extern const char *const dmasim_pattern_names[2];
+extern struct workqueue_struct *dmasim_wq;
+extern struct dentry *dmasim_debugfs_root;
+
+/* desc.c: dmaengine callbacks, descriptor queues and completion. */
+void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
+		      struct dma_device *dd);
+void dmasim_chan_teardown(struct dmasim_chan *sc);
+void dmasim_set_chan_ops(struct dma_device *dd);
+struct dmasim_desc *dmasim_active_desc(struct dmasim_chan *sc,
+				       struct dmasim_tick *tick);
+bool dmasim_retire(struct dmasim_chan *sc, struct dmasim_tick *tick);
+void dmasim_desc_finish(struct dmasim_chan *sc, struct dmasim_desc *d,
+			enum dmaengine_tx_result result);
+void dmasim_desc_advance(struct dmasim_desc *d, size_t n);
+u64 dmasim_rx_room(struct dmasim_chan *sc);
+unsigned int dmasim_chan_queued(struct dmasim_chan *sc);
+void dmasim_chan_hold(struct dmasim_chan *sc);
+void dmasim_chan_release(struct dmasim_chan *sc);
+
+/* fault.c: decisions taken when a descriptor starts. */
+bool dmasim_fault_fails(struct dmasim_chan *sc,
+			enum dmaengine_tx_result *result);
+void dmasim_fault_arm_permille(struct dmasim_fault *f, u32 permille);
+
+/* mem.c: the simulated device's view of memory. */
+bool dmasim_mem_ok(struct dmasim_engine *eng, dma_addr_t addr, size_t len);
+void dmasim_mem_copy(struct dmasim_engine *eng, dma_addr_t dst,
+		     dma_addr_t src, size_t len);
+void dmasim_mem_write(struct dmasim_engine *eng, dma_addr_t dst,
+		      const void *src, size_t len);
+void dmasim_mem_read(struct dmasim_engine *eng, void *dst, dma_addr_t src,
+		     size_t len);
+void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
+			 void (*gen)(void *buf, size_t n, void *ctx), void *ctx);
+
+/* stream.c: the movers (loopback, sink, memcpy) and their scheduling. */
+int dmasim_stream_init(struct dmasim_engine *eng);
+void dmasim_stream_stop(struct dmasim_engine *eng);
+void dmasim_stream_free(struct dmasim_engine *eng);
+void dmasim_kick(struct dmasim_chan *sc);
+void dmasim_stream_terminated(struct dmasim_chan *sc);
+void dmasim_fifo_flush(struct dmasim_engine *eng);
+u64 dmasim_fifo_level(const struct dmasim_fifo *fifo);
+unsigned int dmasim_fifo_packets(const struct dmasim_fifo *fifo);
+
+/* source.c: the packet source on RX. */
+bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick);
+void dmasim_source_start(struct dmasim_engine *eng);
+
+/* debugfs.c */
+void dmasim_debugfs_add(struct dmasim_engine *eng);
+
+#endif /* DMASIM_H */

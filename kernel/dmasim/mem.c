@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmasim: how the simulated engine reaches memory.
+ *
+ * A real engine puts DMA addresses on its bus. dmasim turns them back into
+ * physical addresses with the device's dma-direct translation (probe refuses
+ * devices behind an IOMMU or with other DMA ops, where this would be wrong)
+ * and touches the pages through the kernel mapping. Addresses that are not
+ * RAM fail the descriptor, as an AXI decode error would on hardware.
+ */
+
+#include <linux/dma-direct.h>
+#include <linux/highmem.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+
+#include "dmasim.h"
+
+static phys_addr_t dmasim_phys(struct dmasim_engine *eng, dma_addr_t addr)
+{
+	return dma_to_phys(eng->dev, addr);
+}
+
+/*
+ * pfn_valid() knows memory in sparsemem (sub)sections of 2 MiB at the
+ * finest, so a probe every 2 MiB and at the end tells as much as probing
+ * every page, at a fraction of the cost per copied byte.
+ */
+#define DMASIM_PROBE_PAGES	(SZ_2M >> PAGE_SHIFT)
+
+bool dmasim_mem_ok(struct dmasim_engine *eng, dma_addr_t addr, size_t len)
+{
+	phys_addr_t phys = dmasim_phys(eng, addr);
+	unsigned long pfn, last;
+
+	if (!len || phys + len - 1 < phys)
+		return false;
+	last = PHYS_PFN(phys + len - 1);
+	for (pfn = PHYS_PFN(phys); pfn < last; pfn += DMASIM_PROBE_PAGES)
+		if (!pfn_valid(pfn))
+			return false;
+	return pfn_valid(last);
+}
+
+/*
+ * Map the longest prefix of [phys, phys + *len) the kernel can address in
+ * one piece: all of it from the linear map, one page under HIGHMEM.
+ */
+static void *dmasim_map(phys_addr_t phys, size_t *len)
+{
+	if (IS_ENABLED(CONFIG_HIGHMEM))
+		*len = min_t(size_t, *len, PAGE_SIZE - offset_in_page(phys));
+	return kmap_local_page(pfn_to_page(PHYS_PFN(phys))) + offset_in_page(phys);
+}
+
+void dmasim_mem_copy(struct dmasim_engine *eng, dma_addr_t dst,
+		     dma_addr_t src, size_t len)
+{
+	phys_addr_t pd = dmasim_phys(eng, dst), ps = dmasim_phys(eng, src);
+
+	while (len) {
+		size_t nd = len, ns;
+		void *vd = dmasim_map(pd, &nd);
+		void *vs;
+
+		ns = nd;
+		vs = dmasim_map(ps, &ns);
+		memcpy(vd, vs, ns);
+		kunmap_local(vs);
+		kunmap_local(vd);
+		pd += ns;
+		ps += ns;
+		len -= ns;
+	}
+}
+
+void dmasim_mem_write(struct dmasim_engine *eng, dma_addr_t dst,
+		      const void *src, size_t len)
+{
+	phys_addr_t pd = dmasim_phys(eng, dst);
+
+	while (len) {
+		size_t n = len;
+		void *vd = dmasim_map(pd, &n);
+
+		memcpy(vd, src, n);
+		kunmap_local(vd);
+		pd += n;
+		src += n;
+		len -= n;
+	}
+}
+
+void dmasim_mem_read(struct dmasim_engine *eng, void *dst, dma_addr_t src,
+		     size_t len)
+{
+	phys_addr_t ps = dmasim_phys(eng, src);
+
+	while (len) {
+		size_t n = len;
+		void *vs = dmasim_map(ps, &n);
+
+		memcpy(dst, vs, n);
+		kunmap_local(vs);
+		ps += n;
+		dst += n;
+		len -= n;
+	}
+}
+
+void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
+			 void (*gen)(void *buf, size_t n, void *ctx), void *ctx)
+{
+	phys_addr_t pd = dmasim_phys(eng, dst);
+
+	while (len) {
+		size_t n = len;
+		void *vd = dmasim_map(pd, &n);
+
+		gen(vd, n, ctx);
+		kunmap_local(vd);
+		pd += n;
+		len -= n;
+	}
+}
