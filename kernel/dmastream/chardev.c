@@ -203,6 +203,7 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 	old = chan->ring;
 	chan->ring = ring;
 	chan->owner = file;
+	chan->rx_ran_empty = false;
 	if (chan->state == DMASTREAM_STATE_IDLE)
 		chan->state = DMASTREAM_STATE_READY;
 	if (chan->state == DMASTREAM_STATE_ERROR)
@@ -309,12 +310,6 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 	case DMASTREAM_IOC_SET_CONFIG:
 		ret = dmastream_set_config(chan, uarg);
 		break;
-	case DMASTREAM_IOC_RESET_STATS:
-		spin_lock_irq(&chan->irq_lock);
-		memset(&chan->stats, 0, sizeof(chan->stats));
-		chan->stats.inflight = chan->ninflight;
-		spin_unlock_irq(&chan->irq_lock);
-		break;
 	default:
 		ret = -ENOTTY;
 		break;
@@ -354,6 +349,15 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	}
 
 	switch (cmd) {
+	case DMASTREAM_IOC_RESET_STATS:
+		/* A monitor may reset them while someone else streams. */
+		if (READ_ONCE(chan->dead))
+			return -ENODEV;
+		spin_lock_irq(&chan->irq_lock);
+		memset(&chan->stats, 0, sizeof(chan->stats));
+		chan->stats.inflight = chan->ninflight;
+		spin_unlock_irq(&chan->irq_lock);
+		return 0;
 	case DMASTREAM_IOC_SET_RING:
 		return dmastream_set_ring(chan, file, uarg);
 	case DMASTREAM_IOC_SUBMIT:

@@ -121,6 +121,14 @@ struct dmastream_seg_ref {
 	bool dma_writes;		/* the engine writes this range */
 };
 
+struct dmastream_req;
+
+/* One descriptor of a memcpy transfer: the callback's param. */
+struct dmastream_piece {
+	struct dmastream_req *req;
+	u32 len;
+};
+
 /* One transfer in flight: what the completion callback gets as its param. */
 struct dmastream_req {
 	struct list_head node;		/* chan->inflight or chan->overflow */
@@ -138,6 +146,12 @@ struct dmastream_req {
 	bool expired;			/* its own deadline has passed */
 	/* part of a memcpy could not be queued: complete as ENGINE_ABORTED */
 	bool failed_prep;
+	/* memcpy: its descriptors, those still to call back, bytes they moved, first error */
+	struct dmastream_piece *pieces;
+	u32 npieces;
+	u32 pieces_left;
+	u32 pieces_bytes;
+	u32 pieces_status;
 	unsigned int nrefs;
 	struct dmastream_seg_ref refs[];
 };
@@ -177,6 +191,8 @@ struct dmastream_chan {
 	u32 noverflow;
 	u64 next_seq;
 	u32 consecutive_errors;
+	/* rx: the queue ran empty; the next transfer gets DMASTREAM_CQE_AFTER_EMPTY */
+	bool rx_ran_empty;
 	struct dmastream_stats stats;
 
 	wait_queue_head_t wq;

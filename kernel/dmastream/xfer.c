@@ -50,6 +50,7 @@ void dmastream_chan_free_xfer(struct dmastream_chan *chan)
 static void dmastream_req_free(struct dmastream_req *req)
 {
 	atomic_dec(&dmastream_live_reqs);
+	kfree(req->pieces);
 	kfree(req);
 }
 
@@ -219,22 +220,39 @@ static u32 dmastream_status_of(const struct dmaengine_result *res)
 	}
 }
 
-static void dmastream_xfer_done(void *param, const struct dmaengine_result *res)
+/*
+ * A memcpy's pieces each call back; all but the last only add up what they
+ * moved and remember the first error. Under irq_lock.
+ * Return: true once the whole transfer is done, with *status and *bytes.
+ */
+static bool dmastream_piece_done(struct dmastream_req *req, u32 piece_status, u32 piece_bytes,
+				 u32 *status, u32 *bytes)
 {
-	struct dmastream_req *req = param;
+	req->pieces_bytes += piece_bytes;
+	if (piece_status != DMASTREAM_STATUS_OK && req->pieces_status == DMASTREAM_STATUS_OK)
+		req->pieces_status = piece_status;
+	if (--req->pieces_left)
+		return false;
+	*status = req->pieces_status;
+	*bytes = req->pieces_bytes;
+	return true;
+}
+
+/* A transfer (or one memcpy piece) completed in the engine. */
+static void dmastream_complete(struct dmastream_req *req, u32 status, u32 bytes, bool piece)
+{
 	struct dmastream_chan *chan = req->chan;
 	dma_cookie_t next_cookie = 0;
-	u32 status, residue, bytes;
 	bool sticky = false;
 	unsigned long flags;
 
-	status = dmastream_status_of(res);
+	spin_lock_irqsave(&chan->irq_lock, flags);
+	if (piece && !dmastream_piece_done(req, status, bytes, &status, &bytes)) {
+		spin_unlock_irqrestore(&chan->irq_lock, flags);
+		return;
+	}
 	if (req->failed_prep && status == DMASTREAM_STATUS_OK)
 		status = DMASTREAM_STATUS_ENGINE_ABORTED;
-	residue = res ? res->residue : 0;
-	bytes = req->len - min(residue, req->len);
-
-	spin_lock_irqsave(&chan->irq_lock, flags);
 	list_del(&req->node);
 	chan->ninflight--;
 	chan->stats.inflight = chan->ninflight;
@@ -246,9 +264,10 @@ static void dmastream_xfer_done(void *param, const struct dmaengine_result *res)
 		chan->stop_pending = true;
 		sticky = true;
 	}
+	/* Known only once more comes: the end of a stream is not a gap. */
 	if (chan->kind == DMASTREAM_DIR_RX && !chan->ninflight &&
 	    chan->state == DMASTREAM_STATE_READY)
-		chan->stats.rx_queue_empty++;
+		chan->rx_ran_empty = true;
 
 	dmastream_finish_locked(chan, req, status, bytes);
 	if (!list_empty(&chan->inflight))
@@ -267,6 +286,24 @@ static void dmastream_xfer_done(void *param, const struct dmaengine_result *res)
 	    dmaengine_tx_status(chan->dma, next_cookie, NULL) == DMA_COMPLETE)
 		return;
 	dmastream_notify(chan);
+}
+
+static void dmastream_xfer_done(void *param, const struct dmaengine_result *res)
+{
+	struct dmastream_req *req = param;
+	u32 residue = res ? res->residue : 0;
+
+	dmastream_complete(req, dmastream_status_of(res), req->len - min(residue, req->len),
+			   false);
+}
+
+static void dmastream_piece_done_cb(void *param, const struct dmaengine_result *res)
+{
+	struct dmastream_piece *piece = param;
+	u32 residue = res ? res->residue : 0;
+
+	dmastream_complete(piece->req, dmastream_status_of(res),
+			   piece->len - min(residue, piece->len), true);
 }
 
 /* ------------------------------------------------------------------------
@@ -299,6 +336,8 @@ void dmastream_stop(struct dmastream_chan *chan, bool sticky)
 	dmaengine_synchronize(chan->dma);
 
 	spin_lock_irq(&chan->irq_lock);
+	if (chan->ninflight)
+		chan->stats.channel_stops++;
 	list_for_each_entry_safe(req, tmp, &chan->inflight, node) {
 		list_del(&req->node);
 		chan->ninflight--;
@@ -306,8 +345,9 @@ void dmastream_stop(struct dmastream_chan *chan, bool sticky)
 					DMASTREAM_STATUS_ABORTED, 0);
 	}
 	chan->stats.inflight = 0;
-	chan->stats.channel_stops++;
 	chan->consecutive_errors = 0;
+	/* Emptied on purpose: not a gap in the stream. */
+	chan->rx_ran_empty = false;
 	if (prev == DMASTREAM_STATE_GONE) {
 		chan->state = prev;
 	} else if (sticky || prev == DMASTREAM_STATE_ERROR) {
@@ -465,6 +505,52 @@ static int dmastream_check_self_overlap(const struct dmastream_req *req)
 	return 0;
 }
 
+static dma_addr_t dmastream_seg_dma(const struct dmastream_kring *ring,
+				    const struct dmastream_seg_ref *ref, u32 skip)
+{
+	return ring->bufs[ref->buf].dma + ref->offset + skip;
+}
+
+/*
+ * Walk a memcpy's source and destination lists in pieces contiguous on both
+ * sides and at most max_seg bytes; @fn gets each piece. Return: the number
+ * of pieces, or fn's first non-zero return.
+ */
+static int dmastream_memcpy_pieces(const struct dmastream_req *req, u32 nsrc, u32 max_seg,
+				   int (*fn)(void *ctx, u32 i, dma_addr_t dst, dma_addr_t src,
+					     u32 len, bool last),
+				   void *ctx, const struct dmastream_kring *ring)
+{
+	const struct dmastream_seg_ref *src = req->refs, *dst = &req->refs[nsrc];
+	u32 si = 0, di = 0, soff = 0, doff = 0, left = req->len, n = 0;
+	int ret;
+
+	while (left) {
+		u32 piece = min3(src[si].len - soff, dst[di].len - doff, max_seg);
+
+		if (fn) {
+			ret = fn(ctx, n, ring ? dmastream_seg_dma(ring, &dst[di], doff) : 0,
+				 ring ? dmastream_seg_dma(ring, &src[si], soff) : 0, piece,
+				 piece == left);
+			if (ret)
+				return ret;
+		}
+		n++;
+		left -= piece;
+		soff += piece;
+		doff += piece;
+		if (soff == src[si].len) {
+			si++;
+			soff = 0;
+		}
+		if (doff == dst[di].len) {
+			di++;
+			doff = 0;
+		}
+	}
+	return n;
+}
+
 /*
  * Everything about one transfer that does not depend on other transfers.
  * Allocates the request on success.
@@ -525,6 +611,17 @@ static int dmastream_prepare_req(struct dmastream_chan *chan, struct dmastream_k
 		goto err;
 
 	req->len = src_len;
+	if (is_memcpy) {
+		int n = dmastream_memcpy_pieces(req, x->nsegs, chan->caps.max_seg_size, NULL,
+						NULL, NULL);
+
+		req->pieces = kmalloc_array(n, sizeof(*req->pieces), GFP_KERNEL);
+		if (!req->pieces) {
+			ret = -ENOMEM;
+			goto err;
+		}
+		req->npieces = n;
+	}
 	if (x->flags & DMASTREAM_XFER_TIMEOUT)
 		req->deadline_ns = x->timeout_ms;	/* made absolute at queueing */
 	else
@@ -571,12 +668,6 @@ static void dmastream_discard_reqs(struct dmastream_chan *chan, struct dmastream
 		dmastream_req_free(reqs[i]);
 }
 
-static dma_addr_t dmastream_seg_dma(const struct dmastream_kring *ring,
-				    const struct dmastream_seg_ref *ref, u32 skip)
-{
-	return ring->bufs[ref->buf].dma + ref->offset + skip;
-}
-
 static struct dma_async_tx_descriptor *dmastream_prep_slave(struct dmastream_chan *chan,
 							    struct dmastream_kring *ring,
 							    struct dmastream_req *req)
@@ -594,53 +685,61 @@ static struct dma_async_tx_descriptor *dmastream_prep_slave(struct dmastream_cha
 				       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
 }
 
+struct dmastream_memcpy_ctx {
+	struct dmastream_chan *chan;
+	struct dmastream_req *req;
+	struct dma_async_tx_descriptor *held;
+};
+
 /*
- * Queue a memcpy as one descriptor per piece that is contiguous on both
- * sides; only the last one calls back. Descriptors are submitted one step
- * behind their preparation so that, should a later piece fail to prepare,
- * the last prepared one can still carry the callback: the transfer then
- * completes as ENGINE_ABORTED instead of disappearing.
+ * Prepare one piece; submit the one before it. Submission runs one step
+ * behind preparation so that, should a later piece fail to prepare, the
+ * pieces already queued still end in a callback and the transfer completes
+ * (as ENGINE_ABORTED) instead of disappearing.
+ */
+static int dmastream_memcpy_piece(void *data, u32 i, dma_addr_t dst, dma_addr_t src, u32 len,
+				  bool last)
+{
+	struct dmastream_memcpy_ctx *ctx = data;
+	struct dmastream_req *req = ctx->req;
+	struct dma_async_tx_descriptor *desc;
+
+	desc = dmaengine_prep_dma_memcpy(ctx->chan->dma, dst, src, len,
+					 DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+	if (!desc)
+		return -ENOMEM;
+	req->pieces[i].req = req;
+	req->pieces[i].len = len;
+	desc->callback_result = dmastream_piece_done_cb;
+	desc->callback_param = &req->pieces[i];
+	if (ctx->held)
+		dmaengine_submit(ctx->held);
+	ctx->held = desc;
+	req->pieces_left = i + 1;
+	return 0;
+}
+
+/*
+ * Queue a memcpy as one descriptor per piece; each calls back, so an error
+ * in any piece reaches the completion record.
  * Return: 0 if the transfer is queued (possibly failed_prep), else -ENOMEM
  * with nothing queued.
  */
 static int dmastream_queue_memcpy(struct dmastream_chan *chan, struct dmastream_kring *ring,
 				  struct dmastream_req *req, u32 nsrc)
 {
-	struct dmastream_seg_ref *src = req->refs, *dst = &req->refs[nsrc];
-	struct dma_async_tx_descriptor *held = NULL, *desc;
-	u32 si = 0, di = 0, soff = 0, doff = 0, left = req->len;
+	struct dmastream_memcpy_ctx ctx = { .chan = chan, .req = req };
+	int ret;
 
-	while (left) {
-		u32 piece = min3(src[si].len - soff, dst[di].len - doff, chan->caps.max_seg_size);
-
-		desc = dmaengine_prep_dma_memcpy(chan->dma, dmastream_seg_dma(ring, &dst[di], doff),
-						 dmastream_seg_dma(ring, &src[si], soff), piece,
-						 piece == left ? DMA_PREP_INTERRUPT | DMA_CTRL_ACK :
-						 DMA_CTRL_ACK);
-		if (!desc) {
-			if (!held)
-				return -ENOMEM;
-			req->failed_prep = true;
-			break;
-		}
-		if (held)
-			dmaengine_submit(held);
-		held = desc;
-		left -= piece;
-		soff += piece;
-		doff += piece;
-		if (soff == src[si].len) {
-			si++;
-			soff = 0;
-		}
-		if (doff == dst[di].len) {
-			di++;
-			doff = 0;
-		}
+	req->pieces_status = DMASTREAM_STATUS_OK;
+	ret = dmastream_memcpy_pieces(req, nsrc, chan->caps.max_seg_size, dmastream_memcpy_piece,
+				      &ctx, ring);
+	if (ret < 0) {
+		if (!ctx.held)
+			return ret;
+		req->failed_prep = true;
 	}
-	held->callback_result = dmastream_xfer_done;
-	held->callback_param = req;
-	req->dma_cookie = dmaengine_submit(held);
+	req->dma_cookie = dmaengine_submit(ctx.held);
 	return 0;
 }
 
@@ -670,6 +769,11 @@ static int dmastream_queue_req(struct dmastream_chan *chan, struct dmastream_kri
 	req->seq = chan->next_seq++;
 	req->t_submit_ns = ktime_get_ns();
 	req->deadline_ns = timeout_ms ? req->t_submit_ns + timeout_ms * NSEC_PER_MSEC : 0;
+	if (chan->rx_ran_empty) {
+		req->cqe_flags |= DMASTREAM_CQE_AFTER_EMPTY;
+		chan->rx_ran_empty = false;
+		chan->stats.rx_queue_empty++;
+	}
 	list_add_tail(&req->node, &chan->inflight);
 	chan->ninflight++;
 	spin_unlock_irq(&chan->irq_lock);
@@ -688,6 +792,10 @@ static int dmastream_queue_req(struct dmastream_chan *chan, struct dmastream_kri
 		list_del(&req->node);
 		chan->ninflight--;
 		chan->next_seq--;
+		if (req->cqe_flags & DMASTREAM_CQE_AFTER_EMPTY) {
+			chan->rx_ran_empty = true;
+			chan->stats.rx_queue_empty--;
+		}
 		spin_unlock_irq(&chan->irq_lock);
 	}
 	return ret;

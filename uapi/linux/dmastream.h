@@ -217,6 +217,12 @@ struct dmastream_ring {
 
 /* dmastream_cqe.flags */
 #define DMASTREAM_CQE_SHORT		0x01U	/* bytes < length submitted */
+/*
+ * RX: before this transfer was queued the channel had run out of queued
+ * transfers (the previous one completed with nothing behind it), so what
+ * the device produced in between had nowhere to go.
+ */
+#define DMASTREAM_CQE_AFTER_EMPTY	0x02U
 
 /**
  * struct dmastream_cqe - one completion record
@@ -228,9 +234,10 @@ struct dmastream_ring {
  * @t_submit_ns: CLOCK_MONOTONIC time the transfer was submitted.
  * @t_complete_ns: CLOCK_MONOTONIC time the completion was recorded.
  * @bytes:	bytes actually transferred: the submitted length minus the
- *		engine's residue (an RX packet that ended early, TLAST).
- *		With DMASTREAM_STATUS_TIMEOUT or _ABORTED, what the engine
- *		reported before it was stopped, possibly 0.
+ *		engine's residue (an RX packet that ended early, TLAST); for a
+ *		memcpy in several pieces, the sum over its pieces. 0 with
+ *		DMASTREAM_STATUS_TIMEOUT or _ABORTED: what a stopped engine did
+ *		with the transfer is not known.
  * @status:	DMASTREAM_STATUS_*.
  * @flags:	DMASTREAM_CQE_*.
  * @reserved:	zero.
@@ -388,16 +395,19 @@ struct dmastream_config {
  * @inflight:	transfers in flight now.
  * @inflight_max: most transfers ever in flight at once.
  * @rx_queue_empty: times an RX channel ran out of queued transfers while
- *		running (the device had nowhere to put data).
+ *		running and was then given more (the device had nowhere to put
+ *		data in between): the completions flagged
+ *		DMASTREAM_CQE_AFTER_EMPTY. The end of a stream does not count.
  * @cq_overflows: completions that had to be held back (see
  *		DMASTREAM_CQ_OVERFLOW).
- * @channel_stops: times the channel was stopped (abort, timeout, error).
+ * @channel_stops: times the channel was stopped (abort, timeout, error,
+ *		close) with transfers in flight.
  * @sticky_errors: times the channel entered the sticky error state.
  * @reserved:	zero.
  *
  * All counters start at 0 when the device is created and count for the
- * channel, whichever file submitted; DMASTREAM_IOC_RESET_STATS zeroes them
- * except @inflight.
+ * channel, whichever file submitted; DMASTREAM_IOC_RESET_STATS (any file
+ * opened for reading and writing) zeroes them except @inflight.
  */
 struct dmastream_stats {
 	__u64 submitted;
@@ -423,8 +433,8 @@ struct dmastream_stats {
 
 /*
  * Any file. The others need a file opened for reading and writing (EBADF),
- * and all but SET_RING the ring's owner (EBUSY for another file, ENXIO
- * when there is no ring).
+ * and all but SET_RING and RESET_STATS the ring's owner (EBUSY for another
+ * file, ENXIO when there is no ring).
  */
 #define DMASTREAM_IOC_GET_CAPS		_IOR(DMASTREAM_IOC_MAGIC, 0x00, struct dmastream_caps)
 #define DMASTREAM_IOC_GET_INFO		_IOR(DMASTREAM_IOC_MAGIC, 0x01, struct dmastream_info)
