@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+/*
+ * How completions are announced: poll() readiness (EPOLLIN while records
+ * wait, EPOLLOUT while there is room), an eventfd through epoll (signalled
+ * at least once and at most once per completion), io_uring's multishot
+ * POLL_ADD on the channel fd, the WAIT ioctl, and a CQ whose head user space
+ * moved the wrong way (records held back, flagged, then delivered in order).
+ */
+#include <liburing.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "dstest.h"
+
+static void memcpy_n(struct tchan *c, int n, uint64_t cookie0)
+{
+	struct dmastream_seg s[2 * 32];
+	struct dmastream_xfer x[32];
+
+	for (int i = 0; i < n; i++) {
+		s[2 * i] = (struct dmastream_seg){ .buf = 0, .offset = i * 64, .len = 64 };
+		s[2 * i + 1] = (struct dmastream_seg){ .buf = 1, .offset = i * 64, .len = 64 };
+		x[i] = (struct dmastream_xfer){ .cookie = cookie0 + i, .seg_first = 2 * i, .nsegs = 1,
+						.dst_seg_first = 2 * i + 1, .dst_nsegs = 1 };
+	}
+	T_ASSERT(t_submit(c, x, n, s, 2 * n, NULL) == n, "memcpy %d", n);
+}
+
+static void poll_readiness(struct tchan *c)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN | POLLOUT };
+	struct dmastream_cqe cqe;
+
+	T_CHECK(poll(&pfd, 1, 0) == 1 && pfd.revents == POLLOUT, "idle: %#x", pfd.revents);
+	memcpy_n(c, 1, 1);
+	pfd.events = POLLIN;
+	T_CHECK(poll(&pfd, 1, 20000) == 1 && (pfd.revents & POLLIN), "completion: %#x",
+		pfd.revents);
+	T_CHECK(t_reap(c, &cqe, 1) == 1 && cqe.cookie == 1, "reap");
+	T_CHECK(poll(&pfd, 1, 0) == 0, "nothing left: %#x", pfd.revents);
+
+	/* An observer sees nothing but a removed device. */
+	{
+		int obs = t_open("memcpy", O_RDONLY);
+		struct pollfd po = { .fd = obs, .events = POLLIN | POLLOUT };
+
+		T_CHECK(poll(&po, 1, 0) == 0, "observer: %#x", po.revents);
+		close(obs);
+	}
+}
+
+static void eventfd_epoll(struct tchan *c)
+{
+	struct dmastream_eventfd reg;
+	struct epoll_event ev = { .events = EPOLLIN }, out;
+	uint64_t signals = 0, v;
+	uint32_t got = 0;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), ep = epoll_create1(EPOLL_CLOEXEC);
+
+	reg = (struct dmastream_eventfd){ .fd = efd };
+	T_ASSERT(ioctl(c->fd, DMASTREAM_IOC_SET_EVENTFD, &reg) == 0, "SET_EVENTFD");
+	T_ASSERT(epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev) == 0, "epoll_ctl");
+	memcpy_n(c, 32, 100);
+	while (got < 32) {
+		int n = epoll_wait(ep, &out, 1, 20000);
+
+		T_ASSERT(n == 1, "epoll_wait: %d", n);
+		if (read(efd, &v, sizeof(v)) == sizeof(v))
+			signals += v;
+		got += t_reap(c, NULL, 32);
+	}
+	T_CHECK(signals >= 1 && signals <= 32, "eventfd signalled %llu times for 32",
+		(unsigned long long)signals);
+	printf("notify: 32 completions, %llu eventfd signals\n", (unsigned long long)signals);
+	reg.fd = -1;
+	T_CHECK(ioctl(c->fd, DMASTREAM_IOC_SET_EVENTFD, &reg) == 0, "unregister");
+	/* A signal for the last burst may land after its records were read. */
+	if (read(efd, &v, sizeof(v)) == sizeof(v))
+		signals += v;
+	memcpy_n(c, 1, 200);
+	T_CHECK(t_collect(c, NULL, 1, 20000) == 0, "collect");
+	T_CHECK(read(efd, &v, sizeof(v)) < 0 && errno == EAGAIN, "no signal after unregister");
+	close(ep);
+	close(efd);
+}
+
+static void uring_poll(struct tchan *c)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	uint32_t got = 0;
+	int rc;
+
+	rc = io_uring_queue_init(8, &ring, 0);
+	T_ASSERT(!rc, "io_uring_queue_init: %d", rc);
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_poll_multishot(sqe, c->fd, POLLIN);
+	io_uring_sqe_set_data64(sqe, 42);
+	T_ASSERT(io_uring_submit(&ring) == 1, "io_uring_submit");
+	memcpy_n(c, 8, 300);
+	while (got < 8) {
+		struct __kernel_timespec ts = { .tv_sec = 20 };
+
+		rc = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+		T_ASSERT(!rc, "io_uring wait: %d", rc);
+		T_CHECK(cqe->user_data == 42 && (cqe->res & POLLIN), "uring poll res %d", cqe->res);
+		T_CHECK(cqe->flags & IORING_CQE_F_MORE, "multishot ended early");
+		io_uring_cqe_seen(&ring, cqe);
+		got += t_reap(c, NULL, 8);
+	}
+	io_uring_queue_exit(&ring);
+}
+
+static void wait_ioctl(struct tchan *c)
+{
+	uint32_t avail = 0;
+	int rc;
+
+	memcpy_n(c, 16, 400);
+	rc = t_wait(c, 16, 20000000000ULL, &avail);
+	T_CHECK(rc == 0 && avail == 16, "wait 16: %d avail %u", rc, avail);
+	T_CHECK(t_reap(c, NULL, 16) == 16, "reap 16");
+	/* Nothing in flight: returns at once with nothing. */
+	rc = t_wait(c, 4, 0, &avail);
+	T_CHECK(rc == 0 && avail == 0, "wait idle: %d avail %u", rc, avail);
+}
+
+/*
+ * User space moved head past tail while transfers were in flight: their
+ * records must be held back (not overwrite slots), flagged, then delivered
+ * in order once head is right again.
+ */
+static void overflow(void)
+{
+	struct dmastream_cqe cqe[8];
+	struct dmastream_stats st0, st1;
+	struct tchan rx, tx;
+	struct pollfd pfd;
+	uint32_t tail;
+
+	t_setup(&rx, "rx", 5, 4096, 0);
+	t_setup(&tx, "tx", 1, 4096, 0);
+	t_stats(rx.fd, &st0);
+	for (int i = 0; i < 4; i++)
+		T_ASSERT(t_submit1(&rx, i, 0, 4096, 500 + i) == 1, "rx %d", i);
+	tail = __atomic_load_n(rx.tail, __ATOMIC_ACQUIRE);
+	__atomic_store_n(rx.head, tail + 1000, __ATOMIC_RELEASE);
+	/* With such a head there is no room: no new transfer is accepted. */
+	T_CHECK(t_submit1(&rx, 4, 0, 16, 9) == -EAGAIN, "submit with a lying head");
+	for (int i = 0; i < 4; i++)
+		T_ASSERT(t_submit1(&tx, 0, 0, 100, i) == 1, "tx %d", i);
+	T_CHECK(t_collect(&tx, NULL, 4, 20000) == 0, "tx done");
+	/* The records are held back: the tail does not move over unconsumed slots. */
+	for (int i = 0; i < 500; i++) {
+		if (*rx.overflow == 4)
+			break;
+		usleep(10000);
+	}
+	T_CHECK(__atomic_load_n(rx.tail, __ATOMIC_ACQUIRE) == tail, "tail moved");
+	T_CHECK((*rx.cq_flags & DMASTREAM_CQ_OVERFLOW) && *rx.overflow == 4,
+		"overflow flags %#x count %u", *rx.cq_flags, *rx.overflow);
+	/* Put head right: the next poll delivers them, in order. */
+	__atomic_store_n(rx.head, tail, __ATOMIC_RELEASE);
+	rx.local_head = tail;
+	pfd = (struct pollfd){ .fd = rx.fd, .events = POLLIN };
+	T_CHECK(poll(&pfd, 1, 0) == 1, "poll after fixing head");
+	T_CHECK(t_reap(&rx, cqe, 8) == 4, "held-back records delivered");
+	for (int i = 0; i < 4; i++)
+		T_CHECK(cqe[i].cookie == 500u + i && cqe[i].status == DMASTREAM_STATUS_OK &&
+			cqe[i].bytes == 100, "held-back #%d: cookie %llu bytes %u", i,
+			(unsigned long long)cqe[i].cookie, cqe[i].bytes);
+	T_CHECK(!(*rx.cq_flags & DMASTREAM_CQ_OVERFLOW) && *rx.overflow == 0, "overflow cleared");
+	t_stats(rx.fd, &st1);
+	T_CHECK(st1.cq_overflows - st0.cq_overflows == 4, "cq_overflows %llu",
+		(unsigned long long)(st1.cq_overflows - st0.cq_overflows));
+	t_teardown(&rx);
+	t_teardown(&tx);
+}
+
+int main(void)
+{
+	struct tchan c;
+
+	t_start("notify");
+	t_setup(&c, "memcpy", 2, 8192, 64);
+	ioctl(c.fd, DMASTREAM_IOC_RESET_STATS);
+	poll_readiness(&c);
+	eventfd_epoll(&c);
+	uring_poll(&c);
+	wait_ioctl(&c);
+	t_teardown(&c);
+	overflow();
+	return t_report();
+}
