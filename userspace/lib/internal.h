@@ -85,6 +85,20 @@ int dms__ioctl(struct dms_channel *ch, unsigned long req, void *arg);
 int dms__check_segs(const struct dms_channel *ch, const struct dmastream_seg *segs,
 		    uint32_t nsegs, bool dma_writes, uint64_t *total);
 
+/* Latency histogram: log-linear buckets, 1/16 of an octave wide. */
+#define DMS_HIST_SUB	16
+#define DMS_HIST_BUCKETS (64 * DMS_HIST_SUB)
+
+struct dms_hist {
+	uint64_t count, sum, min, max;
+	uint32_t buckets[DMS_HIST_BUCKETS];
+};
+
+void dms__hist_init(struct dms_hist *h);
+void dms__hist_add(struct dms_hist *h, uint64_t value);
+uint64_t dms__hist_percentile(const struct dms_hist *h, double fraction);
+void dms__hist_summary(const struct dms_hist *h, struct dms_latency *out);
+
 /* Pattern internals, exposed for tests. */
 uint32_t dms__prbs31_next(uint32_t prev);
 uint32_t dms__prbs_seed(uint32_t stream, uint64_t seq, uint64_t block);

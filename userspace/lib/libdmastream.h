@@ -6,7 +6,8 @@
  * library opens it, sets up and maps its ring of DMA buffers and its
  * completion queue (CQ), builds and submits batches of transfers, and reaps
  * completion records from the shared CQ without a system call. On top of
- * that sits a packet pattern generator and verifier.
+ * that sit a packet pattern generator and verifier and a pipeline that keeps
+ * transfers in flight.
  *
  * Every function that can fail returns a negative errno value; nothing sets
  * errno. Thread-safety is stated per group below and in libdmastream(3).
@@ -33,6 +34,7 @@ extern "C" {
 struct dms_channel;
 struct dms_batch;
 struct dms_verifier;
+struct dms_pipeline;
 
 /* ------------------------------------------------------------------------
  * Channels. One channel object must not be used by several threads at once,
@@ -200,6 +202,96 @@ void dms_verifier_excuse(struct dms_verifier *v, uint64_t seq);
 void dms_verifier_excuse_any(struct dms_verifier *v, uint32_t n);
 void dms_verifier_finish(struct dms_verifier *v, uint64_t end_seq);
 void dms_verifier_stats(const struct dms_verifier *v, struct dms_verify_stats *st);
+
+/* ------------------------------------------------------------------------
+ * Pipeline: keeps transfers in flight on one or two channels. One pipeline
+ * belongs to one thread; only dms_pipeline_stop() may be called from another
+ * thread or a signal handler.
+ *
+ * Modes, from the channels given to dms_pipeline_create():
+ *   tx = NULL, rx = an RX channel:	RX -> sink
+ *   tx = a TX channel, rx = NULL:	source -> TX
+ *   tx = a TX channel, rx = an RX one:	TX -> RX loopback, verified
+ *   tx = a memcpy channel, rx = NULL:	memcpy, verified
+ */
+enum dms_pipe_mode {
+	DMS_PIPE_RX = 1,
+	DMS_PIPE_TX = 2,
+	DMS_PIPE_LOOPBACK = 3,
+	DMS_PIPE_MEMCPY = 4,
+};
+
+struct dms_pipeline_params {
+	uint32_t size;			/* bytes per transfer */
+	uint32_t depth;			/* transfers in flight per channel */
+	uint32_t buffers;		/* ring buffers per channel; 0: 2 * depth */
+	uint32_t batch;			/* most transfers per submission; 0: depth */
+	uint64_t count;			/* transfers to perform; 0: until stopped */
+	uint32_t xfer_timeout_ms;	/* per-transfer driver timeout; 0: none */
+	uint32_t idle_timeout_ms;	/* fail when nothing completes this long; 0: never */
+	uint32_t drain_ms;		/* loopback: wait this long for late packets */
+	enum dms_pattern pattern;	/* what the generator writes */
+	enum dms_check verify;		/* how received data is checked */
+	uint32_t stream;		/* stream id in the packet headers */
+	uint32_t verify_flags;		/* DMS_VERIFY_* for the verifier */
+};
+
+/*
+ * Sink: called with each received transfer, in order. Return 0 when done
+ * with the data, -EAGAIN to be called again later with the same data (the
+ * buffer stays out of the ring meanwhile: backpressure), or another negative
+ * errno to fail the pipeline.
+ */
+typedef int (*dms_sink_fn)(void *arg, const void *data, uint32_t len,
+			   const struct dmastream_cqe *cqe);
+/*
+ * Source: fill up to size bytes of buf for transfer seq; return the bytes
+ * to send (> 0), 0 at the end of the stream, -EAGAIN when nothing is ready
+ * yet, or another negative errno to fail the pipeline.
+ */
+typedef int (*dms_source_fn)(void *arg, void *buf, uint32_t size, uint64_t seq);
+
+struct dms_latency {
+	uint64_t samples;
+	uint64_t min_ns, max_ns, mean_ns;
+	uint64_t p50_ns, p99_ns, p999_ns;
+};
+
+struct dms_pipeline_stats {
+	enum dms_pipe_mode mode;
+	uint32_t depth;		/* in flight per channel, as run (limits applied) */
+	uint32_t buffers;	/* ring buffers per channel, as run */
+	uint64_t transfers;	/* completed OK: RX side (rx, loopback), TX side, memcpy */
+	uint64_t bytes;		/* bytes of those */
+	uint64_t tx_submitted, tx_completed, tx_bytes;
+	uint64_t rx_submitted, rx_completed, rx_bytes;
+	uint64_t errors;	/* completions with an engine error or a timeout */
+	uint64_t read_errors, write_errors, engine_aborts, timeouts;
+	uint64_t aborted;	/* cancelled completions (stop, another's timeout) */
+	uint64_t short_xfers;	/* RX transfers that ended early (packet end) */
+	uint64_t backpressure;	/* submissions refused for lack of room (EAGAIN) */
+	uint64_t rx_queue_empty; /* driver: the RX channel ran out of transfers */
+	uint64_t sink_stalls;	/* times the sink asked to wait */
+	uint64_t undelivered;	/* received transfers dropped at stop, sink not ready */
+	uint64_t verify_errors;	/* = verify.errors */
+	struct dms_verify_stats verify;
+	struct dms_latency latency;	/* per transfer: t_complete - t_submit */
+	uint64_t elapsed_ns;	/* first submission to last completion */
+	int error;		/* the fatal error that ended the run, or 0 */
+};
+
+void dms_pipeline_params_init(struct dms_pipeline_params *p);
+int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_channel *tx,
+			struct dms_channel *rx, struct dms_pipeline **pp);
+void dms_pipeline_destroy(struct dms_pipeline *p);
+int dms_pipeline_set_sink(struct dms_pipeline *p, dms_sink_fn fn, void *arg);
+int dms_pipeline_set_sink_fd(struct dms_pipeline *p, int fd);
+int dms_pipeline_set_source(struct dms_pipeline *p, dms_source_fn fn, void *arg);
+int dms_pipeline_set_source_fd(struct dms_pipeline *p, int fd);
+int dms_pipeline_step(struct dms_pipeline *p, int timeout_ms);
+int dms_pipeline_run(struct dms_pipeline *p);
+void dms_pipeline_stop(struct dms_pipeline *p);	/* async-signal-safe */
+void dms_pipeline_stats(struct dms_pipeline *p, struct dms_pipeline_stats *st);
 
 #ifdef __cplusplus
 }
