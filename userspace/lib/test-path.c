@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* Channel names to paths, and the uapi's numbers to names. */
+/*
+ * Channel names to paths, opening what is not a channel, and the uapi's
+ * numbers to names.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "internal.h"
@@ -34,6 +39,24 @@ int main(void)
 		 -EINVAL);
 	CHECK_EQ(dms_channel_path("loop0/rx", small, sizeof(small)), -ENAMETOOLONG);
 	CHECK_EQ(dms_channel_path(NULL, buf, sizeof(buf)), -EINVAL);
+
+	/* Opening: a missing node, and a file that is no dmastream channel. */
+	{
+		struct dms_channel *ch = NULL;
+		int fd;
+
+		CHECK_EQ(dms_channel_open("/nonexistent/x", 0, &ch), -ENOENT);
+		CHECK_EQ(dms_channel_open("loop0", 0, &ch), -EINVAL);
+		CHECK_EQ(dms_channel_open("/dev/null", 0x80, &ch), -EINVAL);
+		CHECK_EQ(dms_channel_open("/dev/null", DMS_OPEN_READONLY, &ch), -ENOTTY);
+		CHECK_EQ(dms_channel_open_fd(-1, &ch), -EINVAL);
+		fd = open("/dev/null", O_RDWR);
+		CHECK_EQ(dms_channel_open_fd(fd, &ch), -ENOTTY);
+		/* On failure the caller keeps the fd. */
+		CHECK(fcntl(fd, F_GETFD) >= 0);
+		close(fd);
+		CHECK(ch == NULL);
+	}
 
 	CHECK_STR(dms_status_name(DMASTREAM_STATUS_OK), "ok");
 	CHECK_STR(dms_status_name(DMASTREAM_STATUS_TIMEOUT), "timeout");
