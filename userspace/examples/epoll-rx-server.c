@@ -10,6 +10,9 @@
  * once all of its data is out. A slow client thus holds buffers back, and
  * the driver counts the times the RX queue ran dry (dmastream stats).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* accept4() */
+#endif
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
