@@ -138,21 +138,17 @@ static uint64_t span_bytes(uint64_t from, uint64_t n, uint64_t plen)
 	return (end <= plen ? end : plen) - start;
 }
 
-/* Write payload words [from, to) of one block. */
+/* Write payload words [from, to) of one block (spans never cross blocks). */
 static void write_span(const struct gen *g, uint8_t *payload, uint64_t plen, uint64_t from,
 		       uint64_t to)
 {
-	uint32_t words[256];
+	uint32_t words[BLOCK_WORDS];
+	uint64_t n = to - from, i;
 
-	while (from < to) {
-		uint64_t n = dms__min_u64(to - from, 256), i;
-
-		gen_words(g, from, from + n, words);
-		for (i = 0; i < n; i++)
-			words[i] = htole32(words[i]);
-		memcpy(payload + from * 4, words, span_bytes(from, n, plen));
-		from += n;
-	}
+	gen_words(g, from, to, words);
+	for (i = 0; i < n; i++)
+		words[i] = htole32(words[i]);
+	memcpy(payload + from * 4, words, span_bytes(from, n, plen));
 }
 
 /*
@@ -162,24 +158,18 @@ static void write_span(const struct gen *g, uint8_t *payload, uint64_t plen, uin
 static uint64_t check_span(const struct gen *g, const uint8_t *payload, uint64_t plen,
 			   uint64_t from, uint64_t to)
 {
-	uint32_t words[256];
+	uint32_t words[BLOCK_WORDS];
+	const uint8_t *have = payload + from * 4, *want = (const uint8_t *)words;
+	uint64_t n = to - from, i;
 
-	while (from < to) {
-		uint64_t n = dms__min_u64(to - from, 256), i, len;
-		const uint8_t *have = payload + from * 4, *want = (const uint8_t *)words;
-
-		gen_words(g, from, from + n, words);
-		for (i = 0; i < n; i++)
-			words[i] = htole32(words[i]);
-		len = span_bytes(from, n, plen);
-		if (memcmp(have, want, len) != 0) {
-			for (i = 0; have[i] == want[i]; i++)
-				;
-			return from * 4 + i;
-		}
-		from += n;
-	}
-	return UINT64_MAX;
+	gen_words(g, from, to, words);
+	for (i = 0; i < n; i++)
+		words[i] = htole32(words[i]);
+	if (memcmp(have, want, span_bytes(from, n, plen)) == 0)
+		return UINT64_MAX;
+	for (i = 0; have[i] == want[i]; i++)
+		;
+	return from * 4 + i;
 }
 
 /*
