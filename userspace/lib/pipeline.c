@@ -50,6 +50,8 @@ struct side {
 	uint64_t completed;
 	bool blocked;			/* the last submission found no room */
 	uint64_t rx_queue_empty0;	/* driver counter at start */
+	uint64_t rx_queue_empty1;	/* ... when the last transfer was queued */
+	bool rx_queue_empty_frozen;
 	struct dmastream_seg *segs;	/* scratch: one transfer's segments */
 };
 
@@ -381,6 +383,26 @@ static uint64_t side_inflight(const struct side *s)
 }
 
 /*
+ * The driver counts every time the RX queue runs dry while the channel
+ * runs, which includes the end of a finite run (the last transfer
+ * completes, nothing follows). Only what happened while we still meant to
+ * keep the queue filled tells of lost data: read the counter once the last
+ * RX transfer is queued, or when the run is stopped.
+ */
+static void freeze_rx_queue_empty(struct side *s)
+{
+	struct dmastream_stats st;
+
+	if (!s->ch || s->rx_queue_empty_frozen || dms_channel_direction(s->ch) != DMASTREAM_DIR_RX)
+		return;
+	if (dms_get_stats(s->ch, &st) == 0)
+		s->rx_queue_empty1 = st.rx_queue_empty;
+	else
+		s->rx_queue_empty1 = s->rx_queue_empty0;
+	s->rx_queue_empty_frozen = true;
+}
+
+/*
  * Stop: no more submissions; what is in flight is aborted (the driver
  * completes it as ABORTED before ABORT returns) and reaped by the next
  * steps. The first error given is the one reported.
@@ -395,6 +417,7 @@ static void begin_stop(struct dms_pipeline *p, int err)
 	if (p->state != PIPE_RUNNING)
 		return;
 	p->state = PIPE_STOPPING;
+	freeze_rx_queue_empty(&p->rx);
 	/* Transfers still waiting in a batch will never be submitted. */
 	for (i = 0; i < 2; i++) {
 		struct side *s = sides[i];
@@ -813,7 +836,10 @@ static int refill_rx(struct dms_pipeline *p)
 			return ret;
 		s->nfree--;
 	}
-	return flush(p, s);
+	ret = flush(p, s);
+	if (ret >= 0 && !more_wanted(p, s) && !dms_batch_pending(s->batch))
+		freeze_rx_queue_empty(s);
+	return ret;
 }
 
 static int refill_tx(struct dms_pipeline *p)
@@ -1072,7 +1098,9 @@ void dms_pipeline_stats(struct dms_pipeline *p, struct dms_pipeline_stats *st)
 		dms_verifier_stats(p->verifier, &p->st.verify);
 		p->st.verify_errors = p->st.verify.errors;
 	}
-	if (p->rx.ch && dms_get_stats(p->rx.ch, &ds) == 0)
+	if (p->rx.rx_queue_empty_frozen)
+		p->st.rx_queue_empty = p->rx.rx_queue_empty1 - p->rx.rx_queue_empty0;
+	else if (p->rx.ch && dms_get_stats(p->rx.ch, &ds) == 0)
 		p->st.rx_queue_empty = ds.rx_queue_empty - p->rx.rx_queue_empty0;
 	dms__hist_summary(&p->lat, &p->st.latency);
 	end = p->state == PIPE_DONE ? p->t_last_complete : now_ns();

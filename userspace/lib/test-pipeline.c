@@ -424,6 +424,33 @@ static void test_rx_to_fd(void)
 	rig_close(&r);
 }
 
+/* The last transfer of a finite run leaves the RX queue empty: that is no overrun. */
+static void test_rx_finite(void)
+{
+	struct dms_pipeline_params prm;
+	struct dms_pipeline_stats st;
+	struct dms_pipeline *p = NULL;
+	struct rig r;
+
+	rig_open(&r);
+	dms_pipeline_params_init(&prm);
+	prm.size = 256;
+	prm.depth = 4;
+	prm.count = 4;
+	prm.verify = DMS_CHECK_FULL;
+	CHECK_EQ(dms_pipeline_create(&prm, NULL, r.rx, &p), 0);
+	steps(p, 1);
+	fake_source_emit(r.e, 4, 256, DMS_PATTERN_COUNTER, 0);
+	CHECK_EQ(run(p), 0);
+	dms_pipeline_stats(p, &st);
+	CHECK_EQ(st.transfers, 4);
+	CHECK_EQ(st.verify_errors, 0);
+	CHECK_EQ(fake_stats(r.e, DMASTREAM_DIR_RX)->rx_queue_empty, 1);
+	CHECK_EQ(st.rx_queue_empty, 0);
+	dms_pipeline_destroy(p);
+	rig_close(&r);
+}
+
 static int counting_source(void *arg, void *buf, uint32_t size, uint64_t seq)
 {
 	int *calls = arg;
@@ -611,6 +638,7 @@ int main(void)
 	test_memcpy();
 	test_rx_slow_sink();
 	test_rx_to_fd();
+	test_rx_finite();
 	test_tx();
 	test_timeout_and_recovery();
 	test_sticky_error();

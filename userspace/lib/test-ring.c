@@ -45,6 +45,8 @@ static void test_setup(void)
 
 	CHECK_EQ(dms_ring_free(tx), 0);
 	CHECK(!fake_owned(e, DMASTREAM_DIR_TX));
+	/* Nothing was in flight: freeing did not stop (and count a stop of) the channel. */
+	CHECK_EQ(fake_stats(e, DMASTREAM_DIR_TX)->channel_stops, 0);
 	CHECK_EQ(dms_buf_count(tx), 0);
 	CHECK_EQ(dms_ring_setup(tx, 2, 4096, 128), 0);
 	CHECK_EQ(dms_cq_entries(tx), 128);
