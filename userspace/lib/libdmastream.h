@@ -250,6 +250,14 @@ typedef int (*dms_sink_fn)(void *arg, const void *data, uint32_t len,
  * yet, or another negative errno to fail the pipeline.
  */
 typedef int (*dms_source_fn)(void *arg, void *buf, uint32_t size, uint64_t seq);
+/*
+ * Called for each completion that failed (engine error, timeout, a
+ * cancellation the pipeline did not cause), in order: @direction is the
+ * channel's DMASTREAM_DIR_*, @index the pipeline's number of the transfer
+ * on that channel (from 0; the packet's sequence number for TX and memcpy).
+ */
+typedef void (*dms_error_fn)(void *arg, uint32_t direction, uint64_t index,
+			     const struct dmastream_cqe *cqe);
 
 struct dms_latency {
 	uint64_t samples;
@@ -288,6 +296,7 @@ int dms_pipeline_set_sink(struct dms_pipeline *p, dms_sink_fn fn, void *arg);
 int dms_pipeline_set_sink_fd(struct dms_pipeline *p, int fd);
 int dms_pipeline_set_source(struct dms_pipeline *p, dms_source_fn fn, void *arg);
 int dms_pipeline_set_source_fd(struct dms_pipeline *p, int fd);
+int dms_pipeline_set_error_handler(struct dms_pipeline *p, dms_error_fn fn, void *arg);
 int dms_pipeline_step(struct dms_pipeline *p, int timeout_ms);
 int dms_pipeline_run(struct dms_pipeline *p);
 void dms_pipeline_stop(struct dms_pipeline *p);	/* async-signal-safe */

@@ -88,6 +88,9 @@ struct dms_pipeline {
 	bool source_waits;		/* the source callback said EAGAIN */
 	bool source_eof;
 
+	dms_error_fn on_error;
+	void *error_arg;
+
 	struct delivery *dq;		/* RX data waiting for the sink, in order */
 	uint32_t dq_head, dq_len;
 
@@ -368,6 +371,13 @@ int dms_pipeline_set_source_fd(struct dms_pipeline *p, int fd)
 	return 0;
 }
 
+int dms_pipeline_set_error_handler(struct dms_pipeline *p, dms_error_fn fn, void *arg)
+{
+	p->on_error = fn;
+	p->error_arg = arg;
+	return 0;
+}
+
 /* ------------------------------------------------------------------------
  * Stopping and failing
  */
@@ -465,13 +475,21 @@ static void count_status(struct dms_pipeline *p, uint32_t status)
 static void complete_common(struct dms_pipeline *p, struct side *s,
 			    const struct dmastream_cqe *cqe, bool primary, uint64_t now)
 {
+	bool ours;
+
 	s->completed++;
 	p->t_last_complete = now;
 	p->t_last_activity = now;
 	if (primary && cqe->t_complete_ns >= cqe->t_submit_ns)
 		dms__hist_add(&p->lat, cqe->t_complete_ns - cqe->t_submit_ns);
-	if (cqe->status != DMASTREAM_STATUS_OK)
-		count_status(p, cqe->status);
+	if (cqe->status == DMASTREAM_STATUS_OK)
+		return;
+	count_status(p, cqe->status);
+	/* Cancellations by our own stop or drain are not failures to report. */
+	ours = cqe->status == DMASTREAM_STATUS_ABORTED &&
+	       (p->state != PIPE_RUNNING || p->draining);
+	if (p->on_error && !ours)
+		p->on_error(p->error_arg, dms_channel_direction(s->ch), cookie_seq(cqe->cookie), cqe);
 }
 
 static void free_buf(struct side *s, uint32_t buf)

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 enum {
 	OPT_BUFFERS = 256, OPT_BATCH, OPT_BYTES, OPT_TIMEOUT, OPT_XFER_TIMEOUT, OPT_PATTERN,
 	OPT_VERIFY, OPT_NO_VERIFY, OPT_STREAM, OPT_CONNECT, OPT_TX, OPT_RX, OPT_SIZES, OPT_JSON,
+	OPT_SINK_DELAY,
 };
 
 static const struct option stream_opts_table[] = {
@@ -41,6 +43,7 @@ static const struct option stream_opts_table[] = {
 	{ "tx", required_argument, NULL, OPT_TX },
 	{ "rx", required_argument, NULL, OPT_RX },
 	{ "sizes", required_argument, NULL, OPT_SIZES },
+	{ "sink-delay", required_argument, NULL, OPT_SINK_DELAY },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -60,7 +63,7 @@ void stream_usage(FILE *f, enum stream_kind kind)
 	case STREAM_RX:
 		fputs("usage: dmastream rx CHANNEL|DEVICE [-s SIZE] [-d DEPTH] [-n COUNT|--bytes SIZE]\n"
 		      "           [-t DURATION] [-o FILE|-] [--connect HOST:PORT] [--verify[=fast|full]]\n"
-		      "           [--timeout DURATION] [--json] [-q]\n", f);
+		      "           [--sink-delay DURATION] [--timeout DURATION] [--json] [-q]\n", f);
 		break;
 	case STREAM_TX:
 		fputs("usage: dmastream tx CHANNEL|DEVICE [-s SIZE] [-d DEPTH] [-n COUNT|--bytes SIZE]\n"
@@ -217,6 +220,10 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 		case OPT_SIZES:
 			o->sizes = optarg;
 			break;
+		case OPT_SINK_DELAY:
+			if (parse_duration_ns(optarg, &o->sink_delay_ns) < 0)
+				return bad(err, errlen, "bad sink delay '%s' (e.g. 10ms)", optarg);
+			break;
 		case OPT_JSON:
 			o->json = true;
 			break;
@@ -239,6 +246,8 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 	/* What only makes sense for some commands. */
 	if ((o->output || o->connect) && kind != STREAM_RX)
 		return bad(err, errlen, "--output and --connect are for %s", "rx");
+	if (o->sink_delay_ns && kind != STREAM_RX)
+		return bad(err, errlen, "--sink-delay is for %s", "rx");
 	if (o->input && kind != STREAM_TX)
 		return bad(err, errlen, "--input is for %s", "tx");
 	if ((o->tx_label || o->rx_label) && kind != STREAM_LOOP && kind != STREAM_BENCH)
@@ -286,6 +295,59 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static void record_failure(void *arg, uint32_t direction, uint64_t index,
+			   const struct dmastream_cqe *cqe)
+{
+	struct stream_result *r = arg;
+
+	r->failures_total++;
+	if (r->nfailures < STREAM_MAX_FAILURES)
+		r->failures[r->nfailures++] = (struct stream_failure){
+			.direction = direction, .status = cqe->status, .index = index,
+			.seq = cqe->seq,
+		};
+}
+
+/*
+ * A deliberately slow sink (--sink-delay): each transfer is held for the
+ * delay, without blocking the pipeline, which goes on reaping while the RX
+ * queue runs dry; then written to the output, if any.
+ */
+struct slow_sink {
+	int fd;
+	uint64_t delay_ns;
+	uint64_t ready_at;	/* 0: the current transfer's wait has not begun */
+};
+
+static int slow_sink_deliver(void *arg, const void *data, uint32_t len,
+			     const struct dmastream_cqe *cqe)
+{
+	struct slow_sink *s = arg;
+	const uint8_t *p = data;
+	uint64_t now = now_ns();
+	ssize_t n;
+
+	(void)cqe;
+	if (!s->ready_at)
+		s->ready_at = now + s->delay_ns;
+	if (now < s->ready_at)
+		return -EAGAIN;
+	s->ready_at = 0;
+	while (s->fd >= 0 && len) {
+		n = send(s->fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == ENOTSOCK)
+			n = write(s->fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (uint32_t)n;
+	}
+	return 0;
+}
+
 struct progress {
 	FILE *f;
 	uint64_t last_ns, last_bytes, last_xfers;
@@ -315,6 +377,7 @@ int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_c
 	       int sink_fd, int source_fd, FILE *progress, struct stream_result *r)
 {
 	struct sigaction sa = { 0 }, old_int, old_term;
+	struct slow_sink slow = { .fd = sink_fd, .delay_ns = o->sink_delay_ns };
 	struct dms_pipeline_params prm;
 	struct progress pg = { 0 };
 	struct dms_pipeline *p;
@@ -339,8 +402,11 @@ int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_c
 	ret = dms_pipeline_create(&prm, tx, rx, &p);
 	if (ret < 0)
 		return ret;
-	if (sink_fd >= 0)
+	if (o->sink_delay_ns && rx)
+		dms_pipeline_set_sink(p, slow_sink_deliver, &slow);
+	else if (sink_fd >= 0)
 		dms_pipeline_set_sink_fd(p, sink_fd);
+	dms_pipeline_set_error_handler(p, record_failure, r);
 	if (source_fd >= 0)
 		dms_pipeline_set_source_fd(p, source_fd);
 
@@ -529,6 +595,17 @@ void stream_json_members(struct json *j, const struct stream_opts *o,
 	json_uint(j, "p999", st->latency.p999_ns);
 	json_uint(j, "max", st->latency.max_ns);
 	json_end_object(j);
+	json_uint(j, "failed_transfers_total", r->failures_total);
+	json_begin_array(j, "failed_transfers");
+	for (uint32_t i = 0; i < r->nfailures; i++) {
+		json_begin_object(j, NULL);
+		json_string(j, "channel", dms_direction_name(r->failures[i].direction));
+		json_uint(j, "index", r->failures[i].index);
+		json_uint(j, "seq", r->failures[i].seq);
+		json_string(j, "status", dms_status_name(r->failures[i].status));
+		json_end_object(j);
+	}
+	json_end_array(j);
 	json_bool(j, "interrupted", r->interrupted);
 	if (r->error)
 		json_string(j, "error", strerror(-r->error));
@@ -584,6 +661,15 @@ void stream_report(FILE *out, FILE *err, const struct stream_opts *o, const char
 			(unsigned long long)st->read_errors, (unsigned long long)st->write_errors,
 			(unsigned long long)st->engine_aborts, (unsigned long long)st->timeouts,
 			(unsigned long long)st->aborted);
+	for (uint32_t i = 0; i < r->nfailures && i < 20; i++)
+		fprintf(out, "  failed: %s transfer %llu (driver seq %llu): %s\n",
+			dms_direction_name(r->failures[i].direction),
+			(unsigned long long)r->failures[i].index,
+			(unsigned long long)r->failures[i].seq,
+			dms_status_name(r->failures[i].status));
+	if (r->failures_total > 20)
+		fprintf(out, "  failed: ... %llu in all (--json lists the first %d)\n",
+			(unsigned long long)r->failures_total, STREAM_MAX_FAILURES);
 	if (v->errors || v->excused)
 		fprintf(out, "  data: corrupt %llu, bad length %llu, dropped %llu, duplicated %llu, "
 			"reordered %llu, foreign %llu, excused %llu\n",

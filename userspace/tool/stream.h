@@ -34,11 +34,25 @@ struct stream_opts {
 	const char *input;		/* tx: file or "-" */
 	const char *tx_label, *rx_label;
 	const char *sizes;		/* bench: comma-separated list */
+	uint64_t sink_delay_ns;		/* rx: hold each transfer this long (a slow sink) */
 	bool json, quiet, help;
+};
+
+/* Failed transfers kept for the report, the first ones of a run. */
+#define STREAM_MAX_FAILURES 100
+
+struct stream_failure {
+	uint32_t direction;
+	uint32_t status;
+	uint64_t index;		/* the run's transfer number on that channel */
+	uint64_t seq;		/* the driver's sequence number */
 };
 
 struct stream_result {
 	struct dms_pipeline_stats st;
+	struct stream_failure failures[STREAM_MAX_FAILURES];
+	uint32_t nfailures;
+	uint64_t failures_total;
 	bool interrupted;		/* SIGINT or SIGTERM */
 	bool duration_reached;
 	bool output_closed;		/* the reader of the output went away */

@@ -99,6 +99,9 @@ int main(void)
 	CHECK_EQ(parse(STREAM_RX, &o, "r", "-o", "f", "--connect", "h:1", NULL), EXIT_USAGE);
 	CHECK_EQ(parse(STREAM_RX, &o, "r", "--size", "16", "--verify", NULL), EXIT_OK);
 	CHECK_EQ(parse(STREAM_RX, &o, "r", "--input", "f", NULL), EXIT_USAGE);
+	CHECK_EQ(parse(STREAM_RX, &o, "r", "--sink-delay", "20ms", NULL), EXIT_OK);
+	CHECK_EQ(o.sink_delay_ns, 20000000);
+	CHECK_EQ(parse(STREAM_LOOP, &o, "r", "--sink-delay", "20ms", NULL), EXIT_USAGE);
 
 	/* tx: sends; verification happens elsewhere. */
 	CHECK_EQ(parse(STREAM_TX, &o, "t", "-i", "file", NULL), EXIT_OK);

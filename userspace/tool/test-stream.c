@@ -109,6 +109,18 @@ static void test_loop_contract(void)
 	CHECK_EQ(key(oc.json, "write_errors"), 1);
 	CHECK_EQ(key(oc.json, "verify_errors"), 0);
 	CHECK_EQ(key(oc.json, "transfers"), 49);
+	/* Reported per transfer: this run's packet 20 was the channel's transfer 120. */
+	CHECK_EQ(key(oc.json, "failed_transfers_total"), 1);
+	CHECK(strstr(oc.json, "\"failed_transfers\":[{\"channel\":\"tx\",\"index\":20,"
+			      "\"seq\":120,\"status\":\"write-error\"}]") != NULL);
+	free(oc.json);
+
+	/* The same in words. */
+	fake_inject(e, DMASTREAM_DIR_TX, 155, FAKE_FAIL, DMASTREAM_STATUS_READ_ERROR);
+	o = opts(STREAM_LOOP, "fake", "-n", "10", "-s", "1K", NULL);
+	oc = run(&o, tx, rx);
+	CHECK_EQ(oc.code, EXIT_ENGINE);
+	CHECK(strstr(oc.json, "  failed: tx transfer 5 (driver seq 155): read-error\n") != NULL);
 	free(oc.json);
 
 	/* Human output. */
@@ -173,6 +185,31 @@ static void *interrupter(void *arg)
 	return NULL;
 }
 
+/* No progress line unless the stream is a terminal. */
+static void test_no_progress_when_piped(void)
+{
+	struct fake_engine *e = fake_engine_new();
+	struct dms_channel *tx, *rx;
+	struct stream_result r;
+	struct stream_opts o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_TX, &tx), 0);
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_RX, &rx), 0);
+	o = opts(STREAM_LOOP, "fake", "-t", "700ms", "-s", "64", NULL);
+	CHECK_EQ(stream_run(&o, tx, rx, -1, -1, f, &r), 0);
+	fclose(f);
+	CHECK(r.duration_reached);
+	CHECK(r.st.transfers > 0);
+	CHECK_EQ(len, 0);
+	free(buf);
+	dms_channel_close(tx);
+	dms_channel_close(rx);
+	fake_engine_free(e);
+}
+
 static void test_sigint(void)
 {
 	struct fake_engine *e = fake_engine_new();
@@ -207,6 +244,7 @@ int main(void)
 {
 	test_loop_contract();
 	test_memcpy_and_duration();
+	test_no_progress_when_piped();
 	test_sigint();
 	return check_report();
 }
