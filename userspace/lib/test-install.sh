@@ -14,7 +14,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "test-install: $*" >&2; exit 1; }
 
-meson install -C "$build" --destdir "$tmp" --no-rebuild --quiet >/dev/null
+meson install -C "$build" --destdir "$tmp" --no-rebuild --quiet >/dev/null ||
+	fail "meson install failed"
 pc=$(find "$tmp" -name libdmastream.pc)
 [ -n "$pc" ] || fail "no libdmastream.pc installed"
 export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$tmp"
