@@ -14,5 +14,6 @@ int cmd_rx(struct cli *c, int argc, char **argv);
 int cmd_tx(struct cli *c, int argc, char **argv);
 int cmd_loop(struct cli *c, int argc, char **argv);
 int cmd_bench(struct cli *c, int argc, char **argv);
+int cmd_check(struct cli *c, int argc, char **argv);
 
 #endif /* DMS_TOOL_COMMANDS_H */

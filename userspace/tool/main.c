@@ -24,6 +24,7 @@ static const struct {
 	{ "tx", cmd_tx, "send a pattern or a file" },
 	{ "loop", cmd_loop, "send and receive back (tx+rx or memcpy), verified" },
 	{ "bench", cmd_bench, "throughput and latency over transfer sizes" },
+	{ "check", cmd_check, "verify a file or stream of pattern packets (rx -o, TCP)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
