@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ring: size it with DMASTREAM_IOC_SET_RING, map the CQ and every
+ * buffer, and give it back.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+int dms_ring_setup(struct dms_channel *ch, uint32_t count, uint32_t size, uint32_t cq_entries)
+{
+	struct dmastream_ring ring = {
+		.count = count,
+		.size = size,
+		.cq_entries = cq_entries,
+	};
+	struct dmastream_ring release = { 0 };
+	void *cq = NULL, *bufs = NULL;
+	int ret;
+
+	if (ch->readonly)
+		return -EBADF;
+	/* Resizing needs the old mappings gone first; make that explicit. */
+	if (ch->has_ring)
+		return -EBUSY;
+	if (count == 0 || size == 0)
+		return -EINVAL;
+
+	ret = dms__ioctl(ch, DMASTREAM_IOC_SET_RING, &ring);
+	if (ret < 0)
+		return ret;
+	ret = ch->be->map_ring(ch->be_ctx, ch->fd, &ring, &cq, &bufs);
+	if (ret < 0)
+		goto give_back;
+	ret = dms__cq_attach(&ch->cq, cq, ring.cq_size, &ring.cq, ring.cq_entries);
+	if (ret < 0) {
+		ch->be->unmap_ring(ch->be_ctx, &ring, cq, bufs);
+		goto give_back;
+	}
+	ch->ring = ring;
+	ch->cq_mem = cq;
+	ch->bufs = bufs;
+	ch->has_ring = true;
+	return 0;
+
+give_back:
+	/* Leave the channel as we found it: unowned, so others may use it. */
+	dms__ioctl(ch, DMASTREAM_IOC_SET_RING, &release);
+	return ret;
+}
+
+int dms_ring_free(struct dms_channel *ch)
+{
+	struct dmastream_ring release = { 0 };
+	struct dmastream_info info;
+	int ret;
+
+	if (!ch->has_ring)
+		return -ENXIO;
+	/*
+	 * The driver refuses to drop a ring with transfers in flight or
+	 * mapped memory; stop the transfers first (they complete as ABORTED
+	 * and their records go with the ring). Only when there are any: an
+	 * abort counts as a channel stop in the driver's statistics.
+	 */
+	ret = dms_get_info(ch, &info);
+	if (ret == 0 && info.inflight)
+		ret = dms_abort(ch);
+	if (ret < 0 && ret != -ENODEV)
+		return ret;
+	ch->be->unmap_ring(ch->be_ctx, &ch->ring, ch->cq_mem, ch->bufs);
+	ch->has_ring = false;
+	ch->cq_mem = NULL;
+	ch->bufs = NULL;
+	memset(&ch->cq, 0, sizeof(ch->cq));
+	ret = dms__ioctl(ch, DMASTREAM_IOC_SET_RING, &release);
+	/* A removed device has no ring to give back. */
+	return ret == -ENODEV ? 0 : ret;
+}
+
+void *dms_buf(const struct dms_channel *ch, uint32_t index)
+{
+	if (!ch->has_ring || index >= ch->ring.count)
+		return NULL;
+	return ch->bufs + (size_t)index * ch->ring.buf_stride;
+}
+
+uint32_t dms_buf_count(const struct dms_channel *ch)
+{
+	return ch->has_ring ? ch->ring.count : 0;
+}
+
+uint32_t dms_buf_size(const struct dms_channel *ch)
+{
+	return ch->has_ring ? ch->ring.size : 0;
+}
+
+uint32_t dms_cq_entries(const struct dms_channel *ch)
+{
+	return ch->has_ring ? ch->ring.cq_entries : 0;
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Ring setup and teardown, buffer pointers, single submissions, reaping,
+ * waiting, abort and the sticky error state, through the fake driver.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fake-engine.h"
+
+static void test_setup(void)
+{
+	struct fake_engine *e = fake_engine_new();
+	struct dms_channel *tx;
+	struct dmastream_info info;
+
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_TX, &tx), 0);
+	CHECK_EQ(dms_channel_direction(tx), DMASTREAM_DIR_TX);
+	CHECK_EQ(dms_get_caps(tx)->max_segs, 16);
+	CHECK(dms_buf(tx, 0) == NULL);
+	CHECK_EQ(dms_buf_count(tx), 0);
+	CHECK_EQ(dms_cq_ready(tx), 0);
+	CHECK_EQ(dms_wait(tx, 1, 0), -ENXIO);
+	CHECK_EQ(dms_ring_free(tx), -ENXIO);
+
+	CHECK_EQ(dms_ring_setup(tx, 0, 4096, 0), -EINVAL);
+	CHECK_EQ(dms_ring_setup(tx, 4, 5000, 0), 0);
+	CHECK(fake_owned(e, DMASTREAM_DIR_TX));
+	CHECK_EQ(dms_buf_count(tx), 4);
+	CHECK_EQ(dms_buf_size(tx), 5000);
+	CHECK_EQ(dms_cq_entries(tx), 64);
+	/* Buffers are a page-aligned stride apart and writable. */
+	CHECK_EQ((uintptr_t)dms_buf(tx, 1) - (uintptr_t)dms_buf(tx, 0), 8192);
+	memset(dms_buf(tx, 3), 0xab, 5000);
+	CHECK(dms_buf(tx, 4) == NULL);
+	CHECK_EQ(dms_ring_setup(tx, 4, 4096, 0), -EBUSY);
+
+	CHECK_EQ(dms_get_info(tx, &info), 0);
+	CHECK_STR(info.label, "tx");
+	CHECK_EQ(info.buffer_count, 4);
+
+	CHECK_EQ(dms_ring_free(tx), 0);
+	CHECK(!fake_owned(e, DMASTREAM_DIR_TX));
+	/* Nothing was in flight: freeing did not stop (and count a stop of) the channel. */
+	CHECK_EQ(fake_stats(e, DMASTREAM_DIR_TX)->channel_stops, 0);
+	CHECK_EQ(dms_buf_count(tx), 0);
+	CHECK_EQ(dms_ring_setup(tx, 2, 4096, 128), 0);
+	CHECK_EQ(dms_cq_entries(tx), 128);
+	dms_channel_close(tx);
+	CHECK(!fake_owned(e, DMASTREAM_DIR_TX));
+	fake_engine_free(e);
+}
+
+static void test_submit_reap_wait(void)
+{
+	struct fake_engine *e = fake_engine_new();
+	struct dms_channel *tx, *rx;
+	const struct dmastream_cqe *cqe;
+	struct dmastream_cqe out[8];
+	struct dmastream_stats st;
+	uint64_t count;
+	int efd;
+
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_TX, &tx), 0);
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_RX, &rx), 0);
+	CHECK_EQ(dms_ring_setup(tx, 4, 4096, 0), 0);
+	CHECK_EQ(dms_ring_setup(rx, 4, 4096, 0), 0);
+	efd = eventfd(0, EFD_NONBLOCK);
+	CHECK_EQ(dms_register_eventfd(rx, efd), 0);
+
+	/* RX waits for data: nothing completes, and waiting says so. */
+	CHECK_EQ(dms_submit_buf(rx, 11, 0, 0, 4096), 0);
+	CHECK_EQ(dms_cq_peek(rx, &cqe), -EAGAIN);
+	CHECK_EQ(dms_wait(rx, 1, 0), 0);
+	CHECK_EQ(dms_wait(rx, 1, 1000000), -ETIMEDOUT);
+	CHECK_EQ(dms_wait(rx, 0, 1000), -EINVAL);
+	CHECK_EQ(dms_wait(rx, 65, 1000), -EINVAL);
+
+	/* 100 bytes sent land short in the 4096-byte RX transfer. */
+	memset(dms_buf(tx, 2), 0x5c, 100);
+	CHECK_EQ(dms_submit_buf(tx, 22, 2, 0, 100), 0);
+	CHECK_EQ(dms_wait(rx, 1, -1), 1);
+	CHECK_EQ(dms_cq_peek(rx, &cqe), 0);
+	CHECK_EQ(cqe->cookie, 11);
+	CHECK_EQ(cqe->status, DMASTREAM_STATUS_OK);
+	CHECK_EQ(cqe->bytes, 100);
+	CHECK(cqe->flags & DMASTREAM_CQE_SHORT);
+	CHECK(cqe->t_complete_ns >= cqe->t_submit_ns);
+	CHECK_EQ(((uint8_t *)dms_buf(rx, 0))[99], 0x5c);
+	dms_cq_advance(rx, 1);
+	CHECK_EQ(dms_cq_ready(rx), 0);
+	CHECK_EQ(read(efd, &count, sizeof(count)), 8);
+	CHECK(count >= 1);
+
+	CHECK_EQ(dms_reap(tx, out, 8), 1);
+	CHECK_EQ(out[0].cookie, 22);
+	CHECK_EQ(out[0].bytes, 100);
+	CHECK_EQ(dms_reap(tx, out, 8), 0);
+
+	/* Bad segments are refused before the driver sees them. */
+	CHECK_EQ(dms_submit_buf(tx, 1, 4, 0, 10), -EINVAL);
+	CHECK_EQ(dms_submit_buf(tx, 1, 0, 4000, 200), -EINVAL);
+	CHECK_EQ(dms_submit_buf(tx, 1, 0, 0, 0), -EINVAL);
+
+	/* Abort completes what is in flight as ABORTED, in order. */
+	CHECK_EQ(dms_submit_buf(rx, 1, 0, 0, 64), 0);
+	CHECK_EQ(dms_submit_buf(rx, 2, 1, 0, 64), 0);
+	CHECK_EQ(dms_abort(rx), 0);
+	CHECK_EQ(dms_reap(rx, out, 8), 2);
+	CHECK_EQ(out[0].cookie, 1);
+	CHECK_EQ(out[1].cookie, 2);
+	CHECK_EQ(out[0].status, DMASTREAM_STATUS_ABORTED);
+	CHECK_EQ(out[1].seq, out[0].seq + 1);
+	CHECK_EQ(dms_get_stats(rx, &st), 0);
+	CHECK_EQ(st.aborted, 2);
+	CHECK_EQ(st.submitted, 3);
+	CHECK_EQ(dms_reset_stats(rx), 0);
+	CHECK_EQ(dms_get_stats(rx, &st), 0);
+	CHECK_EQ(st.submitted, 0);
+
+	/* Consecutive engine errors: the sticky error state, until reset. */
+	CHECK_EQ(dms_set_config(tx, 0, 2), 0);
+	fake_inject(e, DMASTREAM_DIR_TX, 1, FAKE_FAIL, DMASTREAM_STATUS_READ_ERROR);
+	fake_inject(e, DMASTREAM_DIR_TX, 2, FAKE_FAIL, DMASTREAM_STATUS_READ_ERROR);
+	CHECK_EQ(dms_submit_buf(tx, 1, 0, 0, 64), 0);
+	CHECK_EQ(dms_submit_buf(tx, 2, 1, 0, 64), 0);
+	CHECK(dms_cq_flags(tx) & DMASTREAM_CQ_ERROR);
+	CHECK_EQ(dms_submit_buf(tx, 3, 0, 0, 64), -EIO);
+	CHECK_EQ(dms_reap(tx, out, 8), 2);
+	CHECK_EQ(out[0].status, DMASTREAM_STATUS_READ_ERROR);
+	CHECK_EQ(dms_reset(tx), 0);
+	CHECK(!(dms_cq_flags(tx) & DMASTREAM_CQ_ERROR));
+	CHECK_EQ(dms_submit_buf(tx, 4, 0, 0, 64), 0);
+
+	CHECK_EQ(dms_register_eventfd(rx, -1), 0);
+	close(efd);
+	dms_channel_close(tx);
+	dms_channel_close(rx);
+	fake_engine_free(e);
+}
+
+int main(void)
+{
+	test_setup();
+	test_submit_reap_wait();
+	return check_report();
+}
