@@ -83,7 +83,8 @@ static bool dmastream_rw(struct file *file)
 	return (file->f_mode & (FMODE_READ | FMODE_WRITE)) == (FMODE_READ | FMODE_WRITE);
 }
 
-static int dmastream_owner_check(struct dmastream_chan *chan, struct file *file)
+/* May @file act as the owner? Under chan->lock or irq_lock. */
+int dmastream_owner_check(struct dmastream_chan *chan, struct file *file)
 {
 	if (chan->dead)
 		return -ENODEV;

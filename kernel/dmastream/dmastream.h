@@ -226,6 +226,7 @@ void dmastream_configfs_exit(void);
 
 /* chardev.c */
 extern const struct file_operations dmastream_fops;
+int dmastream_owner_check(struct dmastream_chan *chan, struct file *file);
 
 /* sysfs.c */
 extern const struct attribute_group *dmastream_chan_groups[];

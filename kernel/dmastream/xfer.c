@@ -819,17 +819,6 @@ static int dmastream_alloc_scratch(struct dmastream_chan *chan)
 	return -ENOMEM;
 }
 
-static int dmastream_check_owner(struct dmastream_chan *chan, struct file *file)
-{
-	if (chan->dead)
-		return -ENODEV;
-	if (!chan->ring)
-		return -ENXIO;
-	if (chan->owner != file)
-		return -EBUSY;
-	return 0;
-}
-
 /**
  * dmastream_submit() - DMASTREAM_IOC_SUBMIT
  * @chan:	the channel.
@@ -857,7 +846,7 @@ long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 		return -EINVAL;
 
 	mutex_lock(&chan->lock);
-	ret = dmastream_check_owner(chan, file);
+	ret = dmastream_owner_check(chan, file);
 	if (ret)
 		goto unlock;
 	ring = chan->ring;
