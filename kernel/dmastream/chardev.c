@@ -36,18 +36,28 @@ static int dmastream_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
-/* Give up the ring; DMA must be stopped. chan->lock held. */
-static struct dmastream_kring *dmastream_drop_ring(struct dmastream_chan *chan)
+/*
+ * Give up the ring; DMA must be stopped. chan->lock held. With @if_unmapped
+ * only while nothing maps it (mmap() counts mappings under irq_lock).
+ * Return: the ring, for dmastream_ring_put() outside the locks (NULL if
+ * there was none), or ERR_PTR(-EBUSY).
+ */
+static struct dmastream_kring *dmastream_drop_ring(struct dmastream_chan *chan, bool if_unmapped)
 {
 	struct eventfd_ctx *ctx;
 	struct dmastream_kring *ring;
 
 	spin_lock_irq(&chan->irq_lock);
 	ring = chan->ring;
+	if (ring && if_unmapped && atomic_read(&ring->mappings)) {
+		spin_unlock_irq(&chan->irq_lock);
+		return ERR_PTR(-EBUSY);
+	}
 	ctx = chan->eventfd;
 	chan->ring = NULL;
 	chan->owner = NULL;
 	chan->eventfd = NULL;
+	dmastream_forget_ring_locked(chan);
 	if (!chan->dead)
 		chan->state = DMASTREAM_STATE_IDLE;
 	spin_unlock_irq(&chan->irq_lock);
@@ -66,7 +76,7 @@ static int dmastream_release(struct inode *inode, struct file *file)
 		/* Whatever was in flight: no DMA may reach the memory after this. */
 		if (chan->ring)
 			dmastream_stop(chan, false);
-		ring = dmastream_drop_ring(chan);
+		ring = dmastream_drop_ring(chan, false);
 	}
 	mutex_unlock(&chan->lock);
 	/*
@@ -102,7 +112,7 @@ static int dmastream_get_info(struct dmastream_chan *chan, struct file *file,
 
 	strscpy(info.device, chan->devname, sizeof(info.device));
 	strscpy(info.label, chan->label, sizeof(info.label));
-	strscpy(info.dma_channel, dma_chan_name(chan->dma), sizeof(info.dma_channel));
+	strscpy(info.dma_channel, chan->dma_name, sizeof(info.dma_channel));
 	strscpy(info.provider, chan->provider, sizeof(info.provider));
 	spin_lock_irq(&chan->irq_lock);
 	info.state = chan->state;
@@ -120,6 +130,19 @@ static int dmastream_get_info(struct dmastream_chan *chan, struct file *file,
 	info.error_threshold = chan->error_threshold;
 	spin_unlock_irq(&chan->irq_lock);
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static int dmastream_get_caps(struct dmastream_chan *chan, void __user *uarg)
+{
+	struct dmastream_caps caps = chan->caps;
+
+	if (READ_ONCE(chan->dead))
+		return -ENODEV;
+	/* The module parameters may have changed since the channel appeared. */
+	caps.max_buffers = READ_ONCE(dmastream_buffers_max);
+	caps.max_buffer_size = READ_ONCE(dmastream_buffer_size_max);
+	caps.max_ring_bytes = READ_ONCE(dmastream_ring_bytes_max);
+	return copy_to_user(uarg, &caps, sizeof(caps)) ? -EFAULT : 0;
 }
 
 static int dmastream_get_stats(struct dmastream_chan *chan, void __user *uarg)
@@ -182,15 +205,25 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 		goto unlock;
 	}
 	if (!req.count) {
-		if (chan->ring)
-			old = dmastream_drop_ring(chan);
-		ret = 0;
+		/* Checked again: mmap() does not take chan->lock. */
+		old = dmastream_drop_ring(chan, true);
+		ret = PTR_ERR_OR_ZERO(old);
+		if (ret)
+			old = NULL;
 		goto unlock;
 	}
 
 	ring = dmastream_ring_create(chan, req.count, req.size, cq_entries);
 	if (!ring) {
 		ret = -ENOMEM;
+		goto unlock;
+	}
+	/* Told before it is installed: on any error the previous ring stays. */
+	memset(out, 0, sizeof(*out));
+	dmastream_ring_describe(ring, out);
+	if (copy_to_user(uarg, out, sizeof(*out))) {
+		dmastream_ring_put(ring);
+		ret = -EFAULT;
 		goto unlock;
 	}
 	spin_lock_irq(&chan->irq_lock);
@@ -210,10 +243,7 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 	if (chan->state == DMASTREAM_STATE_ERROR)
 		ring->cq->flags |= DMASTREAM_CQ_ERROR;
 	spin_unlock_irq(&chan->irq_lock);
-
-	memset(out, 0, sizeof(*out));
-	dmastream_ring_describe(ring, out);
-	ret = copy_to_user(uarg, out, sizeof(*out)) ? -EFAULT : 0;
+	ret = 0;
 unlock:
 	mutex_unlock(&chan->lock);
 	dmastream_ring_put(old);
@@ -331,9 +361,7 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	case DMASTREAM_IOC_GET_STATS:
 		return dmastream_get_stats(chan, uarg);
 	case DMASTREAM_IOC_GET_CAPS:
-		if (READ_ONCE(chan->dead))
-			return -ENODEV;
-		return copy_to_user(uarg, &chan->caps, sizeof(chan->caps)) ? -EFAULT : 0;
+		return dmastream_get_caps(chan, uarg);
 	case DMASTREAM_IOC_SET_RING:
 	case DMASTREAM_IOC_SUBMIT:
 	case DMASTREAM_IOC_WAIT:

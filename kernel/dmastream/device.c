@@ -98,14 +98,19 @@ static int dmastream_chan_caps(struct dmastream_chan *chan)
 		caps->residue_granularity = DMASTREAM_RESIDUE_DESCRIPTOR;
 		break;
 	}
-	if (dev_is_dma_coherent(dd->dev))
+	/* Buffers are mapped by user space: DMA into them must be stoppable. */
+	if (!dd->device_terminate_all) {
+		dev_err(&chan->dev, "%s cannot be stopped (no terminate_all)\n",
+			dma_chan_name(chan->dma));
+		return -EINVAL;
+	}
+	caps->flags |= DMASTREAM_CAP_TERMINATE;
+	if (dev_is_dma_coherent(chan->dma_dev))
 		caps->flags |= DMASTREAM_CAP_COHERENT;
-	if (sc.cmd_pause)
+	if (dd->device_pause && dd->device_resume)
 		caps->flags |= DMASTREAM_CAP_PAUSE;
-	if (sc.cmd_terminate)
-		caps->flags |= DMASTREAM_CAP_TERMINATE;
 
-	max_seg = dma_get_max_seg_size(dd->dev);
+	max_seg = dma_get_max_seg_size(chan->dma_dev);
 	caps->max_seg_size = min_t(unsigned int, max_seg, dmastream_buffer_size_max);
 	caps->max_segs = DMASTREAM_MAX_SEGS;
 	if (sc.max_sg_burst)
@@ -130,6 +135,7 @@ static void dmastream_chan_release(struct device *dev)
 	if (chan->dma)
 		dma_release_channel(chan->dma);
 	put_device(chan->dma_dev);
+	module_put(chan->provider_module);
 	if (chan->minor >= 0)
 		ida_free(&dmastream_minor_ida, chan->minor);
 	mutex_destroy(&chan->lock);
@@ -186,7 +192,15 @@ static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sde
 	}
 	chan->minor = -1;
 	chan->dma = dma;
-	chan->dma_dev = get_device(dma->device->dev);
+	strscpy(chan->dma_name, dma_chan_name(dma), sizeof(chan->dma_name));
+	/*
+	 * The ring's memory belongs to the provider's device and may outlive
+	 * the DMA channel (see dmastream_chan_remove()): pin both.
+	 */
+	/* Per-channel DMA devices exist (chan_dma_dev): map for that one. */
+	chan->dma_dev = get_device(dmaengine_get_dma_device(dma));
+	chan->provider_module = dma->device->owner;
+	__module_get(chan->provider_module);
 	chan->kind = kind;
 	chan->dir = kind == DMASTREAM_DIR_TX ? DMA_MEM_TO_DEV :
 		    kind == DMASTREAM_DIR_RX ? DMA_DEV_TO_MEM : DMA_MEM_TO_MEM;
@@ -252,19 +266,30 @@ err_put:
  */
 static void dmastream_chan_remove(struct dmastream_chan *chan)
 {
+	struct dma_chan *dma;
+
 	mutex_lock(&chan->lock);
 	if (chan->ring)
 		dmastream_stop(chan, false);
-	spin_lock_bh(&chan->irq_lock);
+	spin_lock_irq(&chan->irq_lock);
 	chan->dead = true;
 	chan->state = DMASTREAM_STATE_GONE;
-	spin_unlock_bh(&chan->irq_lock);
+	spin_unlock_irq(&chan->irq_lock);
+	/* Stopped and dead: nothing uses the DMA channel any more. */
+	dma = chan->dma;
+	chan->dma = NULL;
 	mutex_unlock(&chan->lock);
 	cancel_delayed_work_sync(&chan->timeout_work);
 	cancel_work_sync(&chan->error_work);
 	wake_up_all(&chan->wq);
 
 	cdev_device_del(&chan->cdev, &chan->dev);
+	/*
+	 * Released now, not with the last file: a channel requested through a
+	 * slave map has sysfs links in the requesting device, which may be
+	 * unregistered as soon as this returns.
+	 */
+	dma_release_channel(dma);
 	put_device(&chan->dev);
 }
 

@@ -31,6 +31,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -43,6 +44,9 @@
 #define DMASTREAM_MAX_SEGS	256
 #define DMASTREAM_CQ_ENTRIES_MAX	65536
 #define DMASTREAM_CQ_ENTRIES_MIN	64
+/* Ceilings of the module parameters buffer_size_max and buffers_max. */
+#define DMASTREAM_BUFFER_SIZE_LIMIT	SZ_1G
+#define DMASTREAM_BUFFERS_LIMIT		16384
 #define DMASTREAM_MINORS	256
 
 /* Module parameters (main.c). */
@@ -146,10 +150,11 @@ struct dmastream_req {
 	bool expired;			/* its own deadline has passed */
 	/* part of a memcpy could not be queued: complete as ENGINE_ABORTED */
 	bool failed_prep;
-	/* memcpy: its descriptors, those still to call back, bytes they moved, first error */
+	/* references: descriptors yet to call back, and the submitter's */
+	u32 refs_left;
+	/* memcpy: its descriptors; all: bytes they moved, first error */
 	struct dmastream_piece *pieces;
 	u32 npieces;
-	u32 pieces_left;
 	u32 pieces_bytes;
 	u32 pieces_status;
 	unsigned int nrefs;
@@ -162,9 +167,11 @@ struct dmastream_chan {
 	char devname[DMASTREAM_NAME_LEN];
 	char label[DMASTREAM_NAME_LEN];
 	char provider[DMASTREAM_NAME_LEN];
+	char dma_name[DMASTREAM_NAME_LEN];	/* dma_chan_name(), kept after removal */
 
 	struct dma_chan *dma;
-	struct device *dma_dev;		/* chan->device->dev, referenced */
+	struct device *dma_dev;		/* maps the buffers; referenced */
+	struct module *provider_module;	/* the provider's, referenced */
 	enum dma_transfer_direction dir;
 	u32 kind;			/* DMASTREAM_DIR_* */
 	struct dmastream_caps caps;
@@ -249,6 +256,7 @@ long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 int dmastream_wait(struct dmastream_chan *chan, struct dmastream_kring *ring,
 		   struct dmastream_wait *w);
 void dmastream_stop(struct dmastream_chan *chan, bool sticky);
+void dmastream_forget_ring_locked(struct dmastream_chan *chan);
 bool dmastream_flush_overflow(struct dmastream_chan *chan);
 u32 dmastream_room(struct dmastream_chan *chan);
 void dmastream_notify(struct dmastream_chan *chan);

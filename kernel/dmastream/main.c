@@ -18,13 +18,34 @@ unsigned long dmastream_ring_bytes_max = 256UL << 20;
 module_param_named(ring_bytes_max, dmastream_ring_bytes_max, ulong, 0644);
 MODULE_PARM_DESC(ring_bytes_max, "Most bytes in all buffers of one channel's ring (default 256 MiB)");
 
+/* Bounded so that page-aligned sizes and completion queue sizes cannot wrap. */
+static int dmastream_set_buffer_size_max(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, PAGE_SIZE, DMASTREAM_BUFFER_SIZE_LIMIT);
+}
+
+static const struct kernel_param_ops dmastream_buffer_size_max_ops = {
+	.set = dmastream_set_buffer_size_max,
+	.get = param_get_uint,
+};
+
 unsigned int dmastream_buffer_size_max = 64U << 20;
-module_param_named(buffer_size_max, dmastream_buffer_size_max, uint, 0644);
-MODULE_PARM_DESC(buffer_size_max, "Largest single ring buffer in bytes (default 64 MiB)");
+module_param_cb(buffer_size_max, &dmastream_buffer_size_max_ops, &dmastream_buffer_size_max, 0644);
+MODULE_PARM_DESC(buffer_size_max, "Largest single ring buffer in bytes, at most 1 GiB (default 64 MiB)");
+
+static int dmastream_set_buffers_max(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, DMASTREAM_BUFFERS_LIMIT);
+}
+
+static const struct kernel_param_ops dmastream_buffers_max_ops = {
+	.set = dmastream_set_buffers_max,
+	.get = param_get_uint,
+};
 
 unsigned int dmastream_buffers_max = 1024;
-module_param_named(buffers_max, dmastream_buffers_max, uint, 0644);
-MODULE_PARM_DESC(buffers_max, "Most buffers in one ring (default 1024)");
+module_param_cb(buffers_max, &dmastream_buffers_max_ops, &dmastream_buffers_max, 0644);
+MODULE_PARM_DESC(buffers_max, "Most buffers in one ring, at most 16384 (default 1024)");
 
 unsigned int dmastream_default_timeout_ms;
 module_param_named(default_timeout_ms, dmastream_default_timeout_ms, uint, 0644);

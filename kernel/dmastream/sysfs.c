@@ -52,7 +52,7 @@ static DEVICE_ATTR_RO(_name)
 
 DMASTREAM_STR_ATTR(label, chan->label);
 DMASTREAM_STR_ATTR(device_name, chan->devname);
-DMASTREAM_STR_ATTR(dma_channel, dma_chan_name(chan->dma));
+DMASTREAM_STR_ATTR(dma_channel, chan->dma_name);
 DMASTREAM_STR_ATTR(provider, chan->provider);
 DMASTREAM_STR_ATTR(direction, dmastream_kind_name(chan->kind));
 DMASTREAM_CAP_ATTR(max_seg_size, max_seg_size);

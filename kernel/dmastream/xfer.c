@@ -96,6 +96,24 @@ static void dmastream_write_cqe(struct dmastream_kring *ring, const struct dmast
  * Post held-back completions while there is room. Under irq_lock.
  * Return: true if anything was posted.
  */
+/*
+ * The ring goes (DMA stopped): what was held back for its completion queue
+ * and the error history go with it, so that the next owner starts clean.
+ * Under irq_lock.
+ */
+void dmastream_forget_ring_locked(struct dmastream_chan *chan)
+{
+	struct dmastream_req *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, &chan->overflow, node) {
+		list_del(&req->node);
+		dmastream_req_free(req);
+	}
+	chan->noverflow = 0;
+	chan->consecutive_errors = 0;
+	chan->stop_pending = false;
+}
+
 bool dmastream_flush_overflow(struct dmastream_chan *chan)
 {
 	struct dmastream_kring *ring = chan->ring;
@@ -199,7 +217,9 @@ void dmastream_notify(struct dmastream_chan *chan)
 	if (chan->eventfd)
 		dmastream_eventfd_signal(chan->eventfd);
 	spin_unlock_irqrestore(&chan->irq_lock, flags);
-	wake_up_interruptible_poll(&chan->wq, EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM);
+	/* EPOLLERR too: entering the sticky error state notifies through here. */
+	wake_up_interruptible_poll(&chan->wq, EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM |
+				   EPOLLERR);
 }
 
 /* ------------------------------------------------------------------------
@@ -221,71 +241,124 @@ static u32 dmastream_status_of(const struct dmaengine_result *res)
 }
 
 /*
- * A memcpy's pieces each call back; all but the last only add up what they
- * moved and remember the first error. Under irq_lock.
- * Return: true once the whole transfer is done, with *status and *bytes.
+ * Each descriptor of a transfer (one for a slave transfer, one per piece
+ * for a memcpy) holds a reference on the request until it calls back, and
+ * the submitter holds one more until it has done with the request: some
+ * providers (xilinx_dma) start descriptors as they are submitted, so the
+ * first may call back before the last is submitted.
  */
-static bool dmastream_piece_done(struct dmastream_req *req, u32 piece_status, u32 piece_bytes,
-				 u32 *status, u32 *bytes)
+
+/* Take a descriptor's reference and submit it; no reference if it fails. */
+static dma_cookie_t dmastream_submit_desc(struct dmastream_chan *chan, struct dmastream_req *req,
+					  struct dma_async_tx_descriptor *desc)
 {
-	req->pieces_bytes += piece_bytes;
-	if (piece_status != DMASTREAM_STATUS_OK && req->pieces_status == DMASTREAM_STATUS_OK)
-		req->pieces_status = piece_status;
-	if (--req->pieces_left)
-		return false;
-	*status = req->pieces_status;
-	*bytes = req->pieces_bytes;
-	return true;
+	dma_cookie_t cookie;
+
+	spin_lock_irq(&chan->irq_lock);
+	req->refs_left++;
+	spin_unlock_irq(&chan->irq_lock);
+	cookie = dmaengine_submit(desc);
+	if (dma_submit_error(cookie)) {
+		/* Never the last reference: the submitter still holds one. */
+		spin_lock_irq(&chan->irq_lock);
+		req->refs_left--;
+		spin_unlock_irq(&chan->irq_lock);
+	}
+	return cookie;
 }
 
-/* A transfer (or one memcpy piece) completed in the engine. */
-static void dmastream_complete(struct dmastream_req *req, u32 status, u32 bytes, bool piece)
-{
-	struct dmastream_chan *chan = req->chan;
-	dma_cookie_t next_cookie = 0;
-	bool sticky = false;
-	unsigned long flags;
+/* What to do once irq_lock is dropped after a transfer was retired. */
+struct dmastream_retired {
+	bool sticky;
+	dma_cookie_t next_cookie;
+};
 
-	spin_lock_irqsave(&chan->irq_lock, flags);
-	if (piece && !dmastream_piece_done(req, status, bytes, &status, &bytes)) {
-		spin_unlock_irqrestore(&chan->irq_lock, flags);
-		return;
-	}
+/*
+ * The last reference to an in-flight transfer is gone: take it off the
+ * in-flight list and record it. Under irq_lock.
+ */
+static void dmastream_retire_locked(struct dmastream_chan *chan, struct dmastream_req *req,
+				    struct dmastream_retired *after)
+{
+	u32 status = req->pieces_status;
+
 	if (req->failed_prep && status == DMASTREAM_STATUS_OK)
 		status = DMASTREAM_STATUS_ENGINE_ABORTED;
 	list_del(&req->node);
 	chan->ninflight--;
 	chan->stats.inflight = chan->ninflight;
 
+	after->sticky = false;
 	if (status == DMASTREAM_STATUS_OK) {
 		chan->consecutive_errors = 0;
-	} else if (++chan->consecutive_errors == chan->error_threshold &&
-		   chan->error_threshold && !chan->stop_pending) {
+	} else if (chan->error_threshold && !chan->stop_pending &&
+		   ++chan->consecutive_errors >= chan->error_threshold) {
 		chan->stop_pending = true;
-		sticky = true;
+		after->sticky = true;
 	}
 	/* Known only once more comes: the end of a stream is not a gap. */
 	if (chan->kind == DMASTREAM_DIR_RX && !chan->ninflight &&
 	    chan->state == DMASTREAM_STATE_READY)
 		chan->rx_ran_empty = true;
 
-	dmastream_finish_locked(chan, req, status, bytes);
+	dmastream_finish_locked(chan, req, status, req->pieces_bytes);
+	after->next_cookie = 0;
 	if (!list_empty(&chan->inflight))
-		next_cookie = list_first_entry(&chan->inflight, struct dmastream_req,
-					       node)->dma_cookie;
-	spin_unlock_irqrestore(&chan->irq_lock, flags);
+		after->next_cookie = list_first_entry(&chan->inflight, struct dmastream_req,
+						      node)->dma_cookie;
+}
 
-	if (sticky)
+static void dmastream_after_retire(struct dmastream_chan *chan,
+				   const struct dmastream_retired *after)
+{
+	if (after->sticky)
 		queue_work(system_wq, &chan->error_work);
 	/*
 	 * Notify once per burst: when the next transfer has completed too, its
 	 * callback follows and notifies. Asked outside irq_lock: providers
 	 * take their own locks in tx_status.
 	 */
-	if (next_cookie > 0 &&
-	    dmaengine_tx_status(chan->dma, next_cookie, NULL) == DMA_COMPLETE)
+	if (after->next_cookie > 0 &&
+	    dmaengine_tx_status(chan->dma, after->next_cookie, NULL) == DMA_COMPLETE)
 		return;
 	dmastream_notify(chan);
+}
+
+/* A descriptor called back: add up what it moved, keep the first error. */
+static void dmastream_desc_done(struct dmastream_req *req, u32 status, u32 bytes)
+{
+	struct dmastream_chan *chan = req->chan;
+	struct dmastream_retired after;
+	unsigned long flags;
+
+	spin_lock_irqsave(&chan->irq_lock, flags);
+	req->pieces_bytes += bytes;
+	if (status != DMASTREAM_STATUS_OK && req->pieces_status == DMASTREAM_STATUS_OK)
+		req->pieces_status = status;
+	if (--req->refs_left) {
+		spin_unlock_irqrestore(&chan->irq_lock, flags);
+		return;
+	}
+	dmastream_retire_locked(chan, req, &after);
+	spin_unlock_irqrestore(&chan->irq_lock, flags);
+	dmastream_after_retire(chan, &after);
+}
+
+/* The submitter is done with a queued request: drop its reference. */
+static void dmastream_submitted(struct dmastream_chan *chan, struct dmastream_req *req,
+				dma_cookie_t cookie)
+{
+	struct dmastream_retired after;
+
+	spin_lock_irq(&chan->irq_lock);
+	req->dma_cookie = cookie;
+	if (--req->refs_left) {
+		spin_unlock_irq(&chan->irq_lock);
+		return;
+	}
+	dmastream_retire_locked(chan, req, &after);
+	spin_unlock_irq(&chan->irq_lock);
+	dmastream_after_retire(chan, &after);
 }
 
 static void dmastream_xfer_done(void *param, const struct dmaengine_result *res)
@@ -293,8 +366,7 @@ static void dmastream_xfer_done(void *param, const struct dmaengine_result *res)
 	struct dmastream_req *req = param;
 	u32 residue = res ? res->residue : 0;
 
-	dmastream_complete(req, dmastream_status_of(res), req->len - min(residue, req->len),
-			   false);
+	dmastream_desc_done(req, dmastream_status_of(res), req->len - min(residue, req->len));
 }
 
 static void dmastream_piece_done_cb(void *param, const struct dmaengine_result *res)
@@ -302,8 +374,8 @@ static void dmastream_piece_done_cb(void *param, const struct dmaengine_result *
 	struct dmastream_piece *piece = param;
 	u32 residue = res ? res->residue : 0;
 
-	dmastream_complete(piece->req, dmastream_status_of(res),
-			   piece->len - min(residue, piece->len), true);
+	dmastream_desc_done(piece->req, dmastream_status_of(res),
+			    piece->len - min(residue, piece->len));
 }
 
 /* ------------------------------------------------------------------------
@@ -332,8 +404,11 @@ void dmastream_stop(struct dmastream_chan *chan, bool sticky)
 		chan->state = DMASTREAM_STATE_STOPPING;
 	spin_unlock_irq(&chan->irq_lock);
 
-	dmaengine_terminate_async(chan->dma);
-	dmaengine_synchronize(chan->dma);
+	/* No DMA channel: the device was removed, and stopped then. */
+	if (chan->dma) {
+		dmaengine_terminate_async(chan->dma);
+		dmaengine_synchronize(chan->dma);
+	}
 
 	spin_lock_irq(&chan->irq_lock);
 	if (chan->ninflight)
@@ -346,6 +421,7 @@ void dmastream_stop(struct dmastream_chan *chan, bool sticky)
 	}
 	chan->stats.inflight = 0;
 	chan->consecutive_errors = 0;
+	chan->stop_pending = false;
 	/* Emptied on purpose: not a gap in the stream. */
 	chan->rx_ran_empty = false;
 	if (prev == DMASTREAM_STATE_GONE) {
@@ -369,8 +445,14 @@ static void dmastream_error_work(struct work_struct *work)
 {
 	struct dmastream_chan *chan = container_of(work, struct dmastream_chan, error_work);
 
+	bool pending;
+
 	mutex_lock(&chan->lock);
-	if (!chan->dead && chan->ring) {
+	/* A stop, reset or new ring since it was queued has dealt with it. */
+	spin_lock_irq(&chan->irq_lock);
+	pending = chan->stop_pending;
+	spin_unlock_irq(&chan->irq_lock);
+	if (pending && !chan->dead && chan->ring) {
 		dev_warn(&chan->dev, "%u consecutive engine errors: channel stopped until reset\n",
 			 chan->error_threshold);
 		dmastream_stop(chan, true);
@@ -688,21 +770,18 @@ static struct dma_async_tx_descriptor *dmastream_prep_slave(struct dmastream_cha
 struct dmastream_memcpy_ctx {
 	struct dmastream_chan *chan;
 	struct dmastream_req *req;
-	struct dma_async_tx_descriptor *held;
+	dma_cookie_t cookie;		/* of the last piece submitted */
+	u32 queued;			/* pieces submitted */
 };
 
-/*
- * Prepare one piece; submit the one before it. Submission runs one step
- * behind preparation so that, should a later piece fail to prepare, the
- * pieces already queued still end in a callback and the transfer completes
- * (as ENGINE_ABORTED) instead of disappearing.
- */
+/* Prepare and submit one piece of a memcpy. */
 static int dmastream_memcpy_piece(void *data, u32 i, dma_addr_t dst, dma_addr_t src, u32 len,
 				  bool last)
 {
 	struct dmastream_memcpy_ctx *ctx = data;
 	struct dmastream_req *req = ctx->req;
 	struct dma_async_tx_descriptor *desc;
+	dma_cookie_t cookie;
 
 	desc = dmaengine_prep_dma_memcpy(ctx->chan->dma, dst, src, len,
 					 DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
@@ -712,48 +791,50 @@ static int dmastream_memcpy_piece(void *data, u32 i, dma_addr_t dst, dma_addr_t 
 	req->pieces[i].len = len;
 	desc->callback_result = dmastream_piece_done_cb;
 	desc->callback_param = &req->pieces[i];
-	if (ctx->held)
-		dmaengine_submit(ctx->held);
-	ctx->held = desc;
-	req->pieces_left = i + 1;
+	cookie = dmastream_submit_desc(ctx->chan, req, desc);
+	if (dma_submit_error(cookie))
+		return -EIO;
+	ctx->cookie = cookie;
+	ctx->queued++;
 	return 0;
 }
 
 /*
  * Queue a memcpy as one descriptor per piece; each calls back, so an error
- * in any piece reaches the completion record.
- * Return: 0 if the transfer is queued (possibly failed_prep), else -ENOMEM
- * with nothing queued.
+ * in any piece reaches the completion record. Should a piece fail to
+ * prepare or submit, those already queued still call back and the
+ * transfer completes as ENGINE_ABORTED instead of disappearing.
+ * Return: 0 with *cookie set if any piece is queued, else the error.
  */
 static int dmastream_queue_memcpy(struct dmastream_chan *chan, struct dmastream_kring *ring,
-				  struct dmastream_req *req, u32 nsrc)
+				  struct dmastream_req *req, u32 nsrc, dma_cookie_t *cookie)
 {
 	struct dmastream_memcpy_ctx ctx = { .chan = chan, .req = req };
 	int ret;
 
-	req->pieces_status = DMASTREAM_STATUS_OK;
 	ret = dmastream_memcpy_pieces(req, nsrc, chan->caps.max_seg_size, dmastream_memcpy_piece,
 				      &ctx, ring);
 	if (ret < 0) {
-		if (!ctx.held)
+		if (!ctx.queued)
 			return ret;
+		/* Read under irq_lock once the submitter's reference goes. */
 		req->failed_prep = true;
 	}
-	req->dma_cookie = dmaengine_submit(ctx.held);
+	*cookie = ctx.cookie;
 	return 0;
 }
 
 /*
  * Queue one validated, reserved request; @deadline gets its absolute
  * deadline (0: none). Return: 0, or -ENOMEM/-EIO when the engine would not
- * take it (nothing queued). Once submitted the request may complete and be
- * freed at any moment, so nothing touches it afterwards.
+ * take it (nothing queued).
  */
 static int dmastream_queue_req(struct dmastream_chan *chan, struct dmastream_kring *ring,
 			       struct dmastream_req *req, u32 nsrc, u64 *deadline)
 {
 	struct dma_async_tx_descriptor *desc = NULL;
 	u64 timeout_ms = req->deadline_ns;
+	dma_cookie_t cookie = 0;
 	int ret = 0;
 
 	if (chan->kind != DMASTREAM_DIR_MEMCPY) {
@@ -769,6 +850,9 @@ static int dmastream_queue_req(struct dmastream_chan *chan, struct dmastream_kri
 	req->seq = chan->next_seq++;
 	req->t_submit_ns = ktime_get_ns();
 	req->deadline_ns = timeout_ms ? req->t_submit_ns + timeout_ms * NSEC_PER_MSEC : 0;
+	req->refs_left = 1;		/* the submitter's */
+	req->pieces_status = DMASTREAM_STATUS_OK;
+	req->pieces_bytes = 0;
 	if (chan->rx_ran_empty) {
 		req->cqe_flags |= DMASTREAM_CQE_AFTER_EMPTY;
 		chan->rx_ran_empty = false;
@@ -780,14 +864,15 @@ static int dmastream_queue_req(struct dmastream_chan *chan, struct dmastream_kri
 	*deadline = req->deadline_ns;
 	trace_dmastream_submit(chan, req, req->nrefs);
 
-	if (desc)
-		req->dma_cookie = dmaengine_submit(desc);
-	else
-		ret = dmastream_queue_memcpy(chan, ring, req, nsrc);
-
-	if (!ret && dma_submit_error(req->dma_cookie))
-		ret = -EIO;
+	if (desc) {
+		cookie = dmastream_submit_desc(chan, req, desc);
+		if (dma_submit_error(cookie))
+			ret = -EIO;
+	} else {
+		ret = dmastream_queue_memcpy(chan, ring, req, nsrc, &cookie);
+	}
 	if (ret) {
+		/* Nothing reached the engine: no callback refers to it. */
 		spin_lock_irq(&chan->irq_lock);
 		list_del(&req->node);
 		chan->ninflight--;
@@ -797,8 +882,10 @@ static int dmastream_queue_req(struct dmastream_chan *chan, struct dmastream_kri
 			chan->stats.rx_queue_empty--;
 		}
 		spin_unlock_irq(&chan->irq_lock);
+		return ret;
 	}
-	return ret;
+	dmastream_submitted(chan, req, cookie);
+	return 0;
 }
 
 static int dmastream_alloc_scratch(struct dmastream_chan *chan)
@@ -925,7 +1012,8 @@ long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 		ret = queued;
 	}
 report:
-	if (put_user(bad, &uarg->bad_index) && ret >= 0)
+	/* Once transfers are queued, their count is what the caller must learn. */
+	if (put_user(bad, &uarg->bad_index) && ret <= 0)
 		ret = -EFAULT;
 unlock:
 	mutex_unlock(&chan->lock);

@@ -95,7 +95,11 @@ const char *t_path(const char *label)
 {
 	static char path[128];
 
-	snprintf(path, sizeof(path), "/dev/dmastream/%s/%s", T_DEV, label);
+	/* "label" is a channel of the test device, "device/label" any channel. */
+	if (strchr(label, '/'))
+		snprintf(path, sizeof(path), "/dev/dmastream/%s", label);
+	else
+		snprintf(path, sizeof(path), "/dev/dmastream/%s/%s", T_DEV, label);
 	return path;
 }
 

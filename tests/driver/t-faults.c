@@ -161,6 +161,45 @@ static void sticky(void)
 	t_teardown(&c);
 }
 
+/*
+ * Lowering the threshold below the errors already counted stops the
+ * channel at the next error (not only when the count hits it exactly).
+ */
+static void threshold_lowered(void)
+{
+	struct dmastream_config cfg = { .error_threshold = 8 };
+	struct dmastream_cqe cqe[N];
+	struct dmastream_info info;
+	struct tchan c;
+	int rc;
+
+	t_setup(&c, "memcpy", 2, 4096, 0);
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_SET_CONFIG, &cfg) == 0, "threshold 8");
+	T_ASSERT(t_sim_set("memcpy", "fail_kind", "read") == 0, "fail_kind read");
+	T_ASSERT(t_sim_set("memcpy", "stuck", "1") == 0, "stuck error");
+	memcpy_batch(&c, 3, 0);
+	rc = t_collect(&c, cqe, 3, 20000);
+	T_ASSERT(!rc, "collect: %d", rc);
+	ioctl(c.fd, DMASTREAM_IOC_GET_INFO, &info);
+	T_CHECK(info.state == DMASTREAM_STATE_READY, "3 errors of 8: state %u", info.state);
+
+	cfg.error_threshold = 2;
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_SET_CONFIG, &cfg) == 0, "threshold 2");
+	memcpy_batch(&c, 1, 3);
+	rc = t_collect(&c, cqe, 1, 20000);
+	T_ASSERT(!rc, "collect: %d", rc);
+	for (int i = 0; i < 200; i++) {
+		ioctl(c.fd, DMASTREAM_IOC_GET_INFO, &info);
+		if (info.state == DMASTREAM_STATE_ERROR)
+			break;
+		usleep(10000);
+	}
+	T_CHECK(info.state == DMASTREAM_STATE_ERROR, "4 errors of 2: state %u", info.state);
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_RESET) == 0, "RESET: %s", strerror(errno));
+	T_ASSERT(t_sim_set("memcpy", "stuck", "0") == 0, "unstick");
+	t_teardown(&c);
+}
+
 static void truncated_packet(void)
 {
 	struct dmastream_cqe cqe;
@@ -190,6 +229,7 @@ int main(void)
 	nth_fails();
 	piece_fails();
 	sticky();
+	threshold_lowered();
 	truncated_packet();
 	return t_report();
 }

@@ -6,7 +6,9 @@
  * the device
  * under open files stops DMA, completes what was in flight as ABORTED,
  * reports EPOLLHUP and ENODEV, and leaves the mappings readable; the
- * device can then be created again and used.
+ * device can then be created again and used. Also for a device whose
+ * channels come from a slave map; and records held back for a departed
+ * owner never reach the next one.
  */
 #include <poll.h>
 #include <sys/ioctl.h>
@@ -134,6 +136,81 @@ static void remove_under_open_files(void)
 	}
 }
 
+/*
+ * A transfer record held back when its owner leaves (here: the owner lied
+ * about the queue's head, so it looked full) goes with the ring; the next
+ * owner's queue holds only its own records.
+ */
+static void held_back_records_go_with_the_ring(void)
+{
+	struct dmastream_cqe cqe[4];
+	struct tchan c;
+	int rc;
+
+	t_setup(&c, "rx", 4, 4096, 0);
+	for (int i = 0; i < 2; i++)
+		T_ASSERT(t_submit1(&c, i, 0, 4096, 100 + i) == 1, "rx %d", i);
+	/* A head beyond the tail: the driver counts the queue as full. */
+	__atomic_store_n(c.head, *c.tail + 5, __ATOMIC_RELEASE);
+	t_teardown(&c);		/* stops: both complete, held back */
+
+	t_setup(&c, "rx", 4, 4096, 0);
+	T_CHECK(*c.overflow == 0 && !(*c.cq_flags & DMASTREAM_CQ_OVERFLOW),
+		"new owner sees overflow %u flags %#x", *c.overflow, *c.cq_flags);
+	T_ASSERT(t_submit1(&c, 0, 0, 4096, 7) == 1, "rx on the new ring");
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_ABORT) == 0, "ABORT: %s", strerror(errno));
+	rc = t_collect(&c, cqe, 1, 20000);
+	T_CHECK(!rc && cqe[0].cookie == 7 && cqe[0].status == DMASTREAM_STATUS_ABORTED,
+		"own record: rc %d cookie %llu status %u", rc, (unsigned long long)cqe[0].cookie,
+		cqe[0].status);
+	T_CHECK(t_reap(&c, cqe, 4) == 0, "no stale records");
+	t_teardown(&c);
+}
+
+/*
+ * Channels requested through a provider's slave map (dmasim engine 1 gives
+ * its channels to a device named dmasim-client.1) have sysfs links in the
+ * requesting device: removing that device while a file and mappings stay
+ * open must not leave the DMA channel's release to touch it afterwards
+ * (the harness fails the run on the kernfs warning that would follow).
+ */
+static void remove_slave_map_device_under_open_files(void)
+{
+	const char *dir = "/sys/kernel/config/dmastream/dmasim-client.1";
+	struct dmastream_cqe cqe;
+	struct stat st;
+	struct tchan c;
+	int rc;
+
+	if (stat("/sys/bus/platform/devices/dmasim.1", &st)) {
+		t_fail(__FILE__, __LINE__, "needs dmasim engines=2");
+		return;
+	}
+	T_ASSERT(mkdir(dir, 0755) == 0, "mkdir %s: %s", dir, strerror(errno));
+	T_ASSERT(t_write_file("/sys/kernel/config/dmastream/dmasim-client.1/channels",
+			      "tx rx") == 0, "channels");
+	rc = t_write_file("/sys/kernel/config/dmastream/dmasim-client.1/enable", "1");
+	T_ASSERT(rc == 0, "enable through the slave map: %d", rc);
+
+	t_setup(&c, "dmasim-client.1/rx", 2, 4096, 0);
+	t_fill(c.bufs[1], 4096, 5);
+	T_ASSERT(t_submit1(&c, 0, 0, 4096, 1) == 1, "rx in flight");
+	T_CHECK(rmdir(dir) == 0, "rmdir under open files: %s", strerror(errno));
+	rc = t_collect(&c, &cqe, 1, 20000);
+	T_CHECK(!rc && cqe.status == DMASTREAM_STATUS_ABORTED, "in flight aborted: %d %u", rc,
+		cqe.status);
+	T_CHECK(t_check_fill(c.bufs[1], 4096, 5, NULL), "mapping still readable");
+	t_teardown(&c);		/* the last user: memory goes now */
+
+	/* The engine's channels are free again. */
+	T_ASSERT(mkdir(dir, 0755) == 0, "mkdir again: %s", strerror(errno));
+	T_CHECK(t_write_file("/sys/kernel/config/dmastream/dmasim-client.1/channels",
+			     "tx rx") == 0 &&
+		t_write_file("/sys/kernel/config/dmastream/dmasim-client.1/enable", "1") == 0,
+		"the same channels again");
+	T_CHECK(rmdir(dir) == 0, "rmdir: %s", strerror(errno));
+}
+
 static void configfs_errors(void)
 {
 	T_CHECK(t_write_file(CFS "/channels", "tx") == -EBUSY, "channels while enabled");
@@ -166,5 +243,7 @@ int main(void)
 	fork_shares_buffers();
 	configfs_errors();
 	remove_under_open_files();
+	held_back_records_go_with_the_ring();
+	remove_slave_map_device_under_open_files();
 	return t_report();
 }

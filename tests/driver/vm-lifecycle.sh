@@ -3,7 +3,8 @@
 # Threads and processes, object lifetimes, device removal, unloading.
 . "$(dirname "$0")/lib.sh"
 
-load_modules || exit 1
+# Engine 1 serves the slave-map case of t-lifetime.
+load_modules engines=2 || exit 1
 create_t0 || exit 1
 run t-concurrency
 run t-lifetime
