@@ -3,14 +3,17 @@
  * vmtest_probe: a small misc device that lets the VM harness prove itself.
  *
  * It answers an ioctl, signals poll() from a timer, and on request misbehaves
- * (WARN at load) so that the harness self-tests can show that such reports
- * turn a passing guest script into a failed run.
+ * at load (a WARN; on a debug kernel also a use after free, a leak or a lock
+ * order inversion) so that the harness self-tests can show that each such
+ * report turns a passing guest script into a failed run.
  */
 
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -24,6 +27,21 @@ MODULE_PARM_DESC(warn_on_load, "Emit a WARN when loaded (harness self-test)");
 static bool pin_on_load;
 module_param(pin_on_load, bool, 0444);
 MODULE_PARM_DESC(pin_on_load, "Hold a reference to this module so it cannot be unloaded (harness self-test)");
+
+static bool use_after_free_on_load;
+module_param(use_after_free_on_load, bool, 0444);
+MODULE_PARM_DESC(use_after_free_on_load, "Read freed memory when loaded (KASAN self-test)");
+
+static bool leak_on_load;
+module_param(leak_on_load, bool, 0444);
+MODULE_PARM_DESC(leak_on_load, "Lose an allocation when loaded (kmemleak self-test)");
+
+static bool lock_inversion_on_load;
+module_param(lock_inversion_on_load, bool, 0444);
+MODULE_PARM_DESC(lock_inversion_on_load, "Take two mutexes in both orders when loaded (lockdep self-test)");
+
+static DEFINE_MUTEX(probe_lock_a);
+static DEFINE_MUTEX(probe_lock_b);
 
 struct probe_file {
 	struct timer_list timer;
@@ -110,9 +128,48 @@ static struct miscdevice probe_misc = {
 	.fops = &probe_fops,
 };
 
+/* The misdeeds are real: each is what a debug kernel must catch. */
+static noinline void probe_misbehave(void)
+{
+	u8 *p;
+
+	if (use_after_free_on_load) {
+		p = kmalloc(64, GFP_KERNEL);
+		kfree(p);
+		OPTIMIZER_HIDE_VAR(p);
+		if (p)
+			pr_info("vmtest_probe: freed byte reads %u\n", READ_ONCE(p[8]));
+	}
+	if (leak_on_load) {
+		int i, n = 0;
+
+		/*
+		 * Several: the last pointer may survive in a dead task's cached
+		 * stack, which kmemleak scans, and hide that one.
+		 */
+		for (i = 0; i < 16; i++) {
+			p = kmalloc(128, GFP_KERNEL);
+			OPTIMIZER_HIDE_VAR(p);
+			n += !!p;
+		}
+		pr_info("vmtest_probe: lost %d allocations\n", n);
+	}
+	if (lock_inversion_on_load) {
+		mutex_lock(&probe_lock_a);
+		mutex_lock(&probe_lock_b);
+		mutex_unlock(&probe_lock_b);
+		mutex_unlock(&probe_lock_a);
+		mutex_lock(&probe_lock_b);
+		mutex_lock(&probe_lock_a);
+		mutex_unlock(&probe_lock_a);
+		mutex_unlock(&probe_lock_b);
+	}
+}
+
 static int __init probe_init(void)
 {
 	WARN(warn_on_load, "vmtest_probe: warning requested by warn_on_load\n");
+	probe_misbehave();
 	if (pin_on_load)
 		__module_get(THIS_MODULE);
 	return misc_register(&probe_misc);
