@@ -31,6 +31,16 @@ insmod "$DMASTREAM_KMODS/kernel/dmasim/dmasim.ko" engines=2 || fail "insmod dmas
 WQMASK=/sys/devices/virtual/workqueue/cpumask
 wqmask_old=$(cat $WQMASK)
 echo 1 >$WQMASK || fail "workqueue cpumask"
+# An idle vCPU halts, and under TCG on a busy host waking it takes
+# milliseconds: every cross-CPU wakeup (engine kicked, sleeper woken) would
+# measure the host's scheduler. Like idle=poll, keep both vCPUs running:
+# one SCHED_IDLE, nice 19 spinner per CPU, which any real task preempts at
+# once (its time shows as "nice", which the guest CPU counts leave out).
+spinners=""
+for cpu in 0 1; do
+	taskset -c $cpu nice -n 19 chrt -i 0 sh -c 'while :; do :; done' &
+	spinners="$spinners $!"
+done
 
 "$SRC/bench/points" "$sweep" >"$OUT/points.txt" || fail "points $sweep"
 MS=$(sed -n 's/^# ms=//p' "$OUT/points.txt")
@@ -42,6 +52,8 @@ nocopy() { # ENGINE(0|1 = copy|nocopy) CHANNELS...
 	shift
 	for c in "$@"; do echo "$v" >"$DBG/dmasim.0/$c/no_copy" || fail "no_copy $c"; done
 }
+
+phase() { echo "bench: $* at $(($(date +%s) - t_start)) s"; }
 
 # -- 1a. the in-kernel client: "kernel client SIZE DEPTH ENGINE" lines
 insmod "$DMASTREAM_KMODS/kernel/tests/dmasim_client.ko" || fail "insmod dmasim_client"
@@ -64,6 +76,7 @@ grep '^kernel client ' "$OUT/points.txt" | while read -r _ _ size depth engine; 
 done
 rmmod dmasim_client || fail "rmmod dmasim_client"
 
+phase "ceiling: dmasim_client done"
 # -- 1b. the kernel's dmatest: "kernel dmatest SIZE ITERATIONS ENGINE" lines
 insmod "$DMASTREAM_KMODS/linux-source/dmatest.ko" || fail "insmod dmatest"
 P=/sys/module/dmatest/parameters
@@ -95,6 +108,7 @@ done
 rmmod dmatest || fail "rmmod dmatest"
 nocopy 0 memcpy tx rx
 
+phase "ceiling: dmatest done"
 # -- 2. dmastream, one device per engine: b0, b1 (memcpy channels)
 insmod "$DMASTREAM_KMODS/kernel/dmastream/dmastream.ko" || fail "insmod dmastream"
 for k in 0 1; do
@@ -103,11 +117,53 @@ for k in 0 1; do
 			>"/sys/kernel/config/dmastream/b$k/channels" &&
 		echo 1 >"/sys/kernel/config/dmastream/b$k/enable" || fail "device b$k"
 done
-grep -v '^kernel ' "$OUT/points.txt" | grep -v '^#' |
+grep -v '^kernel ' "$OUT/points.txt" | grep -v '^#' | grep -v '^profile ' |
 	"$BUILD/tests/bench/dsbench" --ms "$MS" --warmup-ms "$WARM" --cpu 1 >>"$REC"
 rc=$?
+
+phase "user-space points done"
+# -- 2b. where the time goes: a few points again under function_graph
+# (3 levels below the syscalls, the engine's work and its completion
+# tasklet) with the driver's completion tracepoint counting transfers.
+T=/sys/kernel/tracing
+profile() { # LABEL POINT...
+	label=$1
+	shift
+	echo 0 >$T/tracing_on
+	echo nop >$T/current_tracer
+	echo 16384 >$T/buffer_size_kb
+	: >$T/set_graph_function
+	for f in __x64_sys_ioctl __x64_sys_poll __x64_sys_ppoll __x64_sys_epoll_wait \
+		 __x64_sys_read __x64_sys_io_uring_enter dmasim_copy_work dmasim_tasklet; do
+		echo $f >>$T/set_graph_function 2>/dev/null
+	done
+	echo 3 >$T/max_graph_depth
+	echo function_graph >$T/current_tracer
+	echo funcgraph-tail >$T/trace_options
+	echo 1 >$T/events/dmastream/dmastream_complete/enable
+	echo >$T/trace
+	echo 1 >$T/tracing_on
+	echo "$*" | "$BUILD/tests/bench/dsbench" --ms "$PMS" --warmup-ms 20 --cpu 1 \
+		>"$OUT/profile-$label.json"
+	echo 0 >$T/tracing_on
+	cat $T/trace >"$OUT/profile-$label.trace"
+	echo 0 >$T/events/dmastream/dmastream_complete/enable
+	echo nop >$T/current_tracer
+	echo >$T/trace
+}
+# Without the spinners: switching tracers patches kernel text on every CPU,
+# and under TCG that has been seen to starve the stopper threads next to
+# two spinning vCPUs (soft lockups).
+kill $spinners
+wait $spinners 2>/dev/null
+spinners=""
+PMS=$(sed -n 's/^# profile_ms=//p' "$OUT/points.txt")
+grep '^profile ' "$OUT/points.txt" | while read -r _ label point; do
+	profile "$label" $point
+done
 echo "$wqmask_old" >$WQMASK
 for k in 0 1; do rmdir "/sys/kernel/config/dmastream/b$k"; done
+phase "profiles done"
 t_end=$(date +%s)
 echo "bench: measured in $((t_end - t_start)) s (guest clock), dsbench rc=$rc"
 
@@ -121,5 +177,5 @@ echo "bench: measured in $((t_end - t_start)) s (guest clock), dsbench rc=$rc"
 	echo "guest_seconds=$((t_end - t_start))"
 } >"$OUT/meta.txt"
 XDG_CACHE_HOME=/tmp python3 "$SRC/bench/report" --records "$REC" --meta "$OUT/meta.txt" --out "$OUT/report" \
-	${BENCH_CHECK:+--check} || fail "report"
+	--profiles "$OUT" ${BENCH_CHECK:+--check} || fail "report"
 exit $rc
