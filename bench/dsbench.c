@@ -760,6 +760,9 @@ static void json_lat(const char *pfx, struct lat *l)
 
 #define MIN_TRANSFERS	32
 
+/* --trace: tracefs' tracing_on, switched on for the measured window only. */
+static int trace_fd = -1;
+
 static uint64_t done_now(struct run *r)
 {
 	uint64_t n = 0;
@@ -818,13 +821,15 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 	}
 	if (!ret) {
 		sleep_ms(warm_ms);
+		ru0 = rusage_s();
+		g0 = guest_busy_s();
+		if (trace_fd >= 0 && write(trace_fd, "1", 1) != 1)
+			snprintf(err, sizeof(err), "tracing_on: %s", strerror(errno));
+		atomic_store(&r.measuring, 1);
 		for (i = 0; i < r.nch; i++) {
 			d0 += atomic_load(&r.c[i].done);
 			b0 += atomic_load(&r.c[i].bytes);
 		}
-		ru0 = rusage_s();
-		g0 = guest_busy_s();
-		atomic_store(&r.measuring, 1);
 		t0 = now_ns();
 		/*
 		 * Counted from here: our own nanosleeps and the disable call.
@@ -839,14 +844,17 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 			own++;
 		}
 		ioctl(scfd, PERF_EVENT_IOC_DISABLE, 0);
+		/* Completions and the clock right at the end: they go with the count. */
 		t1 = now_ns();
-		atomic_store(&r.measuring, 0);
-		ru1 = rusage_s();
-		g1 = guest_busy_s();
 		for (i = 0; i < r.nch; i++) {
 			d1 += atomic_load(&r.c[i].done);
 			b1 += atomic_load(&r.c[i].bytes);
 		}
+		atomic_store(&r.measuring, 0);
+		if (trace_fd >= 0 && write(trace_fd, "0", 1) != 1)
+			snprintf(err, sizeof(err), "tracing_on: %s", strerror(errno));
+		ru1 = rusage_s();
+		g1 = guest_busy_s();
 	}
 	atomic_store(&r.stop, 1);
 	for (i = 0; i < nthreads; i++)
@@ -952,8 +960,10 @@ int main(int argc, char **argv)
 			warm_ms = (unsigned int)atoi(argv[++a]);
 		else if (!strcmp(argv[a], "--cpu") && a + 1 < argc)
 			cpu = atoi(argv[++a]);
+		else if (!strcmp(argv[a], "--trace"))
+			trace_fd = open("/sys/kernel/tracing/tracing_on", O_WRONLY | O_CLOEXEC);
 		else {
-			fprintf(stderr, "usage: dsbench [--ms N] [--warmup-ms N] [--cpu N] < points\n");
+			fprintf(stderr, "usage: dsbench [--ms N] [--warmup-ms N] [--cpu N] [--trace] < points\n");
 			return 2;
 		}
 	}

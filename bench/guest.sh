@@ -68,7 +68,7 @@ grep '^kernel client ' "$OUT/points.txt" | while read -r _ _ size depth engine; 
 		n = int(mbps * 1e6 * s / size + 0.5)
 		printf "{\"mode\":\"kernel\",\"variant\":\"client\",\"engine\":\"%s\",\"size\":%d," \
 		       "\"depth\":%d,\"segs\":1,\"channels\":1,\"seconds\":%.3f,\"transfers\":%d," \
-		       "\"bytes\":%d,\"gbps\":%.6f,\"tps\":%.1f,\"loopback_gbps\":%.6f," \
+		       "\"bytes\":%.0f,\"gbps\":%.6f,\"tps\":%.1f,\"loopback_gbps\":%.6f," \
 		       "\"cpu_memcpy_gbps\":%.6f,\"verify\":\"none (timing run; see dmatest)\"," \
 		       "\"verify_errors\":0,\"syscalls_per_transfer\":0,\"error\":\"\"}\n",
 		       engine, size, depth, s, n, n * size, mbps / 1000.0, mbps * 1e6 / size,
@@ -98,9 +98,9 @@ grep '^kernel dmatest ' "$OUT/points.txt" | while read -r _ _ size iters engine;
 			if ($(i+1) == "iops") iops = $i
 		}
 		printf "{\"mode\":\"kernel\",\"variant\":\"dmatest\",\"engine\":\"%s\",\"size\":%d," \
-		       "\"depth\":1,\"segs\":1,\"channels\":1,\"transfers\":%d,\"bytes\":%d," \
+		       "\"depth\":1,\"segs\":1,\"channels\":1,\"transfers\":%d,\"bytes\":%.0f," \
 		       "\"gbps\":%.6f,\"tps\":%.1f,\"verify\":\"%s\",\"verify_errors\":%d," \
-		       "\"verified_bytes_total\":%d,\"syscalls_per_transfer\":0,\"error\":\"%s\"}\n",
+		       "\"verified_bytes_total\":%.0f,\"syscalls_per_transfer\":0,\"error\":\"%s\"}\n",
 		       engine, size, n, n * size, iops * size / 1e9, iops,
 		       nv ? "none (no-copy)" : "dmatest: every byte", f, nv ? 0 : (n - f) * size,
 		       f ? "dmatest failures" : "" }' >>"$REC"
@@ -142,8 +142,8 @@ profile() { # LABEL POINT...
 	echo funcgraph-tail >$T/trace_options
 	echo 1 >$T/events/dmastream/dmastream_complete/enable
 	echo >$T/trace
-	echo 1 >$T/tracing_on
-	echo "$*" | "$BUILD/tests/bench/dsbench" --ms "$PMS" --warmup-ms 20 --cpu 1 \
+	# dsbench switches tracing on for its measured window only
+	echo "$*" | "$BUILD/tests/bench/dsbench" --ms "$PMS" --warmup-ms 20 --cpu 1 --trace \
 		>"$OUT/profile-$label.json"
 	echo 0 >$T/tracing_on
 	cat $T/trace >"$OUT/profile-$label.trace"
