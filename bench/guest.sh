@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest side of bench/run: SWEEP (quick | standard | a points file) [MS].
+# Guest side of bench/run: SWEEP (quick | standard) [nospin].
 #
 # 1. the ceiling, in-kernel: dmasim_client's bench (memcpy channel, TX->RX
 #    loopback) and the kernel's dmatest, on dmasim.0, copying and no-copy;
@@ -10,6 +10,7 @@
 #    the plots, in $VMTEST_OUT/report.
 set -u
 sweep=${1:-quick}
+[ "${2:-}" = nospin ] && BENCH_SPIN=0
 SRC=$DMASTREAM_SRC
 BUILD=$DMASTREAM_BUILD
 OUT=$VMTEST_OUT
@@ -36,8 +37,11 @@ echo 1 >$WQMASK || fail "workqueue cpumask"
 # measure the host's scheduler. Like idle=poll, keep both vCPUs running:
 # one SCHED_IDLE, nice 19 spinner per CPU, which any real task preempts at
 # once (its time shows as "nice", which the guest CPU counts leave out).
+# BENCH_SPIN=0 leaves them out (to compare: on a heavily loaded host they
+# make every cross-vCPU hop wait for the host's round robin instead).
 spinners=""
 for cpu in 0 1; do
+	[ "${BENCH_SPIN:-1}" = 0 ] && break
 	taskset -c $cpu nice -n 19 chrt -i 0 sh -c 'while :; do :; done' &
 	spinners="$spinners $!"
 done
@@ -159,8 +163,8 @@ profile() { # LABEL POINT...
 # Without the spinners: switching tracers patches kernel text on every CPU,
 # and under TCG that has been seen to starve the stopper threads next to
 # two spinning vCPUs (soft lockups).
-kill $spinners
-wait $spinners 2>/dev/null
+[ -z "$spinners" ] || kill $spinners
+[ -z "$spinners" ] || wait $spinners 2>/dev/null
 spinners=""
 PMS=$(sed -n 's/^# profile_ms=//p' "$OUT/points.txt")
 grep '^profile ' "$OUT/points.txt" | while read -r _ label point; do
