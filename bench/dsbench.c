@@ -1,0 +1,993 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dsbench: the user-space half of bench/run. Drives dmastream memcpy
+ * channels (one per dmasim engine) in one completion mode per point and
+ * prints one JSON record per point on stdout.
+ *
+ * Points come on stdin, one per line:
+ *
+ *	MODE ENGINE SIZE DEPTH SEGS CHANNELS
+ *
+ * MODE: baseline | poll | eventfd | io_uring | busy_poll; ENGINE: copy |
+ * nocopy (written to dmasim's per-channel no_copy switch in debugfs before
+ * the point). Channel k is /dev/dmastream/bK/memcpy (dmasim.K's memcpy
+ * channel). Options: --warmup-ms N, --ms N (measured window).
+ *
+ * Per transfer: one source (shared, read-only, filled once with a
+ * position-dependent pattern) copied into the destination slot of the
+ * transfer, SEGS segments on each side. The fast check: before each
+ * submission the destination gets poison at sampled words (every segment's
+ * first and last word, one word per 64 KiB); after completion those words
+ * must hold the source's. Every completion record is checked too: status
+ * OK, bytes = size, sequence numbers consecutive, cookies in submission
+ * order. With nocopy the engine writes nothing, so only the records are
+ * checked.
+ *
+ * What is counted in the measured window: completions, bytes, process CPU
+ * time (getrusage: user+sys of all threads), whole-guest CPU time
+ * (/proc/stat), and system calls, counted by the kernel: a perf counter on
+ * the raw_syscalls:sys_enter tracepoint, inherited by the worker threads.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libdmastream-uring.h>
+#include <libdmastream.h>
+
+#define MAX_CHANS	4
+#define MAX_SEGS	64
+#define MAX_BUF		(4u << 20)	/* one buffer: what dma_alloc_coherent gives */
+#define RING_BYTES	(64u << 20)	/* depth is cut so the ring stays below this */
+#define SAMPLE_STEP	65536u
+#define MAX_SAMPLES	(1u << 20)	/* latency samples per point and kind */
+#define WAIT_NS		200000000LL	/* blocking calls come back to look at stop */
+
+enum mode { M_BASELINE, M_POLL, M_EVENTFD, M_URING, M_BUSY, M_NMODES };
+static const char *const mode_names[] = { "baseline", "poll", "eventfd", "io_uring",
+					  "busy_poll" };
+
+struct point {
+	enum mode mode;
+	int nocopy;
+	uint32_t size, depth, segs, nchans;
+};
+
+/* One channel in one point. */
+struct chan {
+	struct dms_channel *ch;
+	struct dms_batch *b;
+	const struct point *pt;
+	uint32_t depth;		/* as run */
+	uint32_t nbuf;		/* buffers per side of a transfer */
+	uint32_t bufsz;
+	uint32_t segs;		/* as run (>= nbuf) */
+	struct dmastream_seg src[MAX_SEGS];
+	uint32_t *pending;	/* slots completed, not yet resubmitted */
+	uint32_t npending;
+	uint32_t *order;	/* slots in submission order (FIFO) */
+	uint64_t order_head, order_tail;
+	uint64_t *t_sub;	/* per slot: user clock just before its submit call */
+	uint64_t next_seq;
+	int seq_known;
+	uint32_t inflight;
+	/* counted by the worker; read by the main thread */
+	_Atomic uint64_t done, bytes, verified, errors;
+	char err[160];
+};
+
+struct lat {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+struct run {
+	struct point pt;
+	struct chan c[MAX_CHANS];
+	uint32_t nch;
+	atomic_int measuring;	/* samples are kept while set */
+	atomic_int stop;
+	pthread_mutex_t lat_lock;
+	struct lat lat_drv, lat_user;
+	atomic_int fail;
+	/* time spent inside the calls, measured window only */
+	_Atomic uint64_t submit_ns, submit_calls, wait_ns, wait_calls;
+};
+
+static uint64_t now_ns(void);
+
+/* Account a call that started at @t0 to @ns/@calls, inside the window. */
+static void run_acct(struct run *r, _Atomic uint64_t *ns, _Atomic uint64_t *calls, uint64_t t0)
+{
+	if (atomic_load_explicit(&r->measuring, memory_order_relaxed)) {
+		atomic_fetch_add_explicit(ns, now_ns() - t0, memory_order_relaxed);
+		atomic_fetch_add_explicit(calls, 1, memory_order_relaxed);
+	}
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t src_word(uint64_t pos)
+{
+	uint64_t x = pos * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+
+	x ^= x >> 31;
+	return x * 0xbf58476d1ce4e5b9ull;
+}
+
+static void chan_fail(struct run *r, struct chan *c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void chan_fail(struct run *r, struct chan *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->err[0]) {
+		va_start(ap, fmt);
+		vsnprintf(c->err, sizeof(c->err), fmt, ap);
+		va_end(ap);
+	}
+	r->fail = 1;
+	atomic_store(&r->stop, 1);
+}
+
+/* Destination segments of slot @s; the source list has the same shape. */
+static void dst_segs(const struct chan *c, uint32_t s, struct dmastream_seg *d)
+{
+	for (uint32_t i = 0; i < c->segs; i++) {
+		d[i] = c->src[i];
+		d[i].buf += c->nbuf * (1 + s);
+	}
+}
+
+/*
+ * Sampled words of segment @seg (len bytes): the first, the last and one
+ * per SAMPLE_STEP in between (8-byte loads at any byte offset).
+ */
+static uint32_t sample_offsets(uint32_t len, uint32_t *off, uint32_t max)
+{
+	uint32_t n = 0;
+
+	if (len < 8)
+		return 0;
+	off[n++] = 0;
+	for (uint32_t o = SAMPLE_STEP; o + 8 < len && n < max - 1; o += SAMPLE_STEP)
+		off[n++] = o - 8 * ((o / SAMPLE_STEP) % 7);
+	off[n++] = len - 8;
+	return n;
+}
+
+static uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static void store64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+/* Position of a byte of the transfer, for the pattern: buffer-relative. */
+static void poison(struct chan *c, uint32_t s)
+{
+	struct dmastream_seg d[MAX_SEGS];
+	uint32_t off[160];
+
+	dst_segs(c, s, d);
+	for (uint32_t i = 0; i < c->segs; i++) {
+		uint8_t *dp = (uint8_t *)dms_buf(c->ch, d[i].buf) + d[i].offset;
+		uint8_t *sp = (uint8_t *)dms_buf(c->ch, c->src[i].buf) + c->src[i].offset;
+		uint32_t n = sample_offsets(d[i].len, off, 160);
+
+		for (uint32_t k = 0; k < n; k++)
+			store64(dp + off[k], ~load64(sp + off[k]));
+	}
+}
+
+static int check(struct chan *c, uint32_t s)
+{
+	struct dmastream_seg d[MAX_SEGS];
+	uint32_t off[160];
+
+	dst_segs(c, s, d);
+	for (uint32_t i = 0; i < c->segs; i++) {
+		const uint8_t *dp = (const uint8_t *)dms_buf(c->ch, d[i].buf) + d[i].offset;
+		const uint8_t *sp = (const uint8_t *)dms_buf(c->ch, c->src[i].buf) + c->src[i].offset;
+		uint32_t n = sample_offsets(d[i].len, off, 160);
+
+		for (uint32_t k = 0; k < n; k++)
+			if (load64(dp + off[k]) != load64(sp + off[k]))
+				return -1;
+	}
+	return 0;
+}
+
+static int add_slot(struct chan *c, uint32_t s)
+{
+	struct dmastream_seg d[MAX_SEGS];
+
+	dst_segs(c, s, d);
+	if (!c->pt->nocopy)
+		poison(c, s);
+	/* Returns the transfer's index in the batch. */
+	return dms_batch_add_memcpy(c->b, s, c->src, c->segs, d, c->segs) < 0 ? -1 : 0;
+}
+
+/* Submit what the batch holds; records the order and the user-side time. */
+static int submit(struct run *r, struct chan *c)
+{
+	uint32_t n = dms_batch_pending(c->b);
+	uint64_t t = now_ns();
+	int ret;
+
+	if (!n)
+		return 0;
+	/* Slots go in batch order; remember them before the call. */
+	ret = dms_submit(c->ch, c->b);
+	run_acct(r, &r->submit_ns, &r->submit_calls, t);
+	if (ret == -EAGAIN)
+		return 0;
+	if (ret < 0) {
+		chan_fail(r, c, "submit: %s", strerror(-ret));
+		return ret;
+	}
+	for (int i = 0; i < ret; i++) {
+		uint32_t s = c->pending[i];
+
+		c->t_sub[s] = t;
+		c->order[c->order_tail++ % c->depth] = s;
+	}
+	memmove(c->pending, c->pending + ret, (c->npending - (uint32_t)ret) * sizeof(*c->pending));
+	c->npending -= (uint32_t)ret;
+	c->inflight += (uint32_t)ret;
+	return ret;
+}
+
+static void lat_add(struct lat *l, uint64_t v)
+{
+	if (l->n < l->cap)
+		l->v[l->n++] = v;
+}
+
+/* Handle one completion record. Returns the slot, or -1 after a failure. */
+static int complete_one(struct run *r, struct chan *c, const struct dmastream_cqe *e,
+			uint64_t seen, struct lat *ld, struct lat *lu)
+{
+	uint32_t s;
+
+	if (c->order_head == c->order_tail) {
+		chan_fail(r, c, "completion with nothing in flight");
+		return -1;
+	}
+	s = c->order[c->order_head++ % c->depth];
+	c->inflight--;
+	if (e->cookie != s || (c->seq_known && e->seq != c->next_seq) ||
+	    e->status != DMASTREAM_STATUS_OK || e->bytes != c->pt->size) {
+		atomic_fetch_add_explicit(&c->errors, 1, memory_order_relaxed);
+		chan_fail(r, c, "bad record: cookie %" PRIu64 " (want %u) seq %" PRIu64
+			  " (want %" PRIu64 ") status %u bytes %u",
+			  (uint64_t)e->cookie, s, (uint64_t)e->seq, c->next_seq, e->status,
+			  e->bytes);
+		return -1;
+	}
+	c->next_seq = e->seq + 1;
+	c->seq_known = 1;
+	if (!c->pt->nocopy && check(c, s)) {
+		atomic_fetch_add_explicit(&c->errors, 1, memory_order_relaxed);
+		chan_fail(r, c, "data check failed in slot %u", s);
+		return -1;
+	}
+	atomic_fetch_add_explicit(&c->bytes, e->bytes, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->verified, e->bytes, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->done, 1, memory_order_release);
+	if (atomic_load_explicit(&r->measuring, memory_order_relaxed)) {
+		lat_add(ld, e->t_complete_ns - e->t_submit_ns);
+		lat_add(lu, seen - c->t_sub[s]);
+	}
+	return (int)s;
+}
+
+/* Reap everything in the CQ; completed slots go to the batch. */
+static uint32_t reap(struct run *r, struct chan *c, struct lat *ld, struct lat *lu, int resubmit)
+{
+	const struct dmastream_cqe *e[64];
+	uint32_t n, total = 0;
+	uint64_t seen;
+
+	while ((n = dms_cq_peek_batch(c->ch, e, 64)) > 0) {
+		seen = now_ns();
+		for (uint32_t i = 0; i < n; i++) {
+			int s = complete_one(r, c, e[i], seen, ld, lu);
+
+			if (s < 0) {
+				dms_cq_advance(c->ch, n);
+				return total;
+			}
+			if (resubmit) {
+				if (add_slot(c, (uint32_t)s)) {
+					chan_fail(r, c, "batch add failed");
+					dms_cq_advance(c->ch, n);
+					return total;
+				}
+				c->pending[c->npending++] = (uint32_t)s;
+			}
+		}
+		dms_cq_advance(c->ch, n);
+		total += n;
+	}
+	return total;
+}
+
+static void lat_merge(struct run *r, struct lat *ld, struct lat *lu)
+{
+	pthread_mutex_lock(&r->lat_lock);
+	for (size_t i = 0; i < ld->n; i++)
+		lat_add(&r->lat_drv, ld->v[i]);
+	for (size_t i = 0; i < lu->n; i++)
+		lat_add(&r->lat_user, lu->v[i]);
+	pthread_mutex_unlock(&r->lat_lock);
+	free(ld->v);
+	free(lu->v);
+}
+
+static int lat_init(struct lat *l, size_t cap)
+{
+	l->v = malloc(cap * sizeof(*l->v));
+	l->n = 0;
+	l->cap = cap;
+	return l->v ? 0 : -ENOMEM;
+}
+
+/*
+ * Resubmit once this many slots are back: keeps at least depth/8 in flight
+ * and amortizes the submit call over the rest.
+ */
+static uint32_t threshold(uint32_t depth)
+{
+	uint32_t t = depth - (depth + 7) / 8;
+
+	return t ? t : 1;
+}
+
+/* Wait for everything in flight to come back (after stop). */
+static void drain(struct run *r, struct chan *c, struct lat *ld, struct lat *lu)
+{
+	uint64_t until = now_ns() + 10000000000ull;
+
+	while (c->inflight && now_ns() < until) {
+		int ret = dms_wait(c->ch, 1, WAIT_NS);
+
+		if (ret < 0 && ret != -ETIMEDOUT && ret != -EINTR)
+			break;
+		reap(r, c, ld, lu, 0);
+	}
+	if (c->inflight)
+		chan_fail(r, c, "%u transfers did not come back", c->inflight);
+}
+
+/* ---- (a) baseline: DMA Proxy 2.0 pattern, one thread per channel ---- */
+
+struct worker {
+	struct run *r;
+	struct chan *c;		/* baseline: its channel */
+	pthread_t t;
+};
+
+static void *baseline_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct run *r = w->r;
+	struct chan *c = w->c;
+	struct lat ld, lu;
+	int fd = dms_channel_fd(c->ch);
+
+	if (lat_init(&ld, MAX_SAMPLES) || lat_init(&lu, MAX_SAMPLES)) {
+		chan_fail(r, c, "out of memory");
+		return NULL;
+	}
+	/* Prime: one start call per buffer. */
+	for (uint32_t s = 0; s < c->depth && !r->fail; s++) {
+		c->pending[c->npending++] = s;
+		if (add_slot(c, s) || submit(r, c) != 1)
+			chan_fail(r, c, "priming failed");
+	}
+	while (!atomic_load(&r->stop)) {
+		struct dmastream_wait wt = { .min_complete = 1, .timeout_ns = WAIT_NS };
+		const struct dmastream_cqe *e;
+		int s;
+
+		/* The finish call: always a blocking ioctl, as DMA Proxy's FINISH_XFER. */
+		uint64_t tw = now_ns();
+		int wret = ioctl(fd, DMASTREAM_IOC_WAIT, &wt);
+
+		run_acct(r, &r->wait_ns, &r->wait_calls, tw);
+		if (wret < 0) {
+			if (errno == ETIMEDOUT || errno == EINTR)
+				continue;
+			chan_fail(r, c, "WAIT: %s", strerror(errno));
+			break;
+		}
+		if (dms_cq_peek(c->ch, &e) < 0)
+			continue;
+		s = complete_one(r, c, e, now_ns(), &ld, &lu);
+		dms_cq_advance(c->ch, 1);
+		if (s < 0)
+			break;
+		/* The start call for the same buffer. */
+		c->pending[c->npending++] = (uint32_t)s;
+		if (add_slot(c, (uint32_t)s) || submit(r, c) < 0)
+			break;
+	}
+	drain(r, c, &ld, &lu);
+	lat_merge(r, &ld, &lu);
+	return NULL;
+}
+
+/* ---- (b)-(e): one event loop for all channels ---- */
+
+static void *loop_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct run *r = w->r;
+	enum mode m = r->pt.mode;
+	struct pollfd pfd[MAX_CHANS];
+	struct dms_uring_watch watch[MAX_CHANS];
+	struct io_uring ring;
+	int efd = -1, ep = -1, have_ring = 0;
+	struct lat ld, lu;
+	uint32_t i;
+
+	if (lat_init(&ld, MAX_SAMPLES) || lat_init(&lu, MAX_SAMPLES)) {
+		chan_fail(r, &r->c[0], "out of memory");
+		return NULL;
+	}
+	if (m == M_EVENTFD) {
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		ep = epoll_create1(EPOLL_CLOEXEC);
+		if (efd < 0 || ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev) < 0)
+			chan_fail(r, &r->c[0], "eventfd/epoll: %s", strerror(errno));
+		for (i = 0; i < r->nch && !r->fail; i++)
+			if (dms_register_eventfd(r->c[i].ch, efd) < 0)
+				chan_fail(r, &r->c[i], "register eventfd");
+	}
+	if (m == M_URING && !r->fail) {
+		int ret = io_uring_queue_init(2 * MAX_CHANS, &ring, 0);
+
+		if (ret < 0) {
+			chan_fail(r, &r->c[0], "io_uring: %s", strerror(-ret));
+		} else {
+			have_ring = 1;
+			for (i = 0; i < r->nch; i++) {
+				dms_uring_watch_init(&watch[i], r->c[i].ch, DMS_URING_POLL);
+				dms_uring_watch_arm(&ring, &watch[i]);
+			}
+			/* The watches go in with the first wait. */
+		}
+	}
+	for (i = 0; i < r->nch; i++) {
+		struct chan *c = &r->c[i];
+
+		pfd[i] = (struct pollfd){ .fd = dms_channel_fd(c->ch), .events = POLLIN };
+		for (uint32_t s = 0; s < c->depth && !r->fail; s++) {
+			c->pending[c->npending++] = s;
+			if (add_slot(c, s))
+				chan_fail(r, c, "batch add failed");
+		}
+		if (!r->fail && submit(r, c) < 0)
+			break;
+	}
+	while (!atomic_load(&r->stop)) {
+		uint32_t got = 0;
+		uint64_t tw;
+
+		for (i = 0; i < r->nch; i++) {
+			struct chan *c = &r->c[i];
+
+			got += reap(r, c, &ld, &lu, 1);
+			if (c->npending >= threshold(c->depth) || (c->npending && !c->inflight))
+				submit(r, c);
+		}
+		if (got || r->fail)
+			continue;
+		tw = now_ns();
+		switch (m) {
+		case M_POLL:
+			if (poll(pfd, r->nch, WAIT_NS / 1000000) < 0 && errno != EINTR)
+				chan_fail(r, &r->c[0], "poll: %s", strerror(errno));
+			break;
+		case M_EVENTFD: {
+			struct epoll_event ev;
+			uint64_t v;
+			int n = epoll_wait(ep, &ev, 1, WAIT_NS / 1000000);
+
+			if (n > 0 && read(efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+				chan_fail(r, &r->c[0], "eventfd read: %s", strerror(errno));
+			break;
+		}
+		case M_URING: {
+			struct __kernel_timespec ts = { .tv_nsec = WAIT_NS };
+			struct io_uring_cqe *cqe;
+			unsigned int head, seen = 0;
+			int ret = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, &ts, NULL);
+
+			if (ret < 0 && ret != -ETIME && ret != -EINTR) {
+				chan_fail(r, &r->c[0], "io_uring wait: %s", strerror(-ret));
+				break;
+			}
+			io_uring_for_each_cqe(&ring, head, cqe) {
+				for (i = 0; i < r->nch; i++)
+					if (dms_uring_watch_owns(&watch[i], cqe)) {
+						ret = dms_uring_watch_handle(&ring, &watch[i], cqe);
+						if (ret < 0 && ret != -EBUSY)
+							chan_fail(r, &r->c[i], "watch: %s",
+								  strerror(-ret));
+					}
+				seen++;
+			}
+			io_uring_cq_advance(&ring, seen);
+			break;
+		}
+		default:	/* busy_poll: look again */
+			continue;
+		}
+		run_acct(r, &r->wait_ns, &r->wait_calls, tw);
+	}
+	for (i = 0; i < r->nch; i++)
+		drain(r, &r->c[i], &ld, &lu);
+	if (have_ring) {
+		for (i = 0; i < r->nch; i++)
+			dms_uring_watch_release(&watch[i]);
+		io_uring_queue_exit(&ring);
+	}
+	if (efd >= 0) {
+		for (i = 0; i < r->nch; i++)
+			dms_register_eventfd(r->c[i].ch, -1);
+		close(efd);
+	}
+	if (ep >= 0)
+		close(ep);
+	lat_merge(r, &ld, &lu);
+	return NULL;
+}
+
+/* ---- setup ---- */
+
+static int set_nocopy(uint32_t engine, int on)
+{
+	char path[128];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dmasim/dmasim.%u/memcpy/no_copy", engine);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, on ? "1" : "0", 1) == 1;
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+static int chan_setup(struct run *r, uint32_t k, char *err, size_t errsz)
+{
+	struct chan *c = &r->c[k];
+	const struct point *pt = &r->pt;
+	char name[64];
+	uint32_t segs, per, count;
+	int ret;
+
+	c->pt = pt;
+	c->nbuf = (pt->size + MAX_BUF - 1) / MAX_BUF;
+	c->bufsz = pt->size / c->nbuf;
+	segs = pt->segs < c->nbuf ? c->nbuf : pt->segs;
+	segs = (segs + c->nbuf - 1) / c->nbuf * c->nbuf;
+	if (segs > MAX_SEGS || c->bufsz * c->nbuf != pt->size || c->bufsz % (segs / c->nbuf)) {
+		snprintf(err, errsz, "size %u does not split into %u segments", pt->size, segs);
+		return -EINVAL;
+	}
+	c->segs = segs;
+	per = segs / c->nbuf;
+	c->depth = pt->depth;
+	while (c->depth > 1 && (uint64_t)(c->depth + 1) * c->nbuf *
+				       ((c->bufsz + 4095) & ~4095u) > RING_BYTES)
+		c->depth--;
+	count = c->nbuf * (1 + c->depth);
+	for (uint32_t i = 0; i < segs; i++)
+		c->src[i] = (struct dmastream_seg){
+			.buf = i / per, .offset = (i % per) * (c->bufsz / per), .len = c->bufsz / per,
+		};
+	snprintf(name, sizeof(name), "b%u/memcpy", k);
+	ret = dms_channel_open(name, 0, &c->ch);
+	if (ret < 0) {
+		snprintf(err, errsz, "open %s: %s", name, strerror(-ret));
+		return ret;
+	}
+	ret = set_nocopy(k, pt->nocopy);
+	if (ret < 0) {
+		snprintf(err, errsz, "no_copy of dmasim.%u: %s", k, strerror(-ret));
+		return ret;
+	}
+	ret = dms_ring_setup(c->ch, count, c->bufsz, 0);
+	if (ret < 0) {
+		snprintf(err, errsz, "ring %u x %u: %s", count, c->bufsz, strerror(-ret));
+		return ret;
+	}
+	ret = dms_batch_create(c->ch, c->depth, c->depth * segs * 2, &c->b);
+	if (ret < 0) {
+		snprintf(err, errsz, "batch: %s", strerror(-ret));
+		return ret;
+	}
+	c->pending = calloc(c->depth, sizeof(*c->pending));
+	c->order = calloc(c->depth, sizeof(*c->order));
+	c->t_sub = calloc(c->depth, sizeof(*c->t_sub));
+	if (!c->pending || !c->order || !c->t_sub) {
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
+	}
+	for (uint32_t b = 0; b < c->nbuf; b++) {
+		uint8_t *p = dms_buf(c->ch, b);
+
+		for (uint32_t o = 0; o + 8 <= c->bufsz; o += 8)
+			store64(p + o, src_word((uint64_t)b * c->bufsz + o));
+	}
+	return 0;
+}
+
+static void chan_teardown(struct chan *c)
+{
+	dms_batch_destroy(c->b);
+	dms_channel_close(c->ch);
+	free(c->pending);
+	free(c->order);
+	free(c->t_sub);
+}
+
+/* ---- counters ---- */
+
+static int syscall_counter(void)
+{
+	struct perf_event_attr a = { 0 };
+	char buf[32];
+	int fd;
+	ssize_t n;
+
+	fd = open("/sys/kernel/tracing/events/raw_syscalls/sys_enter/id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open("/sys/kernel/debug/tracing/events/raw_syscalls/sys_enter/id",
+			  O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = 0;
+	a.type = PERF_TYPE_TRACEPOINT;
+	a.size = sizeof(a);
+	a.config = strtoull(buf, NULL, 10);
+	a.disabled = 1;
+	a.inherit = 1;
+	a.sample_period = 0;
+	fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Busy CPU time of the whole guest, in seconds (all CPUs, from /proc/stat). */
+static double guest_busy_s(void)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "re");
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &v[6], &v[7]) != 8)
+		v[0] = v[1] = v[2] = v[5] = v[6] = v[7] = 0;
+	fclose(f);
+	/*
+	 * user [nice] system [idle iowait] irq softirq steal: nice is left out,
+	 * it is where bench/guest.sh's idle spinners (nice 19) are counted.
+	 */
+	return (double)(v[0] + v[2] + v[5] + v[6] + v[7]) / (double)hz;
+}
+
+static double rusage_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct_us(struct lat *l, double p)
+{
+	size_t i;
+
+	if (!l->n)
+		return -1;
+	i = (size_t)(p * (double)(l->n - 1) + 0.5);
+	return (double)l->v[i] / 1000.0;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static void json_lat(const char *pfx, struct lat *l)
+{
+	qsort(l->v, l->n, sizeof(*l->v), cmp_u64);
+	printf(",\"%s_p50_us\":%.3f,\"%s_p99_us\":%.3f,\"%s_p999_us\":%.3f,\"%s_samples\":%zu",
+	       pfx, pct_us(l, 0.5), pfx, pct_us(l, 0.99), pfx, pct_us(l, 0.999), pfx, l->n);
+}
+
+#define MIN_TRANSFERS	32
+
+/* --trace: tracefs' tracing_on, switched on for the measured window only. */
+static int trace_fd = -1;
+
+static uint64_t done_now(struct run *r)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < r->nch; i++)
+		n += atomic_load(&r->c[i].done);
+	return n;
+}
+
+/* One point; prints its record. Returns 0, or 1 after a failure (recorded). */
+static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int ms)
+{
+	int scfd = -1;
+	static struct run r;
+	struct worker w[MAX_CHANS];
+	uint64_t d0 = 0, d1 = 0, b0 = 0, b1 = 0, v1 = 0, e1 = 0, sc = 0, own = 0, t0 = 0, t1 = 0;
+	double ru0, ru1, g0, g1, secs;
+	uint32_t nthreads, i;
+	char err[200] = "";
+	int ret = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.pt = *pt;
+	r.nch = pt->nchans;
+	pthread_mutex_init(&r.lat_lock, NULL);
+	if (lat_init(&r.lat_drv, MAX_SAMPLES) || lat_init(&r.lat_user, MAX_SAMPLES)) {
+		fprintf(stderr, "dsbench: out of memory\n");
+		exit(2);
+	}
+	for (i = 0; i < r.nch && !ret; i++)
+		ret = chan_setup(&r, i, err, sizeof(err));
+	if (ret)
+		goto out;
+	/*
+	 * A fresh counter per point: a reset does not clear what exited
+	 * threads of earlier points added to an inherited counter.
+	 */
+	scfd = syscall_counter();
+	if (scfd < 0) {
+		snprintf(err, sizeof(err), "no syscall counter (perf tracepoint): %s",
+			 strerror(-scfd));
+		ret = scfd;
+		goto out;
+	}
+	nthreads = pt->mode == M_BASELINE ? r.nch : 1;
+	for (i = 0; i < nthreads; i++) {
+		w[i] = (struct worker){ .r = &r, .c = &r.c[i] };
+		if (pthread_create(&w[i].t, NULL, pt->mode == M_BASELINE ? baseline_thread :
+					  loop_thread, &w[i])) {
+			snprintf(err, sizeof(err), "pthread_create failed");
+			atomic_store(&r.stop, 1);
+			nthreads = i;
+			ret = -1;
+			break;
+		}
+	}
+	if (!ret) {
+		sleep_ms(warm_ms);
+		ru0 = rusage_s();
+		g0 = guest_busy_s();
+		if (trace_fd >= 0 && write(trace_fd, "1", 1) != 1)
+			snprintf(err, sizeof(err), "tracing_on: %s", strerror(errno));
+		atomic_store(&r.measuring, 1);
+		for (i = 0; i < r.nch; i++) {
+			d0 += atomic_load(&r.c[i].done);
+			b0 += atomic_load(&r.c[i].bytes);
+		}
+		t0 = now_ns();
+		/*
+		 * Counted from here: our own nanosleeps and the disable call.
+		 * The window lasts @ms, longer if fewer than MIN_TRANSFERS
+		 * completed (a slow point or a busy host), at most 10 x @ms.
+		 */
+		ioctl(scfd, PERF_EVENT_IOC_ENABLE, 0);
+		sleep_ms(ms);
+		own = 2;
+		while (done_now(&r) - d0 < MIN_TRANSFERS && now_ns() - t0 < 10ull * ms * 1000000) {
+			sleep_ms(5);
+			own++;
+		}
+		ioctl(scfd, PERF_EVENT_IOC_DISABLE, 0);
+		/* Completions and the clock right at the end: they go with the count. */
+		t1 = now_ns();
+		for (i = 0; i < r.nch; i++) {
+			d1 += atomic_load(&r.c[i].done);
+			b1 += atomic_load(&r.c[i].bytes);
+		}
+		atomic_store(&r.measuring, 0);
+		if (trace_fd >= 0 && write(trace_fd, "0", 1) != 1)
+			snprintf(err, sizeof(err), "tracing_on: %s", strerror(errno));
+		ru1 = rusage_s();
+		g1 = guest_busy_s();
+	}
+	atomic_store(&r.stop, 1);
+	for (i = 0; i < nthreads; i++)
+		pthread_join(w[i].t, NULL);
+	if (ret)
+		goto out;
+	if (read(scfd, &sc, sizeof(sc)) != sizeof(sc))
+		sc = 0;
+	close(scfd);
+	sc = sc > own ? sc - own : 0;
+	for (i = 0; i < r.nch; i++) {
+		v1 += atomic_load(&r.c[i].verified);
+		e1 += atomic_load(&r.c[i].errors);
+		if (r.c[i].err[0] && !err[0])
+			snprintf(err, sizeof(err), "b%u: %s", i, r.c[i].err);
+	}
+	secs = (double)(t1 - t0) / 1e9;
+	{
+		uint64_t n = d1 - d0, bytes = b1 - b0;
+		double gb = (double)bytes / 1e9;
+
+		printf("{\"mode\":\"%s\",\"engine\":\"%s\",\"size\":%u,\"depth\":%u,"
+		       "\"depth_requested\":%u,\"segs\":%u,\"channels\":%u,\"threads\":%u,"
+		       "\"seconds\":%.4f,\"transfers\":%" PRIu64 ",\"bytes\":%" PRIu64 ","
+		       "\"gbps\":%.6f,\"tps\":%.1f",
+		       mode_names[pt->mode], pt->nocopy ? "nocopy" : "copy", pt->size,
+		       r.c[0].depth, pt->depth, r.c[0].segs, r.nch, nthreads, secs, n, bytes,
+		       secs > 0 ? gb / secs : 0, secs > 0 ? (double)n / secs : 0);
+		json_lat("lat", &r.lat_drv);
+		json_lat("ulat", &r.lat_user);
+		printf(",\"lat_source\":\"driver t_complete-t_submit; ulat: user submit call to reap\"");
+		printf(",\"cpu_s\":%.4f,\"cpu_s_per_gb\":%.4f,\"cpu_us_per_transfer\":%.3f",
+		       ru1 - ru0, gb > 0 ? (ru1 - ru0) / gb : -1,
+		       n ? (ru1 - ru0) * 1e6 / (double)n : -1);
+		printf(",\"guest_cpu_s\":%.4f,\"guest_cpu_s_per_gb\":%.4f", g1 - g0,
+		       gb > 0 ? (g1 - g0) / gb : -1);
+		printf(",\"syscalls\":%" PRIu64 ",\"syscalls_per_transfer\":%.5f", sc,
+		       n ? (double)sc / (double)n : -1);
+		printf(",\"submit_calls\":%" PRIu64 ",\"submit_us_per_transfer\":%.3f"
+		       ",\"wait_calls\":%" PRIu64 ",\"wait_us_per_transfer\":%.3f",
+		       (uint64_t)r.submit_calls, n ? (double)r.submit_ns / 1e3 / (double)n : -1,
+		       (uint64_t)r.wait_calls, n ? (double)r.wait_ns / 1e3 / (double)n : -1);
+		printf(",\"verify\":\"%s\",\"verified_bytes_total\":%" PRIu64
+		       ",\"verify_errors\":%" PRIu64,
+		       pt->nocopy ? "records" : "data+records", v1, e1);
+		printf(",\"error\":\"%s\"}\n", err);
+	}
+	fflush(stdout);
+	for (i = 0; i < r.nch; i++)
+		chan_teardown(&r.c[i]);
+	free(r.lat_drv.v);
+	free(r.lat_user.v);
+	return r.fail;
+out:
+	if (scfd >= 0)
+		close(scfd);
+	for (i = 0; i < r.nch; i++)
+		chan_teardown(&r.c[i]);
+	free(r.lat_drv.v);
+	free(r.lat_user.v);
+	printf("{\"mode\":\"%s\",\"engine\":\"%s\",\"size\":%u,\"depth\":%u,\"segs\":%u,"
+	       "\"channels\":%u,\"error\":\"%s\"}\n",
+	       mode_names[pt->mode], pt->nocopy ? "nocopy" : "copy", pt->size, pt->depth,
+	       pt->segs, pt->nchans, err);
+	fflush(stdout);
+	return 1;
+}
+
+static int parse_point(char *line, struct point *pt)
+{
+	char mode[32], engine[32];
+	int i;
+
+	if (sscanf(line, "%31s %31s %u %u %u %u", mode, engine, &pt->size, &pt->depth, &pt->segs,
+		   &pt->nchans) != 6)
+		return -1;
+	for (i = 0; i < M_NMODES; i++)
+		if (!strcmp(mode, mode_names[i]))
+			break;
+	if (i == M_NMODES)
+		return -1;
+	pt->mode = (enum mode)i;
+	if (strcmp(engine, "copy") && strcmp(engine, "nocopy"))
+		return -1;
+	pt->nocopy = !strcmp(engine, "nocopy");
+	if (!pt->size || !pt->depth || pt->depth > 1024 || !pt->segs || pt->segs > MAX_SEGS ||
+	    !pt->nchans || pt->nchans > MAX_CHANS)
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int warm_ms = 50, ms = 250;
+	int cpu = -1;
+	char line[256];
+	int fails = 0, a;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--ms") && a + 1 < argc)
+			ms = (unsigned int)atoi(argv[++a]);
+		else if (!strcmp(argv[a], "--warmup-ms") && a + 1 < argc)
+			warm_ms = (unsigned int)atoi(argv[++a]);
+		else if (!strcmp(argv[a], "--cpu") && a + 1 < argc)
+			cpu = atoi(argv[++a]);
+		else if (!strcmp(argv[a], "--trace"))
+			trace_fd = open("/sys/kernel/tracing/tracing_on", O_WRONLY | O_CLOEXEC);
+		else {
+			fprintf(stderr, "usage: dsbench [--ms N] [--warmup-ms N] [--cpu N] [--trace] < points\n");
+			return 2;
+		}
+	}
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		/* Threads created later inherit it. */
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+			fprintf(stderr, "dsbench: cpu %d: %s\n", cpu, strerror(errno));
+			return 2;
+		}
+	}
+	while (fgets(line, sizeof(line), stdin)) {
+		struct point pt;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (parse_point(line, &pt)) {
+			fprintf(stderr, "dsbench: bad point: %s", line);
+			return 2;
+		}
+		fails += run_point(&pt, warm_ms, ms);
+	}
+	return fails ? 1 : 0;
+}
