@@ -374,6 +374,20 @@ static uint32_t scatter(struct fake_chan *c, const struct dmastream_seg *segs, u
 	return done;
 }
 
+/* RX transfers at the head that fail without taking data complete now. */
+static void rx_fail_kept(struct fake_engine *e)
+{
+	struct fake_chan *rx = &e->rx;
+	const struct fake_fault_entry *f;
+
+	while (rx->qlen && rx->state == DMASTREAM_STATE_READY) {
+		f = fault_for(e, DMASTREAM_DIR_RX, rx->q[rx->qhead].seq);
+		if (!f || f->fault != FAKE_FAIL_KEEP)
+			break;
+		complete_head(rx, f->arg, 0);
+	}
+}
+
 /* A packet arrives at RX: it lands in the oldest RX transfer, if any. */
 static bool rx_deliver(struct fake_engine *e, const uint8_t *data, uint32_t len)
 {
@@ -383,6 +397,9 @@ static bool rx_deliver(struct fake_engine *e, const uint8_t *data, uint32_t len)
 	uint32_t got;
 
 	if (!rx->owned || rx->qlen == 0 || rx->state != DMASTREAM_STATE_READY)
+		return false;
+	rx_fail_kept(e);
+	if (rx->qlen == 0 || rx->state != DMASTREAM_STATE_READY)
 		return false;
 	x = &rx->q[rx->qhead];
 	f = fault_for(e, DMASTREAM_DIR_RX, x->seq);
@@ -420,6 +437,7 @@ static void run_loopback(struct fake_engine *e)
 			continue;
 		}
 		/* AXI-Stream flow control: TX waits until RX can take the data. */
+		rx_fail_kept(e);
 		if (rx->qlen == 0)
 			break;
 		if (f && f->fault == FAKE_DUPLICATE && rx->qlen < 2)

@@ -70,6 +70,7 @@ struct dms_pipeline {
 	bool draining;			/* loopback: RX aborted after the drain time */
 
 	struct side tx, rx;
+	uint64_t rx_extra;		/* loopback: RX transfers owed for failed ones */
 	uint32_t seg_max;		/* longest segment we cut */
 
 	dms_sink_fn sink;
@@ -508,8 +509,20 @@ static void on_rx(struct dms_pipeline *p, const struct dmastream_cqe *cqe, uint6
 		 * timeout) while running may have cost a packet: excuse one
 		 * gap. Our own stop and drain cost nothing.
 		 */
-		if (p->verifier && p->state == PIPE_RUNNING && !p->draining)
-			dms_verifier_excuse_any(p->verifier, 1);
+		if (p->state == PIPE_RUNNING && !p->draining) {
+			if (p->verifier)
+				dms_verifier_excuse_any(p->verifier, 1);
+			/*
+			 * Loopback: the packet may still come (an engine
+			 * that fails a descriptor without taking data, as
+			 * AXI DMA and dmasim do, puts it into the next one):
+			 * queue one more RX transfer than planned, or it
+			 * would wait in the device for ever. If it is lost
+			 * instead, the drain ends the extra transfer.
+			 */
+			if (p->mode == DMS_PIPE_LOOPBACK && p->prm.count)
+				p->rx_extra++;
+		}
 		free_buf(s, buf);
 		return;
 	}
@@ -808,9 +821,15 @@ static int flush(struct dms_pipeline *p, struct side *s)
 	return ret;
 }
 
+/* Transfers a finite run performs on a side. */
+static uint64_t side_target(const struct dms_pipeline *p, const struct side *s)
+{
+	return p->prm.count + (s == &p->rx ? p->rx_extra : 0);
+}
+
 static bool more_wanted(const struct dms_pipeline *p, const struct side *s)
 {
-	return !p->prm.count || s->added < p->prm.count;
+	return !p->prm.count || s->added < side_target(p, s);
 }
 
 static bool room(const struct dms_pipeline *p, const struct side *s)
@@ -918,7 +937,7 @@ static bool all_done(const struct dms_pipeline *p)
 	if (p->tx.ch && p->tx.added < p->prm.count && !p->source_eof)
 		return false;
 	/* Loopback: every RX transfer is accounted for (or drained). */
-	if (p->rx.ch && p->rx.added < p->prm.count && !p->draining)
+	if (p->rx.ch && p->rx.added < side_target(p, &p->rx) && !p->draining)
 		return false;
 	return true;
 }

@@ -229,6 +229,26 @@ static void test_loopback_faults(void)
 	CHECK_EQ(st.errors, 1);
 	CHECK_EQ(st.verify_errors, 0);
 	CHECK_EQ(st.verify.excused, 1);
+	CHECK_EQ(st.transfers, 99);
+	rig_close(&r);
+
+	/*
+	 * RX errors that take no data (dmasim, AXI DMA): the packets go on
+	 * into the next transfers, so the run queues one RX transfer more per
+	 * failure and every packet arrives; the run ends without waiting.
+	 */
+	rig_open(&r);
+	fake_inject(r.e, DMASTREAM_DIR_RX, 40, FAKE_FAIL_KEEP, DMASTREAM_STATUS_WRITE_ERROR);
+	fake_inject(r.e, DMASTREAM_DIR_RX, 41, FAKE_FAIL_KEEP, DMASTREAM_STATUS_WRITE_ERROR);
+	fake_inject(r.e, DMASTREAM_DIR_RX, 99, FAKE_FAIL_KEEP, DMASTREAM_STATUS_WRITE_ERROR);
+	st = run_loop(&r, &prm, 0);
+	CHECK_EQ(st.errors, 3);
+	CHECK_EQ(st.write_errors, 3);
+	CHECK_EQ(st.transfers, 100);
+	CHECK_EQ(st.verify.good, 100);
+	CHECK_EQ(st.verify_errors, 0);
+	CHECK_EQ(st.aborted, 0);
+	CHECK_EQ(st.rx_completed, 103);
 	rig_close(&r);
 }
 
