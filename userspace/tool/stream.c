@@ -598,6 +598,7 @@ void stream_json_members(struct json *j, const struct stream_opts *o,
 		json_uint(j, "wrong_stream", v->wrong_stream);
 		json_uint(j, "excused", v->excused);
 		json_uint(j, "gaps", v->gaps);
+		json_uint(j, "next_seq", v->next_seq);
 		json_end_object(j);
 	}
 	json_begin_object(j, "latency_ns");
