@@ -32,9 +32,9 @@ for pat in counter prbs; do
 	for d in 1 256; do run loop0 4K $d 300 $pat; done
 	run loop0 4097 3 100 $pat
 	for d in 8 64; do run loop0 64K $d 200 $pat; done
-	for d in 1 4; do run loop0 1M $d 16 $pat; done
-	for d in 2 8; do run loop0 4M $d 6 $pat; done
-	run loop0 4M 4 6 $pat fast
+	for d in 1 4; do run loop0 1M $d 12 $pat; done
+	for d in 2 8; do run loop0 4M $d 4 $pat; done
+	run loop0 4M 4 4 $pat fast
 	for d in 1 32; do run mc0 4K $d 200 $pat; done
 	run mc0 1M 4 12 $pat
 done
