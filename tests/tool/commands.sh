@@ -7,11 +7,15 @@
 # user), module not loaded, busy (device name taken; channel owned by
 # another program), usage errors.
 set -u
+# shellcheck source=tests/tool/lib.sh
 . "$DMASTREAM_SRC/tests/tool/lib.sh"
-NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+# nobody CMD...: run CMD as an unprivileged user.
+nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
 
 expect 5 "$T" list
-load_modules || exit 1
+load_modules "$@" || exit 1
 
 # create / list / info
 expect 0 "$T" create --loopback loop0
@@ -65,7 +69,7 @@ expect 0 "$T" loop loop0 -n 50 -q
 [ -s "$OUT" ] && fail "-q printed something"
 
 # tx into the FIFO (64 KiB holds 16 packets of 4 KiB), rx them back
-echo 1 >$SIM/fifo_flush
+echo 1 >"$SIM/fifo_flush"
 expect 0 "$T" tx loop0 -n 12 -s 4K --json
 is "tx mode" "$(jv mode)" tx
 is "tx transfers" "$(jv transfers)" 12
@@ -105,7 +109,7 @@ expect 0 "$T" stats loop0/rx --json
 cmp_n "rx completed" "$(jv completed)" -gt 0
 expect 0 "$T" stats loop0/rx --watch=200ms -n 3 --json
 n=0
-while IFS= read -r l; do n=$((n + 1)); done <"$OUT"
+while IFS= read -r _; do n=$((n + 1)); done <"$OUT"
 is "stats --watch lines" "$n" 3
 contains "watch" "$LINE" '"transfers_per_second":'
 
@@ -132,14 +136,14 @@ cmp_n "bg transfers" "$(jv transfers)" -gt 0
 expect 0 "$T" loop loop0 -n 20
 
 # permission: nobody may look (sysfs) but not open the nodes or configure
-expect 0 $NOBODY "$T" list
-expect 0 $NOBODY "$T" stats loop0
-expect 4 $NOBODY "$T" loop loop0 -n 1
-expect 4 $NOBODY "$T" rx loop0/rx -n 1 --json
+expect 0 nobody "$T" list
+expect 0 nobody "$T" stats loop0
+expect 4 nobody "$T" loop loop0 -n 1
+expect 4 nobody "$T" rx loop0/rx -n 1 --json
 is "permission class" "$(jv class)" permission
-expect 4 $NOBODY "$T" stats loop0/rx --reset
-expect 4 $NOBODY "$T" create --loopback loop9
-expect 4 $NOBODY "$T" remove loop0
+expect 4 nobody "$T" stats loop0/rx --reset
+expect 4 nobody "$T" create --loopback loop9
+expect 4 nobody "$T" remove loop0
 
 # remove
 expect 0 "$T" remove mc0

@@ -7,12 +7,13 @@
 # receives to the client, and the bytes the client got are checked with
 # dmastream check: every packet, in order, none damaged.
 set -u
+# shellcheck source=tests/tool/lib.sh
 . "$DMASTREAM_SRC/tests/tool/lib.sh"
 EX=$DMASTREAM_BUILD/userspace/examples
 N=200
 SIZE=65536	# the examples' buffer size: one packet per RX transfer
 
-load_modules || exit 1
+load_modules "$@" || exit 1
 expect 0 "$T" create --loopback ex0 || exit 1
 # The guest's loopback interface starts down.
 ip link set lo up || exit 1
@@ -37,6 +38,7 @@ for srv in epoll-rx-server uring-rx-server; do
 		bash -c "cat </dev/tcp/127.0.0.1/$port >/tmp/got" &
 		cpid=$!
 		# The server queues its 16 buffers once the client is there.
+		# shellcheck disable=SC2016 # expanded by that sh
 		wait_for 10 sh -c '[ "$(cat /sys/class/dmastream/ex0.rx/stats/inflight)" = 16 ]' ||
 			fail "$srv did not queue its buffers"
 		expect 0 "$T" tx ex0 -n $N -s $SIZE --pattern $pat --json

@@ -3,7 +3,9 @@
 # driver, run the tool, compare exit statuses and JSON values. Helpers use
 # shell builtins where they can (every program started costs ~0.1 s on TCG).
 
+# shellcheck disable=SC2034 # used by the scripts that source this
 T=$DMASTREAM_BUILD/userspace/tool/dmastream
+# shellcheck disable=SC2034
 SIM=/sys/kernel/debug/dmasim/dmasim.0
 FAILED=0
 OUT=/tmp/tool-out
@@ -55,7 +57,7 @@ jv() {
 	*"\"$1\":"*) ;;
 	*) echo ""; return ;;
 	esac
-	v=${t#*\"$1\":}
+	v=${t#*\""$1"\":}
 	v=${v%%[,\}]*}
 	v=${v#\"}
 	echo "${v%\"}"
@@ -69,7 +71,7 @@ jlast() {
 	*"\"$1\":"*) ;;
 	*) echo ""; return ;;
 	esac
-	v=${t##*\"$1\":}
+	v=${t##*\""$1"\":}
 	v=${v%%[,\}]*}
 	v=${v#\"}
 	echo "${v%\"}"
@@ -86,7 +88,7 @@ is() {
 
 # cmp_n NAME A OP B: numeric comparison (OP as for test: -gt, -le, ...).
 cmp_n() {
-	if [ -n "$2" ] && [ -n "$4" ] && [ "$2" "$3" "$4" ]; then
+	if [ -n "$2" ] && [ -n "$4" ] && test "$2" "$3" "$4"; then
 		ok "$1: $2 $3 $4"
 	else
 		fail "$1: '$2' $3 '$4' does not hold"

@@ -7,9 +7,10 @@
 # exactly its packets, all verified. Counts are small: this is about
 # correctness at each shape, not speed.
 set -u
+# shellcheck source=tests/tool/lib.sh
 . "$DMASTREAM_SRC/tests/tool/lib.sh"
 
-load_modules || exit 1
+load_modules "$@" || exit 1
 expect 0 "$T" create --loopback loop0 || exit 1
 expect 0 "$T" create mc0 --channels "memcpy=$(rd /sys/bus/platform/devices/dmasim.0/channels/memcpy)" ||
 	exit 1
