@@ -22,19 +22,20 @@ size_is() {
 	[ -e "$1" ] && [ "$(wc -c <"$1")" -eq "$2" ]
 }
 
+# listening FILE PORT: the server said it listens on PORT.
 listening() {
 	IFS= read -r l <"$1" 2>/dev/null || return 1
-	case $l in listening*) return 0 ;; esac
+	case $l in "listening on 127.0.0.1:$2") return 0 ;; esac
 	return 1
 }
 
 port=5301
 for srv in epoll-rx-server uring-rx-server; do
 	for pat in counter prbs; do
-		rm -f /tmp/got
+		rm -f /tmp/got /tmp/srv.out
 		"$EX/$srv" ex0/rx $port >/tmp/srv.out 2>/tmp/srv.err &
 		spid=$!
-		wait_for 10 listening /tmp/srv.out || fail "$srv does not listen"
+		wait_for 10 listening /tmp/srv.out $port || fail "$srv does not listen"
 		bash -c "cat </dev/tcp/127.0.0.1/$port >/tmp/got" &
 		cpid=$!
 		# The server queues its 16 buffers once the client is there.
