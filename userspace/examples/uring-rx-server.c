@@ -7,8 +7,9 @@
  * One ring serves everything: the accept, a multishot poll on the channel
  * (libdmastream-uring.h) and the sends. Received data is sent straight from
  * the DMA buffer (no copy); the buffer is queued for RX again when its send
- * completes. user_data tells the CQEs apart: the watch, a send context, or
- * the accept.
+ * completes. One send is in flight at a time: two sends on one TCP socket
+ * may complete out of order or in part, which would interleave the data.
+ * user_data tells the CQEs apart: the watch, a send context, or the accept.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -29,6 +30,7 @@ struct send_ctx {
 };
 
 static struct send_ctx sends[NBUFS];
+static uint32_t order[NBUFS], ohead, olen;	/* buffers to send, oldest first */
 static char accept_tag;
 static volatile sig_atomic_t stop;
 
@@ -120,19 +122,19 @@ int main(int argc, char **argv)
 				fprintf(stderr, "channel: %s\n", strerror(-ret));
 				break;
 			}
-			/* Drain the completion queue; send each buffer as it is. */
+			/* Drain the completion queue; line the buffers up for sending. */
 			n = dms_reap(ch, done, NBUFS);
 			for (i = 0; i < n; i++) {
-				struct send_ctx *s = &sends[done[i].cookie];
+				uint32_t b = (uint32_t)done[i].cookie;
 
 				if (done[i].status != DMASTREAM_STATUS_OK || done[i].bytes == 0) {
-					dms_submit_buf(ch, done[i].cookie, (uint32_t)done[i].cookie, 0,
-						       BUFSIZE);
+					dms_submit_buf(ch, b, b, 0, BUFSIZE);
 					continue;
 				}
-				*s = (struct send_ctx){ .buf = (uint32_t)done[i].cookie,
-							.len = done[i].bytes };
-				queue_send(&ring, ch, client, s);
+				sends[b] = (struct send_ctx){ .buf = b, .len = done[i].bytes };
+				order[(ohead + olen++) % NBUFS] = b;
+				if (olen == 1)	/* nothing was being sent */
+					queue_send(&ring, ch, client, &sends[b]);
 			}
 		} else {
 			struct send_ctx *s = tag;
@@ -140,10 +142,14 @@ int main(int argc, char **argv)
 			if (cqe->res <= 0)
 				break;	/* the client went away */
 			s->sent += (uint32_t)cqe->res;
-			if (s->sent < s->len)
-				queue_send(&ring, ch, client, s);
-			else
+			if (s->sent < s->len) {
+				queue_send(&ring, ch, client, s);	/* the rest of it */
+			} else {
 				dms_submit_buf(ch, s->buf, s->buf, 0, BUFSIZE);
+				ohead = (ohead + 1) % NBUFS;
+				if (--olen)
+					queue_send(&ring, ch, client, &sends[order[ohead]]);
+			}
 		}
 		io_uring_cqe_seen(&ring, cqe);
 	}

@@ -26,6 +26,7 @@ struct fake_xfer {
 	uint64_t seq;
 	uint64_t t_submit;
 	uint32_t len;
+	uint32_t flags;			/* DMASTREAM_CQE_AFTER_EMPTY */
 	uint32_t nsrc, ndst;
 	struct dmastream_seg segs[2 * MAX_SEGS];
 };
@@ -49,6 +50,7 @@ struct fake_chan {
 	uint32_t timeout_ms, error_threshold, consecutive_errors;
 	int efd;
 	uint32_t submit_limit;
+	bool rx_ran_empty;		/* the next RX transfer gets CQE_AFTER_EMPTY */
 	struct dmastream_stats stats;
 };
 
@@ -134,6 +136,7 @@ static void drop_ring(struct fake_chan *c)
 	c->owned = false;
 	c->efd = -1;
 	c->tail = 0;
+	c->rx_ran_empty = false;
 	if (c->state != DMASTREAM_STATE_ERROR)
 		c->state = DMASTREAM_STATE_IDLE;
 }
@@ -267,8 +270,9 @@ static void post(struct fake_chan *c, const struct fake_xfer *x, uint32_t status
 	cqe->t_complete_ns = mono_ns();
 	cqe->bytes = bytes;
 	cqe->status = status;
+	cqe->flags = x->flags;
 	if (status == DMASTREAM_STATUS_OK && bytes < x->len)
-		cqe->flags = DMASTREAM_CQE_SHORT;
+		cqe->flags |= DMASTREAM_CQE_SHORT;
 	c->tail++;
 	__atomic_store_n(cq_word(c, OFF_TAIL), c->tail, __ATOMIC_RELEASE);
 
@@ -311,8 +315,9 @@ static void complete_head(struct fake_chan *c, uint32_t status, uint32_t bytes)
 	c->qhead = (c->qhead + 1) % c->cq_entries;
 	c->qlen--;
 	c->stats.inflight = c->qlen;
+	/* As the driver: known to be a gap only once more comes. */
 	if (c->dir == DMASTREAM_DIR_RX && c->qlen == 0 && c->state == DMASTREAM_STATE_READY)
-		c->stats.rx_queue_empty++;
+		c->rx_ran_empty = true;
 	post(c, x, status, bytes);
 	if (!engine_error) {
 		c->consecutive_errors = 0;
@@ -327,6 +332,7 @@ static void stop_chan(struct fake_chan *c, bool sticky)
 		complete_head(c, DMASTREAM_STATUS_ABORTED, 0);
 	c->stats.channel_stops++;
 	c->consecutive_errors = 0;
+	c->rx_ran_empty = false;	/* emptied on purpose */
 	if (sticky && c->state != DMASTREAM_STATE_ERROR) {
 		c->stats.sticky_errors++;
 		c->state = DMASTREAM_STATE_ERROR;
@@ -368,6 +374,20 @@ static uint32_t scatter(struct fake_chan *c, const struct dmastream_seg *segs, u
 	return done;
 }
 
+/* RX transfers at the head that fail without taking data complete now. */
+static void rx_fail_kept(struct fake_engine *e)
+{
+	struct fake_chan *rx = &e->rx;
+	const struct fake_fault_entry *f;
+
+	while (rx->qlen && rx->state == DMASTREAM_STATE_READY) {
+		f = fault_for(e, DMASTREAM_DIR_RX, rx->q[rx->qhead].seq);
+		if (!f || f->fault != FAKE_FAIL_KEEP)
+			break;
+		complete_head(rx, f->arg, 0);
+	}
+}
+
 /* A packet arrives at RX: it lands in the oldest RX transfer, if any. */
 static bool rx_deliver(struct fake_engine *e, const uint8_t *data, uint32_t len)
 {
@@ -377,6 +397,9 @@ static bool rx_deliver(struct fake_engine *e, const uint8_t *data, uint32_t len)
 	uint32_t got;
 
 	if (!rx->owned || rx->qlen == 0 || rx->state != DMASTREAM_STATE_READY)
+		return false;
+	rx_fail_kept(e);
+	if (rx->qlen == 0 || rx->state != DMASTREAM_STATE_READY)
 		return false;
 	x = &rx->q[rx->qhead];
 	f = fault_for(e, DMASTREAM_DIR_RX, x->seq);
@@ -414,6 +437,7 @@ static void run_loopback(struct fake_engine *e)
 			continue;
 		}
 		/* AXI-Stream flow control: TX waits until RX can take the data. */
+		rx_fail_kept(e);
 		if (rx->qlen == 0)
 			break;
 		if (f && f->fault == FAKE_DUPLICATE && rx->qlen < 2)
@@ -604,6 +628,11 @@ static int do_submit(struct fake_chan *c, struct dmastream_submit *sub)
 		nx->cookie = x->cookie;
 		nx->seq = c->next_seq++;
 		nx->t_submit = mono_ns();
+		if (c->rx_ran_empty) {
+			nx->flags = DMASTREAM_CQE_AFTER_EMPTY;
+			c->rx_ran_empty = false;
+			c->stats.rx_queue_empty++;
+		}
 		nx->nsrc = x->nsegs;
 		nx->ndst = x->dst_nsegs;
 		for (j = 0; j < x->nsegs; j++) {

@@ -31,6 +31,8 @@ enum fake_fault {
 	FAKE_DUPLICATE,		/* the packet reaches RX twice */
 	FAKE_SWAP,		/* the packet reaches RX after the next one */
 	FAKE_TRUNCATE,		/* only the given number of bytes reach RX */
+	FAKE_FAIL_KEEP,		/* RX: fails with the given status, taking no data: the
+				 * packet goes on into the next transfer (dmasim, AXI DMA) */
 };
 
 struct fake_engine *fake_engine_new(void);

@@ -172,10 +172,17 @@ int dms_pattern_fill(void *buf, uint32_t len, enum dms_pattern pattern, uint32_t
 		     uint64_t seq, enum dms_check mode);
 int dms_pattern_check(const void *buf, uint32_t len, enum dms_check mode,
 		      struct dms_pkt_result *res);
+/*
+ * The same check for a packet of the simulated engine's source (dmasim,
+ * uapi/linux/dmasim.h): hdr gets magic, seq (32 bits), length and pattern.
+ */
+int dms_dmasim_check(const void *buf, uint32_t len, enum dms_check mode,
+		     struct dms_pkt_result *res);
 
 /* A stream of packets: sequence tracking on top of dms_pattern_check(). */
 #define DMS_VERIFY_ANY_STREAM	0x1u	/* accept any stream id */
 #define DMS_VERIFY_SYNC		0x2u	/* the first packet sets the expected sequence */
+#define DMS_VERIFY_DMASIM	0x4u	/* packets of dmasim's source (dms_dmasim_check) */
 
 struct dms_verify_stats {
 	uint64_t packets;	/* packets checked */

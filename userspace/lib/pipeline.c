@@ -7,8 +7,9 @@
  * for room), or - RX only - holding received data until the sink has taken
  * it. A buffer is submitted again only once it is free, so a slow sink
  * holds buffers back, the RX queue runs dry and the device has nowhere to
- * put data: that is counted (the driver's rx_queue_empty, and with a
- * pattern the verifier's sequence gaps), never silent.
+ * put data: that is counted (each RX completion the driver flags
+ * DMASTREAM_CQE_AFTER_EMPTY, and with a pattern the verifier's sequence
+ * gaps), never silent.
  *
  * Loopback: packet k may be sent only once RX transfer k is queued, so
  * every packet finds somewhere to land. Before the RX completions of a
@@ -49,9 +50,6 @@ struct side {
 	uint64_t submitted;		/* accepted by the driver */
 	uint64_t completed;
 	bool blocked;			/* the last submission found no room */
-	uint64_t rx_queue_empty0;	/* driver counter at start */
-	uint64_t rx_queue_empty1;	/* ... when the last transfer was queued */
-	bool rx_queue_empty_frozen;
 	struct dmastream_seg *segs;	/* scratch: one transfer's segments */
 };
 
@@ -72,6 +70,7 @@ struct dms_pipeline {
 	bool draining;			/* loopback: RX aborted after the drain time */
 
 	struct side tx, rx;
+	uint64_t rx_extra;		/* loopback: RX transfers owed for failed ones */
 	uint32_t seg_max;		/* longest segment we cut */
 
 	dms_sink_fn sink;
@@ -172,7 +171,6 @@ static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel 
 	uint32_t ring_bufs, size = p->prm.size, nsegs, per_xfer, max_x;
 	uint64_t stride = ((uint64_t)size + 4095) & ~4095ull;
 	bool pairs = p->mode == DMS_PIPE_MEMCPY;
-	struct dmastream_stats st;
 	int ret;
 
 	/* Refuse what the engine cannot do before allocating anything. */
@@ -218,12 +216,7 @@ static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel 
 		max_x = DMASTREAM_SUBMIT_MAX;
 	if ((uint64_t)max_x * per_xfer > DMASTREAM_SUBMIT_MAX_SEGS)
 		max_x = DMASTREAM_SUBMIT_MAX_SEGS / per_xfer;
-	ret = dms_batch_create(ch, max_x, max_x * per_xfer, &s->batch);
-	if (ret)
-		return ret;
-	if (dms_get_stats(ch, &st) == 0)
-		s->rx_queue_empty0 = st.rx_queue_empty;
-	return 0;
+	return dms_batch_create(ch, max_x, max_x * per_xfer, &s->batch);
 }
 
 static void side_fini(struct side *s)
@@ -393,26 +386,6 @@ static uint64_t side_inflight(const struct side *s)
 }
 
 /*
- * The driver counts every time the RX queue runs dry while the channel
- * runs, which includes the end of a finite run (the last transfer
- * completes, nothing follows). Only what happened while we still meant to
- * keep the queue filled tells of lost data: read the counter once the last
- * RX transfer is queued, or when the run is stopped.
- */
-static void freeze_rx_queue_empty(struct side *s)
-{
-	struct dmastream_stats st;
-
-	if (!s->ch || s->rx_queue_empty_frozen || dms_channel_direction(s->ch) != DMASTREAM_DIR_RX)
-		return;
-	if (dms_get_stats(s->ch, &st) == 0)
-		s->rx_queue_empty1 = st.rx_queue_empty;
-	else
-		s->rx_queue_empty1 = s->rx_queue_empty0;
-	s->rx_queue_empty_frozen = true;
-}
-
-/*
  * Stop: no more submissions; what is in flight is aborted (the driver
  * completes it as ABORTED before ABORT returns) and reaped by the next
  * steps. The first error given is the one reported.
@@ -427,7 +400,6 @@ static void begin_stop(struct dms_pipeline *p, int err)
 	if (p->state != PIPE_RUNNING)
 		return;
 	p->state = PIPE_STOPPING;
-	freeze_rx_queue_empty(&p->rx);
 	/* Transfers still waiting in a batch will never be submitted. */
 	for (i = 0; i < 2; i++) {
 		struct side *s = sides[i];
@@ -524,14 +496,33 @@ static void on_rx(struct dms_pipeline *p, const struct dmastream_cqe *cqe, uint6
 
 	complete_common(p, s, cqe, p->mode == DMS_PIPE_RX, now);
 	p->st.rx_completed++;
+	/*
+	 * The driver flags the first transfer queued after the RX queue ran
+	 * dry while running (never the end of a run, nor our own abort): the
+	 * device had nowhere to put data in between.
+	 */
+	if (cqe->flags & DMASTREAM_CQE_AFTER_EMPTY)
+		p->st.rx_queue_empty++;
 	if (cqe->status != DMASTREAM_STATUS_OK) {
 		/*
 		 * A transfer that failed (or was cancelled by someone else's
 		 * timeout) while running may have cost a packet: excuse one
 		 * gap. Our own stop and drain cost nothing.
 		 */
-		if (p->verifier && p->state == PIPE_RUNNING && !p->draining)
-			dms_verifier_excuse_any(p->verifier, 1);
+		if (p->state == PIPE_RUNNING && !p->draining) {
+			if (p->verifier)
+				dms_verifier_excuse_any(p->verifier, 1);
+			/*
+			 * Loopback: the packet may still come (an engine
+			 * that fails a descriptor without taking data, as
+			 * AXI DMA and dmasim do, puts it into the next one):
+			 * queue one more RX transfer than planned, or it
+			 * would wait in the device for ever. If it is lost
+			 * instead, the drain ends the extra transfer.
+			 */
+			if (p->mode == DMS_PIPE_LOOPBACK && p->prm.count)
+				p->rx_extra++;
+		}
 		free_buf(s, buf);
 		return;
 	}
@@ -830,9 +821,15 @@ static int flush(struct dms_pipeline *p, struct side *s)
 	return ret;
 }
 
+/* Transfers a finite run performs on a side. */
+static uint64_t side_target(const struct dms_pipeline *p, const struct side *s)
+{
+	return p->prm.count + (s == &p->rx ? p->rx_extra : 0);
+}
+
 static bool more_wanted(const struct dms_pipeline *p, const struct side *s)
 {
-	return !p->prm.count || s->added < p->prm.count;
+	return !p->prm.count || s->added < side_target(p, s);
 }
 
 static bool room(const struct dms_pipeline *p, const struct side *s)
@@ -854,10 +851,7 @@ static int refill_rx(struct dms_pipeline *p)
 			return ret;
 		s->nfree--;
 	}
-	ret = flush(p, s);
-	if (ret >= 0 && !more_wanted(p, s) && !dms_batch_pending(s->batch))
-		freeze_rx_queue_empty(s);
-	return ret;
+	return flush(p, s);
 }
 
 static int refill_tx(struct dms_pipeline *p)
@@ -943,7 +937,7 @@ static bool all_done(const struct dms_pipeline *p)
 	if (p->tx.ch && p->tx.added < p->prm.count && !p->source_eof)
 		return false;
 	/* Loopback: every RX transfer is accounted for (or drained). */
-	if (p->rx.ch && p->rx.added < p->prm.count && !p->draining)
+	if (p->rx.ch && p->rx.added < side_target(p, &p->rx) && !p->draining)
 		return false;
 	return true;
 }
@@ -1107,7 +1101,6 @@ int dms_pipeline_run(struct dms_pipeline *p)
 
 void dms_pipeline_stats(struct dms_pipeline *p, struct dms_pipeline_stats *st)
 {
-	struct dmastream_stats ds;
 	uint64_t end;
 
 	p->st.tx_submitted = p->tx.submitted;
@@ -1116,10 +1109,6 @@ void dms_pipeline_stats(struct dms_pipeline *p, struct dms_pipeline_stats *st)
 		dms_verifier_stats(p->verifier, &p->st.verify);
 		p->st.verify_errors = p->st.verify.errors;
 	}
-	if (p->rx.rx_queue_empty_frozen)
-		p->st.rx_queue_empty = p->rx.rx_queue_empty1 - p->rx.rx_queue_empty0;
-	else if (p->rx.ch && dms_get_stats(p->rx.ch, &ds) == 0)
-		p->st.rx_queue_empty = ds.rx_queue_empty - p->rx.rx_queue_empty0;
 	dms__hist_summary(&p->lat, &p->st.latency);
 	end = p->state == PIPE_DONE ? p->t_last_complete : now_ns();
 	p->st.elapsed_ns = p->t_first_submit && end > p->t_first_submit ?

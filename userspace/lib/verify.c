@@ -59,7 +59,7 @@ int dms_verifier_create(uint32_t stream, enum dms_check mode, unsigned int flags
 {
 	struct dms_verifier *v;
 
-	if (!vp || (flags & ~(DMS_VERIFY_ANY_STREAM | DMS_VERIFY_SYNC)) ||
+	if (!vp || (flags & ~(DMS_VERIFY_ANY_STREAM | DMS_VERIFY_SYNC | DMS_VERIFY_DMASIM)) ||
 	    mode > DMS_CHECK_FULL)
 		return -EINVAL;
 	v = calloc(1, sizeof(*v));
@@ -119,24 +119,44 @@ static void skip_to(struct dms_verifier *v, uint64_t to)
 	v->st.next_seq = to;
 }
 
+/*
+ * dmasim's sequence numbers have 32 bits: take the 64-bit number nearest
+ * to the one expected.
+ */
+static uint64_t unwrap32(uint64_t next, uint32_t seq)
+{
+	int32_t d = (int32_t)(seq - (uint32_t)next);
+
+	if (d < 0 && (uint64_t)-(int64_t)d > next)
+		return seq;
+	return next + (uint64_t)(int64_t)d;
+}
+
 enum dms_pkt_fault dms_verifier_check(struct dms_verifier *v, const void *buf, uint32_t len)
 {
+	bool dmasim = v->flags & DMS_VERIFY_DMASIM;
 	struct dms_pkt_result r;
 	uint64_t seq;
 	bool was_excused = false;
 
 	v->st.packets++;
-	dms_pattern_check(buf, len, v->mode, &r);
+	if (dmasim)
+		dms_dmasim_check(buf, len, v->mode, &r);
+	else
+		dms_pattern_check(buf, len, v->mode, &r);
 	if (r.fault == DMS_PKT_BAD_HEADER) {
 		/* No trustworthy sequence number: it cannot move the stream. */
 		v->st.corrupt++;
 		goto out;
 	}
 	seq = r.hdr.seq;
-	if (!(v->flags & DMS_VERIFY_ANY_STREAM) && r.hdr.stream != v->stream) {
+	/* dmasim's packets carry no stream id. */
+	if (!dmasim && !(v->flags & DMS_VERIFY_ANY_STREAM) && r.hdr.stream != v->stream) {
 		v->st.wrong_stream++;
 		goto out;
 	}
+	if (dmasim && v->synced)
+		seq = unwrap32(v->st.next_seq, (uint32_t)seq);
 	if (!v->synced) {
 		v->st.next_seq = seq;
 		v->synced = true;

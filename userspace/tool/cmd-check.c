@@ -20,6 +20,7 @@
 
 #define MAX_PACKET	(256u << 20)	/* longer "packets" are taken for garbage */
 #define READ_CHUNK	(1u << 20)
+#define DMASIM_HDR_LEN	24		/* dmasim's source: uapi/linux/dmasim.h */
 
 struct reader {
 	int fd;
@@ -68,7 +69,7 @@ static bool fill(struct reader *r, size_t want)
 	return r->end - r->start >= want;
 }
 
-enum { OPT_VERIFY = 256, OPT_STREAM, OPT_ANY_STREAM, OPT_FROM_ZERO, OPT_JSON };
+enum { OPT_VERIFY = 256, OPT_STREAM, OPT_ANY_STREAM, OPT_FROM_ZERO, OPT_JSON, OPT_FORMAT };
 
 static const struct option check_opts[] = {
 	{ "verify", required_argument, NULL, OPT_VERIFY },
@@ -76,6 +77,7 @@ static const struct option check_opts[] = {
 	{ "any-stream", no_argument, NULL, OPT_ANY_STREAM },
 	{ "from-zero", no_argument, NULL, OPT_FROM_ZERO },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -90,6 +92,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	struct dms_pkt_result res;
 	uint64_t stream = 0, skipped = 0, truncated = 0;
 	const char *name = "-";
+	uint32_t hdr_len = DMS_PKT_HEADER_SIZE;
 	char a[32];
 	struct json j;
 	int opt, ret;
@@ -116,9 +119,19 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		case OPT_JSON:
 			c->json = true;
 			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "dmasim")) {
+				flags |= DMS_VERIFY_DMASIM;
+				hdr_len = DMASIM_HDR_LEN;
+			} else if (strcmp(optarg, "dmastream")) {
+				return cli_fail(c, EXIT_USAGE, "bad format '%s' (dmastream, dmasim)",
+						optarg);
+			}
+			break;
 		case 'h':
 			fputs("usage: dmastream check [FILE|-] [--verify=fast|full] [--stream ID|--any-stream]\n"
-			      "                       [--from-zero] [--json]\n", c->out);
+			      "                       [--from-zero] [--format dmastream|dmasim] [--json]\n",
+			      c->out);
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -136,11 +149,14 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	if (ret < 0)
 		return cli_fail_errno(c, ret, "verifier");
 
-	while (fill(&r, DMS_PKT_HEADER_SIZE)) {
+	while (fill(&r, hdr_len)) {
 		const uint8_t *p = r.buf + r.start;
 		size_t len;
 
-		dms_pattern_check(p, DMS_PKT_HEADER_SIZE, DMS_CHECK_NONE, &res);
+		if (flags & DMS_VERIFY_DMASIM)
+			dms_dmasim_check(p, hdr_len, DMS_CHECK_NONE, &res);
+		else
+			dms_pattern_check(p, hdr_len, DMS_CHECK_NONE, &res);
 		if (res.fault == DMS_PKT_BAD_HEADER || res.hdr.length > MAX_PACKET) {
 			/* Not a packet start: slide until one is found. */
 			r.start++;

@@ -64,7 +64,7 @@ static int read_stats(const struct chan_entry *e, struct dmastream_stats *st)
 	return ret;
 }
 
-/* RESET_STATS is for the ring's owner: own it briefly, when nobody else does. */
+/* RESET_STATS: any file opened for reading and writing, also while another streams. */
 static int reset_stats(struct cli *c, const struct chan_entry *e)
 {
 	struct dms_channel *ch;
@@ -73,16 +73,8 @@ static int reset_stats(struct cli *c, const struct chan_entry *e)
 	ret = open_channel(c, e->node, 0, &ch);
 	if (ret)
 		return ret;
-	ret = dms_ring_setup(ch, 1, 4096, 0);
-	if (ret == 0) {
-		ret = dms_reset_stats(ch);
-		dms_ring_free(ch);
-	}
+	ret = dms_reset_stats(ch);
 	dms_channel_close(ch);
-	if (ret == -EBUSY)
-		return cli_fail(c, EXIT_BUSY,
-				"%s/%s is in use: counters can be reset only while it is idle",
-				e->device, e->label);
 	if (ret < 0)
 		return cli_fail_errno(c, ret, "cannot reset the counters of %s/%s", e->device,
 				      e->label);

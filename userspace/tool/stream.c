@@ -20,7 +20,7 @@
 enum {
 	OPT_BUFFERS = 256, OPT_BATCH, OPT_BYTES, OPT_TIMEOUT, OPT_XFER_TIMEOUT, OPT_PATTERN,
 	OPT_VERIFY, OPT_NO_VERIFY, OPT_STREAM, OPT_CONNECT, OPT_TX, OPT_RX, OPT_SIZES, OPT_JSON,
-	OPT_SINK_DELAY,
+	OPT_SINK_DELAY, OPT_FORMAT,
 };
 
 static const struct option stream_opts_table[] = {
@@ -44,6 +44,7 @@ static const struct option stream_opts_table[] = {
 	{ "rx", required_argument, NULL, OPT_RX },
 	{ "sizes", required_argument, NULL, OPT_SIZES },
 	{ "sink-delay", required_argument, NULL, OPT_SINK_DELAY },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -63,7 +64,8 @@ void stream_usage(FILE *f, enum stream_kind kind)
 	case STREAM_RX:
 		fputs("usage: dmastream rx CHANNEL|DEVICE [-s SIZE] [-d DEPTH] [-n COUNT|--bytes SIZE]\n"
 		      "           [-t DURATION] [-o FILE|-] [--connect HOST:PORT] [--verify[=fast|full]]\n"
-		      "           [--sink-delay DURATION] [--timeout DURATION] [--json] [-q]\n", f);
+		      "           [--format dmastream|dmasim] [--sink-delay DURATION] [--timeout DURATION]\n"
+		      "           [--json] [-q]\n", f);
 		break;
 	case STREAM_TX:
 		fputs("usage: dmastream tx CHANNEL|DEVICE [-s SIZE] [-d DEPTH] [-n COUNT|--bytes SIZE]\n"
@@ -224,6 +226,12 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 			if (parse_duration_ns(optarg, &o->sink_delay_ns) < 0)
 				return bad(err, errlen, "bad sink delay '%s' (e.g. 10ms)", optarg);
 			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "dmasim"))
+				o->dmasim_format = true;
+			else if (strcmp(optarg, "dmastream"))
+				return bad(err, errlen, "bad format '%s' (dmastream, dmasim)", optarg);
+			break;
 		case OPT_JSON:
 			o->json = true;
 			break;
@@ -248,6 +256,8 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 		return bad(err, errlen, "--output and --connect are for %s", "rx");
 	if (o->sink_delay_ns && kind != STREAM_RX)
 		return bad(err, errlen, "--sink-delay is for %s", "rx");
+	if (o->dmasim_format && kind != STREAM_RX)
+		return bad(err, errlen, "--format is for %s", "rx");
 	if (o->input && kind != STREAM_TX)
 		return bad(err, errlen, "--input is for %s", "tx");
 	if ((o->tx_label || o->rx_label) && kind != STREAM_LOOP && kind != STREAM_BENCH)
@@ -399,6 +409,8 @@ int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_c
 	prm.pattern = source_fd >= 0 ? DMS_PATTERN_NONE : o->pattern;
 	prm.verify = o->verify;
 	prm.stream = o->stream_id;
+	if (o->dmasim_format)
+		prm.verify_flags |= DMS_VERIFY_DMASIM;
 	ret = dms_pipeline_create(&prm, tx, rx, &p);
 	if (ret < 0)
 		return ret;
@@ -571,6 +583,8 @@ void stream_json_members(struct json *j, const struct stream_opts *o,
 	json_uint(j, "bytes", st->rx_bytes);
 	json_end_object(j);
 	json_string(j, "pattern", pattern_name(o->pattern));
+	if (o->kind == STREAM_RX)
+		json_string(j, "format", o->dmasim_format ? "dmasim" : "dmastream");
 	json_string(j, "verify_mode", check_name(o->verify));
 	if (o->verify != DMS_CHECK_NONE) {
 		json_begin_object(j, "verify");
@@ -584,6 +598,7 @@ void stream_json_members(struct json *j, const struct stream_opts *o,
 		json_uint(j, "wrong_stream", v->wrong_stream);
 		json_uint(j, "excused", v->excused);
 		json_uint(j, "gaps", v->gaps);
+		json_uint(j, "next_seq", v->next_seq);
 		json_end_object(j);
 	}
 	json_begin_object(j, "latency_ns");

@@ -29,6 +29,7 @@ struct stream_opts {
 	enum dms_pattern pattern;
 	enum dms_check verify;
 	uint32_t stream_id;
+	bool dmasim_format;		/* rx: packets of dmasim's source */
 	const char *output;		/* rx: file or "-" */
 	const char *connect;		/* rx: HOST:PORT */
 	const char *input;		/* tx: file or "-" */

@@ -102,6 +102,12 @@ int main(void)
 	CHECK_EQ(parse(STREAM_RX, &o, "r", "--sink-delay", "20ms", NULL), EXIT_OK);
 	CHECK_EQ(o.sink_delay_ns, 20000000);
 	CHECK_EQ(parse(STREAM_LOOP, &o, "r", "--sink-delay", "20ms", NULL), EXIT_USAGE);
+	CHECK_EQ(parse(STREAM_RX, &o, "r", "--format", "dmasim", "--verify", NULL), EXIT_OK);
+	CHECK(o.dmasim_format);
+	CHECK_EQ(parse(STREAM_RX, &o, "r", "--format", "dmastream", NULL), EXIT_OK);
+	CHECK(!o.dmasim_format);
+	CHECK_EQ(parse(STREAM_RX, &o, "r", "--format", "other", NULL), EXIT_USAGE);
+	CHECK_EQ(parse(STREAM_LOOP, &o, "r", "--format", "dmasim", NULL), EXIT_USAGE);
 
 	/* tx: sends; verification happens elsewhere. */
 	CHECK_EQ(parse(STREAM_TX, &o, "t", "-i", "file", NULL), EXIT_OK);

@@ -13,22 +13,29 @@
 #include "commands.h"
 #include "libdmastream.h"
 
+#include <linux/dmasim.h>
+
 static char *out;
 static size_t outlen;
 
-static int run_check(const char *file)
+static int run_check_opt(const char *file, const char *opt)
 {
 	struct cli c = { .cmd = "check", .err = fopen("/dev/null", "w") };
-	char *argv[] = { (char *)"check", (char *)file, (char *)"--json", NULL };
+	char *argv[] = { (char *)"check", (char *)file, (char *)"--json", (char *)opt, NULL };
 	int ret;
 
 	free(out);
 	out = NULL;
 	c.out = open_memstream(&out, &outlen);
-	ret = cmd_check(&c, 3, argv);
+	ret = cmd_check(&c, opt ? 4 : 3, argv);
 	fclose(c.out);
 	fclose(c.err);
 	return ret;
+}
+
+static int run_check(const char *file)
+{
+	return run_check_opt(file, NULL);
 }
 
 static long long key(const char *name)
@@ -50,6 +57,19 @@ static void packet(FILE *f, uint64_t seq, uint32_t len, int corrupt_at, uint32_t
 	if (corrupt_at >= 0)
 		b[corrupt_at] ^= 0xff;
 	fwrite(b, 1, keep ? keep : len, f);
+	free(b);
+}
+
+/* A packet of dmasim's source (uapi/linux/dmasim.h), counter pattern. */
+static void dmasim_packet(FILE *f, uint32_t seq, uint32_t len)
+{
+	uint8_t *b = calloc(1, len);
+	uint32_t hdr[4] = { DMASIM_PKT_MAGIC, seq, len, DMASIM_PATTERN_COUNTER };
+
+	memcpy(b, hdr, sizeof(hdr));	/* little-endian host */
+	for (uint32_t p = DMASIM_PKT_HDR_LEN; p < len; p++)
+		b[p] = (uint8_t)(seq + p);
+	fwrite(b, 1, len, f);
 	free(b);
 }
 
@@ -99,6 +119,23 @@ int main(void)
 	CHECK_EQ(run_check(path), EXIT_VERIFY);
 	CHECK_EQ(key("packets"), 0);
 	CHECK_EQ(key("skipped_bytes"), 27);
+
+	/* dmasim's packets: a gap (an overrun) is found; the other format is garbage. */
+	f = fopen(path, "w");
+	for (seq = 7; seq < 17; seq++)
+		if (seq != 9)
+			dmasim_packet(f, (uint32_t)seq, 1000 + (uint32_t)seq);
+	fclose(f);
+	CHECK_EQ(run_check_opt(path, "--format=dmasim"), EXIT_VERIFY);
+	CHECK_EQ(key("packets"), 9);
+	CHECK_EQ(key("good"), 9);
+	CHECK_EQ(key("dropped"), 1);
+	CHECK_EQ(key("gaps"), 1);
+	CHECK_EQ(key("skipped_bytes"), 0);
+	CHECK_EQ(key("next_seq"), 17);
+	CHECK_EQ(run_check(path), EXIT_VERIFY);
+	CHECK_EQ(key("packets"), 0);
+	CHECK_EQ(run_check_opt(path, "--format=bogus"), EXIT_USAGE);
 
 	CHECK_EQ(run_check("/nonexistent/file"), EXIT_IO);
 	unlink(path);

@@ -1,0 +1,163 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Every dmastream subcommand end to end against dmasim (list, info, create,
+# remove, stats incl. --watch and --reset, rx, tx, loop, bench, check), and
+# the exit codes for: no such channel, no permission (an unprivileged
+# user), module not loaded, busy (device name taken; channel owned by
+# another program), usage errors.
+set -u
+# shellcheck source=tests/tool/lib.sh
+. "$DMASTREAM_SRC/tests/tool/lib.sh"
+# nobody CMD...: run CMD as an unprivileged user.
+nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+expect 5 "$T" list
+load_modules "$@" || exit 1
+
+# create / list / info
+expect 0 "$T" create --loopback loop0
+contains "create" "$LINE" "loop0/tx"
+expect 6 "$T" create --loopback loop0
+expect 0 "$T" create mc0 --channels "memcpy=$(rd /sys/bus/platform/devices/dmasim.0/channels/memcpy)"
+expect 0 "$T" list
+out=$(cat "$OUT")
+contains "list" "$out" "loop0/rx"
+contains "list" "$out" "loop0/tx"
+contains "list" "$out" "mc0/memcpy"
+expect 0 "$T" list --json
+contains "list --json" "$LINE" '"channels":['
+contains "list --json" "$LINE" '"loop0/rx"'
+expect 0 "$T" info loop0
+contains "info" "$(cat "$OUT")" "direction        rx"
+expect 0 "$T" info loop0/tx --json
+contains "info --json" "$LINE" '"direction":"tx"'
+expect 0 "$T" info /dev/dmastream/mc0/memcpy
+expect 3 "$T" info loop0/nosuch
+expect 3 "$T" info nosuch
+expect 3 "$T" loop nosuch -n 1
+expect 3 "$T" rx nosuch/rx -n 1
+expect 3 "$T" loop nosuch -n 1 --json
+is "JSON failure class" "$(jv class)" "no-channel"
+is "JSON failure exit_code" "$(jv exit_code)" 3
+
+# usage
+expect 0 "$T" --help
+expect 0 "$T" loop --help
+expect 2 "$T" nosuchcommand
+expect 2 "$T" loop loop0 --size banana
+expect 2 "$T" loop loop0 --depth 0
+expect 2 "$T" tx loop0 --verify
+expect 2 "$T" rx loop0/rx --format other
+expect 2 "$T" rx loop0/tx -n 1
+
+# loop: the contract of the issue
+expect 0 "$T" loop loop0 --count 200 --size 4K --verify --json
+is "loop transfers" "$(jv transfers)" 200
+is "loop bytes" "$(jv bytes)" $((200 * 4096))
+is "loop errors" "$(jv errors)" 0
+is "loop verify_errors" "$(jv verify_errors)" 0
+cmp_n "loop seconds" "$(jv seconds | tr -d .)" -gt 0
+is "loop status" "$(jv status)" ok
+expect 0 "$T" loop mc0 -n 100 -s 64K --json
+is "memcpy mode" "$(jv mode)" memcpy
+is "memcpy transfers" "$(jv transfers)" 100
+is "memcpy verify_errors" "$(jv verify_errors)" 0
+expect 0 "$T" loop loop0 -n 50 -q
+[ -s "$OUT" ] && fail "-q printed something"
+
+# tx into the FIFO (64 KiB holds 16 packets of 4 KiB), rx them back
+echo 1 >"$SIM/fifo_flush"
+expect 0 "$T" tx loop0 -n 12 -s 4K --json
+is "tx mode" "$(jv mode)" tx
+is "tx transfers" "$(jv transfers)" 12
+expect 0 "$T" rx loop0/rx -n 12 -s 8K --verify --json
+is "rx transfers" "$(jv transfers)" 12
+is "rx bytes" "$(jv bytes)" $((12 * 4096))
+is "rx short" "$(jv short_transfers)" 12
+is "rx verify good" "$(jv good)" 12
+is "rx verify_errors" "$(jv verify_errors)" 0
+
+# rx -o FILE, check FILE, tx -i FILE: the same packets go round again
+expect 0 "$T" tx loop0 -n 10 -s 4K --pattern prbs
+expect 0 "$T" rx loop0/rx -n 10 -s 4K -o /tmp/capture
+expect 0 "$T" check /tmp/capture --json
+is "check packets" "$(jv packets)" 10
+is "check good" "$(jv good)" 10
+is "check bytes" "$(jv bytes)" 40960
+expect 0 "$T" tx loop0 -i /tmp/capture -s 4K --json
+is "tx -i transfers" "$(jv transfers)" 10
+expect 0 "$T" rx loop0/rx -n 10 -s 4K --verify -o /dev/null --json
+is "rx of tx -i good" "$(jv good)" 10
+# a damaged capture fails check
+printf 'XXXX' | dd of=/tmp/capture bs=1 seek=5000 conv=notrunc 2>/dev/null
+expect 9 "$T" check /tmp/capture --json
+is "check damaged corrupt" "$(jv corrupt)" 1
+expect 9 sh -c "printf 'not packets' | '$T' check -"
+
+# bench
+expect 0 "$T" bench loop0 --sizes 4K,64K -n 20 --json
+contains "bench" "$LINE" '"results":['
+contains "bench" "$LINE" '"size":65536'
+
+# stats, --watch, --reset
+expect 0 "$T" stats loop0
+contains "stats" "$(cat "$OUT")" "completed"
+expect 0 "$T" stats loop0/rx --json
+cmp_n "rx completed" "$(jv completed)" -gt 0
+expect 0 "$T" stats loop0/rx --watch=200ms -n 3 --json
+n=0
+while IFS= read -r _; do n=$((n + 1)); done <"$OUT"
+is "stats --watch lines" "$n" 3
+contains "watch" "$LINE" '"transfers_per_second":'
+
+# busy: a long run owns the channels; another run is refused, a monitor
+# may still read and reset the counters, SIGINT ends a run without --count
+# normally (0), and the channels are free again afterwards.
+"$T" loop loop0 -s 4K -t 60s --json >/tmp/bg.json 2>/tmp/bg.err &
+bg=$!
+wait_for 20 owned loop0/rx || fail "the background loop never started"
+expect 6 "$T" loop loop0 -n 1
+expect 6 "$T" rx loop0/rx -n 1
+expect 6 "$T" loop loop0 -n 1 --json
+is "busy class" "$(jv class)" busy
+expect 0 "$T" stats loop0/rx --reset
+expect 0 "$T" stats loop0/rx --json
+cmp_n "completed after reset (still streaming)" "$(jv completed)" -lt 100000000
+kill -INT $bg
+wait $bg
+is "SIGINT, no --count: exit" $? 0
+IFS= read -r LINE </tmp/bg.json
+is "bg interrupted" "$(jv interrupted)" true
+is "bg verify_errors" "$(jv verify_errors)" 0
+cmp_n "bg transfers" "$(jv transfers)" -gt 0
+expect 0 "$T" loop loop0 -n 20
+
+# permission: nobody may look (sysfs) but not open the nodes or configure
+expect 0 nobody "$T" list
+expect 0 nobody "$T" stats loop0
+expect 4 nobody "$T" loop loop0 -n 1
+expect 4 nobody "$T" rx loop0/rx -n 1 --json
+is "permission class" "$(jv class)" permission
+expect 4 nobody "$T" stats loop0/rx --reset
+expect 4 nobody "$T" create --loopback loop9
+expect 4 nobody "$T" remove loop0
+
+# remove
+expect 0 "$T" remove mc0
+expect 3 "$T" remove mc0
+expect 0 "$T" remove loop0
+expect 3 "$T" loop loop0 -n 1
+expect 0 "$T" list --json
+is "empty list" "$LINE" '{"channels":[]}'
+
+# module not loaded
+rmmod dmastream
+expect 5 "$T" list
+expect 5 "$T" loop loop0 -n 1
+expect 5 "$T" loop loop0 -n 1 --json
+is "no-module class" "$(jv class)" no-module
+rmmod dmasim
+finish

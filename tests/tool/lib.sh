@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by the dmastream tool's VM test scripts: load dmasim and the
+# driver, run the tool, compare exit statuses and JSON values. Helpers use
+# shell builtins where they can (every program started costs ~0.1 s on TCG).
+
+# shellcheck disable=SC2034 # used by the scripts that source this
+T=$DMASTREAM_BUILD/userspace/tool/dmastream
+# shellcheck disable=SC2034
+SIM=/sys/kernel/debug/dmasim/dmasim.0
+FAILED=0
+OUT=/tmp/tool-out
+ERR=/tmp/tool-err
+
+load_modules() {
+	modprobe configfs || return 1
+	insmod "$DMASTREAM_KMODS/kernel/dmasim/dmasim.ko" "$@" || return 1
+	insmod "$DMASTREAM_KMODS/kernel/dmastream/dmastream.ko" || return 1
+}
+
+fail() {
+	echo "FAIL: $*"
+	FAILED=$((FAILED + 1))
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+# show: the last command's output, after a failure.
+show() {
+	while IFS= read -r l; do echo "  out: $l"; done <"$OUT"
+	while IFS= read -r l; do echo "  err: $l"; done <"$ERR"
+}
+
+# expect STATUS CMD...: run CMD (stdout to $OUT, stderr to $ERR), compare
+# its exit status; the first line of $OUT is kept in $LINE.
+expect() {
+	want=$1
+	shift
+	"$@" >"$OUT" 2>"$ERR"
+	got=$?
+	LINE=
+	IFS= read -r LINE <"$OUT"
+	if [ "$got" -ne "$want" ]; then
+		fail "$* exited $got, expected $want"
+		show
+		return 1
+	fi
+	ok "$* -> $got"
+}
+
+# jv KEY [TEXT]: the value of the first "KEY": in TEXT (default $LINE),
+# without quotes; empty when missing.
+jv() {
+	t=${2-$LINE}
+	case $t in
+	*"\"$1\":"*) ;;
+	*) echo ""; return ;;
+	esac
+	v=${t#*\""$1"\":}
+	v=${v%%[,\}]*}
+	v=${v#\"}
+	echo "${v%\"}"
+}
+
+# jlast KEY [TEXT]: the same for the last "KEY": (top-level keys such as
+# "status" that nested objects also have).
+jlast() {
+	t=${2-$LINE}
+	case $t in
+	*"\"$1\":"*) ;;
+	*) echo ""; return ;;
+	esac
+	v=${t##*\""$1"\":}
+	v=${v%%[,\}]*}
+	v=${v#\"}
+	echo "${v%\"}"
+}
+
+# is NAME GOT WANT: compare two values.
+is() {
+	if [ "$2" = "$3" ]; then
+		ok "$1 = $3"
+	else
+		fail "$1 = '$2', expected '$3'"
+	fi
+}
+
+# cmp_n NAME A OP B: numeric comparison (OP as for test: -gt, -le, ...).
+cmp_n() {
+	if [ -n "$2" ] && [ -n "$4" ] && test "$2" "$3" "$4"; then
+		ok "$1: $2 $3 $4"
+	else
+		fail "$1: '$2' $3 '$4' does not hold"
+	fi
+}
+
+# contains NAME TEXT PART
+contains() {
+	case $2 in
+	*"$3"*) ok "$1 has '$3'" ;;
+	*) fail "$1 lacks '$3': $2" ;;
+	esac
+}
+
+rd() {
+	IFS= read -r v <"$1" && echo "$v"
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	wf_n=$(($1 * 10))
+	shift
+	while [ "$wf_n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		wf_n=$((wf_n - 1))
+	done
+	return 1
+}
+
+# owned DEV/LABEL: some program has set up a ring on the channel.
+owned() {
+	read -r own_n _ <"/sys/class/dmastream/${1%/*}.${1#*/}/ring" 2>/dev/null || return 1
+	[ "$own_n" != 0 ]
+}
+
+# inflight DEV/LABEL: transfers in flight on the channel now.
+inflight() {
+	rd "/sys/class/dmastream/${1%/*}.${1#*/}/stats/inflight"
+}
+
+finish() {
+	echo "== $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
