@@ -211,15 +211,20 @@ static void dmastream_finish_locked(struct dmastream_chan *chan, struct dmastrea
 /* Wake poll()ers and waiters and signal the eventfd. */
 void dmastream_notify(struct dmastream_chan *chan)
 {
+	__poll_t key = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
 	unsigned long flags;
 
 	spin_lock_irqsave(&chan->irq_lock, flags);
 	if (chan->eventfd)
 		dmastream_eventfd_signal(chan->eventfd);
+	/*
+	 * The key must not claim what is not so: io_uring's poll hands it to
+	 * user space as the result. An error is reported only once entered.
+	 */
+	if (chan->state == DMASTREAM_STATE_ERROR)
+		key |= EPOLLERR;
 	spin_unlock_irqrestore(&chan->irq_lock, flags);
-	/* EPOLLERR too: entering the sticky error state notifies through here. */
-	wake_up_interruptible_poll(&chan->wq, EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM |
-				   EPOLLERR);
+	wake_up_interruptible_poll(&chan->wq, key);
 }
 
 /* ------------------------------------------------------------------------
