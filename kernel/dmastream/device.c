@@ -206,7 +206,7 @@ static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sde
 		    kind == DMASTREAM_DIR_RX ? DMA_DEV_TO_MEM : DMA_MEM_TO_MEM;
 	strscpy(chan->devname, sdev->name, sizeof(chan->devname));
 	strscpy(chan->label, spec->label, sizeof(chan->label));
-	strscpy(chan->provider, dev_name(chan->dma_dev), sizeof(chan->provider));
+	strscpy(chan->provider, dev_name(dma->device->dev), sizeof(chan->provider));
 	mutex_init(&chan->lock);
 	spin_lock_init(&chan->irq_lock);
 	INIT_LIST_HEAD(&chan->inflight);
@@ -269,15 +269,18 @@ static void dmastream_chan_remove(struct dmastream_chan *chan)
 	struct dma_chan *dma;
 
 	mutex_lock(&chan->lock);
-	if (chan->ring)
-		dmastream_stop(chan, false);
+	/*
+	 * Even without a ring: the last callback may still be finishing
+	 * (after the ring was freed), and it must not outlive the channel.
+	 */
+	dmastream_stop(chan, false);
 	spin_lock_irq(&chan->irq_lock);
 	chan->dead = true;
 	chan->state = DMASTREAM_STATE_GONE;
 	spin_unlock_irq(&chan->irq_lock);
 	/* Stopped and dead: nothing uses the DMA channel any more. */
 	dma = chan->dma;
-	chan->dma = NULL;
+	WRITE_ONCE(chan->dma, NULL);
 	mutex_unlock(&chan->lock);
 	cancel_delayed_work_sync(&chan->timeout_work);
 	cancel_work_sync(&chan->error_work);

@@ -316,6 +316,8 @@ static void dmastream_retire_locked(struct dmastream_chan *chan, struct dmastrea
 static void dmastream_after_retire(struct dmastream_chan *chan,
 				   const struct dmastream_retired *after)
 {
+	struct dma_chan *dma;
+
 	if (after->sticky)
 		queue_work(system_wq, &chan->error_work);
 	/*
@@ -323,8 +325,9 @@ static void dmastream_after_retire(struct dmastream_chan *chan,
 	 * callback follows and notifies. Asked outside irq_lock: providers
 	 * take their own locks in tx_status.
 	 */
-	if (after->next_cookie > 0 &&
-	    dmaengine_tx_status(chan->dma, after->next_cookie, NULL) == DMA_COMPLETE)
+	dma = READ_ONCE(chan->dma);	/* NULL once the device is removed */
+	if (after->next_cookie > 0 && dma &&
+	    dmaengine_tx_status(dma, after->next_cookie, NULL) == DMA_COMPLETE)
 		return;
 	dmastream_notify(chan);
 }
@@ -449,11 +452,14 @@ void dmastream_stop(struct dmastream_chan *chan, bool sticky)
 static void dmastream_error_work(struct work_struct *work)
 {
 	struct dmastream_chan *chan = container_of(work, struct dmastream_chan, error_work);
-
 	bool pending;
 
 	mutex_lock(&chan->lock);
-	/* A stop, reset or new ring since it was queued has dealt with it. */
+	/*
+	 * A stop, reset or new ring since it was queued has dealt with it and
+	 * cleared the flag; left alone otherwise, as a callback may have set
+	 * it again (and queued this work again) meanwhile.
+	 */
 	spin_lock_irq(&chan->irq_lock);
 	pending = chan->stop_pending;
 	spin_unlock_irq(&chan->irq_lock);
@@ -462,9 +468,6 @@ static void dmastream_error_work(struct work_struct *work)
 			 chan->error_threshold);
 		dmastream_stop(chan, true);
 	}
-	spin_lock_irq(&chan->irq_lock);
-	chan->stop_pending = false;
-	spin_unlock_irq(&chan->irq_lock);
 	mutex_unlock(&chan->lock);
 }
 
