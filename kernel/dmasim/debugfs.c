@@ -44,6 +44,7 @@ enum dmasim_chan_knob {
 	CK_SOURCE_CUT,
 	CK_REJECTED,
 	CK_QUEUED,
+	CK_START_ON_SUBMIT,
 	CK_NR
 };
 
@@ -96,6 +97,7 @@ static const struct dmasim_knob dmasim_chan_knobs[CK_NR] = {
 	[CK_SOURCE_CUT] = COUNTER(source_cut, CH_RX),
 	[CK_REJECTED] = COUNTER(rejected, CH_ALL),
 	[CK_QUEUED] = { "queued", 0444, 0, CH_ALL },
+	[CK_START_ON_SUBMIT] = { "start_on_submit", 0644, 1, CH_ALL },
 };
 
 static const struct dmasim_knob dmasim_engine_knobs[EK_NR] = {
@@ -124,6 +126,9 @@ static int dmasim_chan_knob_get(void *data, u64 *val)
 	switch (ref->knob) {
 	case CK_NO_COPY:
 		*val = sc->no_copy;
+		break;
+	case CK_START_ON_SUBMIT:
+		*val = sc->start_on_submit;
 		break;
 	case CK_FAIL_NTH:
 		*val = f->fail_nth;
@@ -167,6 +172,9 @@ static int dmasim_chan_knob_set(void *data, u64 val)
 	switch (ref->knob) {
 	case CK_NO_COPY:
 		sc->no_copy = val;
+		break;
+	case CK_START_ON_SUBMIT:
+		sc->start_on_submit = val;
 		break;
 	case CK_FAIL_NTH:
 		f->fail_nth = val;

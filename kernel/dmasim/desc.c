@@ -169,6 +169,7 @@ static dma_cookie_t dmasim_tx_submit(struct dma_async_tx_descriptor *tx)
 	struct dmasim_desc *d = container_of(tx, struct dmasim_desc, tx);
 	unsigned long flags;
 	dma_cookie_t cookie;
+	bool start;
 
 	spin_lock_irqsave(sc->lock, flags);
 	cookie = sc->chan.cookie + 1;
@@ -176,8 +177,17 @@ static dma_cookie_t dmasim_tx_submit(struct dma_async_tx_descriptor *tx)
 		cookie = DMA_MIN_COOKIE;
 	sc->chan.cookie = cookie;
 	tx->cookie = cookie;
-	list_move_tail(&d->node, &sc->submitted);
+	/*
+	 * Some engines start a descriptor as soon as it is submitted (with
+	 * earlier ones running, xilinx_dma does); clients must cope with its
+	 * callback arriving before issue_pending, even before their next
+	 * submit. The submitted list stays in order behind issued ones.
+	 */
+	start = sc->start_on_submit && list_empty(&sc->submitted);
+	list_move_tail(&d->node, start ? &sc->issued : &sc->submitted);
 	spin_unlock_irqrestore(sc->lock, flags);
+	if (start)
+		dmasim_kick(sc);
 	return cookie;
 }
 

@@ -115,7 +115,7 @@ struct dmasim_knob_ref {
 	unsigned int knob;
 };
 
-#define DMASIM_CHAN_KNOBS	19
+#define DMASIM_CHAN_KNOBS	20
 
 struct dmasim_chan {
 	struct dma_chan chan;
@@ -136,6 +136,8 @@ struct dmasim_chan {
 	unsigned int busy;	/* moves running outside the lock */
 	wait_queue_head_t idle_wq;
 	bool no_copy;
+	/* start descriptors at tx_submit, before issue_pending (xilinx_dma does) */
+	bool start_on_submit;
 	struct dmasim_fault fault;
 	struct dmasim_stats stats;
 	struct dmasim_knob_ref knob_refs[DMASIM_CHAN_KNOBS];

@@ -21,6 +21,14 @@ create_t0 || exit 1
 run t-errno
 run t-loopback 60
 run t-memcpy 100
+# Again with an engine that starts each descriptor as it is submitted
+# (xilinx_dma does): callbacks arrive while a batch, or a memcpy's pieces,
+# are still being submitted.
+sim=/sys/kernel/debug/dmasim/dmasim.0
+for ch in tx rx memcpy; do echo 1 >"$sim/$ch/start_on_submit"; done
+run t-memcpy 100
+run t-loopback 30
+for ch in tx rx memcpy; do echo 0 >"$sim/$ch/start_on_submit"; done
 run t-notify
 check test "$(cat /sys/class/dmastream/t0.rx/state)" = idle
 
