@@ -253,7 +253,7 @@ static u32 dmastream_status_of(const struct dmaengine_result *res)
  * first may call back before the last is submitted.
  */
 
-/* Take a descriptor's reference and submit it; no reference if it fails. */
+/* Take a memcpy piece's reference and submit it; no reference if it fails. */
 static dma_cookie_t dmastream_submit_desc(struct dmastream_chan *chan, struct dmastream_req *req,
 					  struct dma_async_tx_descriptor *desc)
 {
@@ -858,7 +858,8 @@ static int dmastream_queue_req(struct dmastream_chan *chan, struct dmastream_kri
 	req->seq = chan->next_seq++;
 	req->t_submit_ns = ktime_get_ns();
 	req->deadline_ns = timeout_ms ? req->t_submit_ns + timeout_ms * NSEC_PER_MSEC : 0;
-	req->refs_left = 1;		/* the submitter's */
+	/* The submitter's, and a slave transfer's one descriptor's. */
+	req->refs_left = desc ? 2 : 1;
 	req->pieces_status = DMASTREAM_STATUS_OK;
 	req->pieces_bytes = 0;
 	if (chan->rx_ran_empty) {
@@ -873,7 +874,7 @@ static int dmastream_queue_req(struct dmastream_chan *chan, struct dmastream_kri
 	trace_dmastream_submit(chan, req, req->nrefs);
 
 	if (desc) {
-		cookie = dmastream_submit_desc(chan, req, desc);
+		cookie = dmaengine_submit(desc);
 		if (dma_submit_error(cookie))
 			ret = -EIO;
 	} else {
