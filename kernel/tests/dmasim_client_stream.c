@@ -476,7 +476,9 @@ out:
 
 /*
  * RX idle, then RX terminated in the middle of a packet while TX is stuck
- * in the middle of sending it: the next packet must arrive whole and alone.
+ * in the middle of sending it. RX drops the rest of that packet, which
+ * frees TX: its descriptor completes whole, and the next packet arrives
+ * whole and alone.
  */
 static int dsc_terminate_rx(struct dsc_client *c, u32 depth)
 {
@@ -515,10 +517,14 @@ static int dsc_terminate_rx(struct dsc_client *c, u32 depth)
 		goto out;
 	}
 	dmaengine_terminate_sync(rx);
-	dmaengine_terminate_sync(tx);
 	dsc_check_quiet(c, rxr, "rx terminated mid-packet");
-	if (atomic_read(&txr->finished))
-		dsc_fail(c, "terminated tx descriptor got a callback");
+	if (!dsc_wait(txr, 1, 20000))
+		dsc_fail(c, "tx still stalled after rx dropped the packet");
+	else if (txr->x[0].result || txr->x[0].residue)
+		dsc_fail(c, "tx after rx dropped the packet: result %d residue %u",
+			 txr->x[0].result, txr->x[0].residue);
+	/* Harmless once TX completed; frees it if it did not. */
+	dmaengine_terminate_sync(tx);
 	dsc_clean_packet(c, 7);
 out:
 	dsc_run_free(rxr);
