@@ -105,6 +105,21 @@ int dmastream_owner_check(struct dmastream_chan *chan, struct file *file)
 	return 0;
 }
 
+/*
+ * The same, taking irq_lock: for calls that read user memory before taking
+ * chan->lock, so that a caller who may not act learns that first. They
+ * check again under chan->lock.
+ */
+int dmastream_owner_precheck(struct dmastream_chan *chan, struct file *file)
+{
+	int ret;
+
+	spin_lock_irq(&chan->irq_lock);
+	ret = dmastream_owner_check(chan, file);
+	spin_unlock_irq(&chan->irq_lock);
+	return ret;
+}
+
 static int dmastream_get_info(struct dmastream_chan *chan, struct file *file,
 			      void __user *uarg)
 {
@@ -250,17 +265,14 @@ unlock:
 	return ret;
 }
 
-static int dmastream_set_eventfd(struct dmastream_chan *chan, void __user *uarg)
+static int dmastream_set_eventfd(struct dmastream_chan *chan, const struct dmastream_eventfd *arg)
 {
 	struct eventfd_ctx *ctx = NULL, *old;
-	struct dmastream_eventfd arg;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	if (arg.flags || arg.fd < -1)
+	if (arg->flags || arg->fd < -1)
 		return -EINVAL;
-	if (arg.fd >= 0) {
-		ctx = eventfd_ctx_fdget(arg.fd);
+	if (arg->fd >= 0) {
+		ctx = eventfd_ctx_fdget(arg->fd);
 		if (IS_ERR(ctx))
 			return PTR_ERR(ctx);
 	}
@@ -273,17 +285,13 @@ static int dmastream_set_eventfd(struct dmastream_chan *chan, void __user *uarg)
 	return 0;
 }
 
-static int dmastream_set_config(struct dmastream_chan *chan, void __user *uarg)
+static int dmastream_set_config(struct dmastream_chan *chan, const struct dmastream_config *cfg)
 {
-	struct dmastream_config cfg;
-
-	if (copy_from_user(&cfg, uarg, sizeof(cfg)))
-		return -EFAULT;
-	if (cfg.flags || !dmastream_zero(cfg.reserved, sizeof(cfg.reserved)))
+	if (cfg->flags || !dmastream_zero(cfg->reserved, sizeof(cfg->reserved)))
 		return -EINVAL;
 	spin_lock_irq(&chan->irq_lock);
-	chan->timeout_ms = cfg.timeout_ms;
-	chan->error_threshold = cfg.error_threshold;
+	chan->timeout_ms = cfg->timeout_ms;
+	chan->error_threshold = cfg->error_threshold;
 	spin_unlock_irq(&chan->irq_lock);
 	return 0;
 }
@@ -317,7 +325,21 @@ static int dmastream_do_wait(struct dmastream_chan *chan, struct file *file,
 static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 			      unsigned int cmd, void __user *uarg)
 {
+	union {
+		struct dmastream_eventfd eventfd;
+		struct dmastream_config config;
+	} arg;
 	long ret;
+
+	/* Copied before chan->lock: a slow user fault must not hold it. */
+	ret = dmastream_owner_precheck(chan, file);
+	if (ret)
+		return ret;
+	if ((cmd == DMASTREAM_IOC_SET_EVENTFD &&
+	     copy_from_user(&arg.eventfd, uarg, sizeof(arg.eventfd))) ||
+	    (cmd == DMASTREAM_IOC_SET_CONFIG &&
+	     copy_from_user(&arg.config, uarg, sizeof(arg.config))))
+		return -EFAULT;
 
 	mutex_lock(&chan->lock);
 	ret = dmastream_owner_check(chan, file);
@@ -336,10 +358,10 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 		spin_unlock_irq(&chan->irq_lock);
 		break;
 	case DMASTREAM_IOC_SET_EVENTFD:
-		ret = dmastream_set_eventfd(chan, uarg);
+		ret = dmastream_set_eventfd(chan, &arg.eventfd);
 		break;
 	case DMASTREAM_IOC_SET_CONFIG:
-		ret = dmastream_set_config(chan, uarg);
+		ret = dmastream_set_config(chan, &arg.config);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -422,8 +444,8 @@ static __poll_t dmastream_poll(struct file *file, poll_table *wait)
 }
 
 /*
- * No chan->lock here: mmap() runs with mmap_lock held, and submission
- * faults on user memory while holding chan->lock.
+ * No chan->lock here: mmap() runs with mmap_lock held, and SET_RING writes
+ * user memory (and may fault) while holding chan->lock.
  */
 static int dmastream_mmap(struct file *file, struct vm_area_struct *vma)
 {

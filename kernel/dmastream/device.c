@@ -131,7 +131,6 @@ static void dmastream_chan_release(struct device *dev)
 {
 	struct dmastream_chan *chan = to_dmastream_chan(dev);
 
-	dmastream_chan_free_xfer(chan);
 	if (chan->dma)
 		dma_release_channel(chan->dma);
 	put_device(chan->dma_dev);

@@ -183,10 +183,6 @@ struct dmastream_chan {
 	struct eventfd_ctx *eventfd;
 	u32 timeout_ms;
 	u32 error_threshold;
-	/* batch copies, reused by every submission (under lock) */
-	struct dmastream_xfer *xfers_in;
-	struct dmastream_seg *segs_in;
-	struct dmastream_req **reqs;
 
 	spinlock_t irq_lock;		/* completion side; see the top */
 	u32 state;			/* DMASTREAM_STATE_* */
@@ -234,6 +230,7 @@ void dmastream_configfs_exit(void);
 /* chardev.c */
 extern const struct file_operations dmastream_fops;
 int dmastream_owner_check(struct dmastream_chan *chan, struct file *file);
+int dmastream_owner_precheck(struct dmastream_chan *chan, struct file *file);
 
 /* sysfs.c */
 extern const struct attribute_group *dmastream_chan_groups[];
@@ -250,7 +247,6 @@ u32 dmastream_cq_unreaped(struct dmastream_kring *ring);
 
 /* xfer.c */
 int dmastream_chan_init_xfer(struct dmastream_chan *chan);
-void dmastream_chan_free_xfer(struct dmastream_chan *chan);
 long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 		      struct dmastream_submit __user *uarg);
 int dmastream_wait(struct dmastream_chan *chan, struct dmastream_kring *ring,

@@ -40,13 +40,6 @@ int dmastream_chan_init_xfer(struct dmastream_chan *chan)
 	return 0;
 }
 
-void dmastream_chan_free_xfer(struct dmastream_chan *chan)
-{
-	kvfree(chan->xfers_in);
-	kvfree(chan->segs_in);
-	kvfree(chan->reqs);
-}
-
 static void dmastream_req_free(struct dmastream_req *req)
 {
 	atomic_dec(&dmastream_live_reqs);
@@ -93,10 +86,6 @@ static void dmastream_write_cqe(struct dmastream_kring *ring, const struct dmast
 }
 
 /*
- * Post held-back completions while there is room. Under irq_lock.
- * Return: true if anything was posted.
- */
-/*
  * The ring goes (DMA stopped): what was held back for its completion queue
  * and the error history go with it, so that the next owner starts clean.
  * Under irq_lock.
@@ -114,6 +103,10 @@ void dmastream_forget_ring_locked(struct dmastream_chan *chan)
 	chan->stop_pending = false;
 }
 
+/*
+ * Post held-back completions while there is room. Under irq_lock.
+ * Return: true if anything was posted.
+ */
 bool dmastream_flush_overflow(struct dmastream_chan *chan)
 {
 	struct dmastream_kring *ring = chan->ring;
@@ -897,22 +890,52 @@ static int dmastream_queue_req(struct dmastream_chan *chan, struct dmastream_kri
 	return 0;
 }
 
-static int dmastream_alloc_scratch(struct dmastream_chan *chan)
+/*
+ * A batch as copied in from user space. Copied before chan->lock is taken:
+ * a caller whose arrays fault slowly (userfaultfd, FUSE) must not hold up
+ * timeouts, removal or sysfs readers of the channel. Small batches, the
+ * common case of a pipeline refilling, live on the stack.
+ */
+#define DMASTREAM_BATCH_SMALL_XFERS	4
+#define DMASTREAM_BATCH_SMALL_SEGS	8
+
+struct dmastream_batch {
+	struct dmastream_xfer *xfers;
+	struct dmastream_seg *segs;
+	struct dmastream_req **reqs;
+	void *alloc;			/* NULL when on the stack */
+	struct dmastream_xfer small_xfers[DMASTREAM_BATCH_SMALL_XFERS];
+	struct dmastream_seg small_segs[DMASTREAM_BATCH_SMALL_SEGS];
+	struct dmastream_req *small_reqs[DMASTREAM_BATCH_SMALL_XFERS];
+};
+
+static int dmastream_batch_copy_in(struct dmastream_batch *b, const struct dmastream_submit *sub)
 {
-	if (chan->xfers_in)
-		return 0;
-	chan->xfers_in = kvmalloc_array(DMASTREAM_SUBMIT_MAX, sizeof(*chan->xfers_in),
-					GFP_KERNEL);
-	chan->segs_in = kvmalloc_array(DMASTREAM_SUBMIT_MAX_SEGS, sizeof(*chan->segs_in),
-				       GFP_KERNEL);
-	chan->reqs = kvmalloc_array(DMASTREAM_SUBMIT_MAX, sizeof(*chan->reqs), GFP_KERNEL);
-	if (chan->xfers_in && chan->segs_in && chan->reqs)
-		return 0;
-	dmastream_chan_free_xfer(chan);
-	chan->xfers_in = NULL;
-	chan->segs_in = NULL;
-	chan->reqs = NULL;
-	return -ENOMEM;
+	size_t xsize = array_size(sub->nxfers, sizeof(*b->xfers));
+	size_t ssize = array_size(sub->nsegs, sizeof(*b->segs));
+	size_t rsize = array_size(sub->nxfers, sizeof(*b->reqs));
+
+	b->alloc = NULL;
+	if (sub->nxfers <= DMASTREAM_BATCH_SMALL_XFERS &&
+	    sub->nsegs <= DMASTREAM_BATCH_SMALL_SEGS) {
+		b->xfers = b->small_xfers;
+		b->segs = b->small_segs;
+		b->reqs = b->small_reqs;
+	} else {
+		/* Bounded by DMASTREAM_SUBMIT_MAX{,_SEGS}: at most 176 KiB. */
+		b->alloc = kvmalloc(xsize + ssize + rsize, GFP_KERNEL);
+		if (!b->alloc)
+			return -ENOMEM;
+		b->xfers = b->alloc;
+		b->segs = b->alloc + xsize;
+		b->reqs = b->alloc + xsize + ssize;
+	}
+	if (copy_from_user(b->xfers, u64_to_user_ptr(sub->xfers), xsize) ||
+	    copy_from_user(b->segs, u64_to_user_ptr(sub->segs), ssize)) {
+		kvfree(b->alloc);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 /**
@@ -927,6 +950,7 @@ static int dmastream_alloc_scratch(struct dmastream_chan *chan)
 long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 		      struct dmastream_submit __user *uarg)
 {
+	struct dmastream_batch batch;
 	struct dmastream_req **reqs;
 	struct dmastream_submit sub;
 	struct dmastream_kring *ring;
@@ -940,6 +964,13 @@ long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 	    sub.nxfers > DMASTREAM_SUBMIT_MAX || !sub.nsegs ||
 	    sub.nsegs > DMASTREAM_SUBMIT_MAX_SEGS)
 		return -EINVAL;
+	ret = dmastream_owner_precheck(chan, file);
+	if (ret)
+		return ret;
+	ret = dmastream_batch_copy_in(&batch, &sub);
+	if (ret)
+		return ret;
+	reqs = batch.reqs;
 
 	mutex_lock(&chan->lock);
 	ret = dmastream_owner_check(chan, file);
@@ -950,21 +981,10 @@ long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 		ret = -EIO;
 		goto unlock;
 	}
-	ret = dmastream_alloc_scratch(chan);
-	if (ret)
-		goto unlock;
-	if (copy_from_user(chan->xfers_in, u64_to_user_ptr(sub.xfers),
-			   array_size(sub.nxfers, sizeof(*chan->xfers_in))) ||
-	    copy_from_user(chan->segs_in, u64_to_user_ptr(sub.segs),
-			   array_size(sub.nsegs, sizeof(*chan->segs_in)))) {
-		ret = -EFAULT;
-		goto unlock;
-	}
-	reqs = chan->reqs;
 
 	/* Each transfer on its own... */
 	for (i = 0; i < sub.nxfers; i++) {
-		ret = dmastream_prepare_req(chan, ring, &chan->xfers_in[i], chan->segs_in,
+		ret = dmastream_prepare_req(chan, ring, &batch.xfers[i], batch.segs,
 					    sub.nsegs, &reqs[i]);
 		if (ret) {
 			bad = i;
@@ -998,7 +1018,7 @@ long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 	for (i = 0; i < accept; i++) {
 		u64 deadline;
 
-		ret = dmastream_queue_req(chan, ring, reqs[i], chan->xfers_in[i].nsegs, &deadline);
+		ret = dmastream_queue_req(chan, ring, reqs[i], batch.xfers[i].nsegs, &deadline);
 		if (ret)
 			break;
 		if (deadline && (!first_deadline || deadline < first_deadline))
@@ -1021,11 +1041,15 @@ long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 		ret = queued;
 	}
 report:
+	mutex_unlock(&chan->lock);
+	kvfree(batch.alloc);
 	/* Once transfers are queued, their count is what the caller must learn. */
 	if (put_user(bad, &uarg->bad_index) && ret <= 0)
 		ret = -EFAULT;
+	return ret;
 unlock:
 	mutex_unlock(&chan->lock);
+	kvfree(batch.alloc);
 	return ret;
 }
 
