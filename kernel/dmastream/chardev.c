@@ -56,7 +56,7 @@ static struct dmastream_kring *dmastream_drop_ring(struct dmastream_chan *chan, 
 	ctx = chan->eventfd;
 	chan->ring = NULL;
 	chan->owner = NULL;
-	chan->eventfd = NULL;
+	WRITE_ONCE(chan->eventfd, NULL);
 	dmastream_forget_ring_locked(chan);
 	if (!chan->dead)
 		chan->state = DMASTREAM_STATE_IDLE;
@@ -278,7 +278,8 @@ static int dmastream_set_eventfd(struct dmastream_chan *chan, const struct dmast
 	}
 	spin_lock_irq(&chan->irq_lock);
 	old = chan->eventfd;
-	chan->eventfd = ctx;
+	/* Also read without the lock, for NULL only: see dmastream_listened(). */
+	WRITE_ONCE(chan->eventfd, ctx);
 	spin_unlock_irq(&chan->irq_lock);
 	if (old)
 		eventfd_ctx_put(old);

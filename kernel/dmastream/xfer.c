@@ -201,12 +201,28 @@ static void dmastream_finish_locked(struct dmastream_chan *chan, struct dmastrea
 	dmastream_req_free(req);
 }
 
+/*
+ * Whether anyone would learn of a completion: an eventfd, a sleeper in
+ * WAIT or poll(), or a registered epoll/io_uring poll entry. A program that
+ * busy-polls the completion queue has none, and its completions then cost
+ * neither the provider's lock (tx_status) nor the wait queue's. The
+ * eventfd is only tested for NULL here; it is used under irq_lock.
+ * wq_has_sleeper() orders the record's publication before the test, as
+ * prepare_to_wait() orders a waiter's queueing before its own test.
+ */
+static bool dmastream_listened(struct dmastream_chan *chan)
+{
+	return READ_ONCE(chan->eventfd) || wq_has_sleeper(&chan->wq);
+}
+
 /* Wake poll()ers and waiters and signal the eventfd. */
 void dmastream_notify(struct dmastream_chan *chan)
 {
 	__poll_t key = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
 	unsigned long flags;
 
+	if (!dmastream_listened(chan))
+		return;
 	spin_lock_irqsave(&chan->irq_lock, flags);
 	if (chan->eventfd)
 		dmastream_eventfd_signal(chan->eventfd);
@@ -313,6 +329,8 @@ static void dmastream_after_retire(struct dmastream_chan *chan,
 
 	if (after->sticky)
 		queue_work(system_wq, &chan->error_work);
+	if (!dmastream_listened(chan))
+		return;
 	/*
 	 * Notify once per burst: when the next transfer has completed too, its
 	 * callback follows and notifies. Asked outside irq_lock: providers
