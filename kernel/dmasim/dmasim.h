@@ -45,6 +45,8 @@ enum dmasim_fail_kind {
  * for a copy, and keeps the per-piece bookkeeping small next to the copy.
  */
 #define DMASIM_CHUNK		(1024 * 1024)
+/* memcpy descriptors a no-copy pass finishes at most */
+#define DMASIM_NOCOPY_BURST	64
 /* Packet ends the FIFO can hold; TX stalls when they are all in use. */
 #define DMASIM_FIFO_MAX_PKTS	256
 

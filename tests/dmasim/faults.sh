@@ -81,6 +81,24 @@ dset rx/delay_us 5000
 cmd loop n=6 len=2000 tx_first=1
 dset rx/delay_us 0
 
+step "no-copy memcpy: bursts keep faults, delays and truncation per descriptor"
+dset memcpy/no_copy 1
+dset memcpy/fail_permille 500
+cmd memcpy n=200 len=256 untouched=1
+expect "$(val read_err)" "$first" "failures in no-copy mode, same seed as with copying"
+dset memcpy/fail_permille 0
+dset memcpy/delay_us 20000
+cmd memcpy n=10 len=4096 untouched=1
+[ "$(val elapsed_us)" -ge 200000 ] || fail "10 no-copy copies delayed 20 ms each took $(val elapsed_us) us"
+dset memcpy/delay_us 0
+dset memcpy/truncate 100
+cmd memcpy n=8 len=4096 trunc=100 untouched=1
+dset memcpy/truncate 0
+dset memcpy/stall 1
+cmd memcpy n=2 timeout_ms=300 expect_timeout=1 untouched=1
+expect "$(val callbacks)" 0 "no-copy callbacks while stalled"
+dset memcpy/no_copy 0
+
 step "truncated packets and copies"
 dset tx/reset_counters 1
 dset tx/truncate 100
