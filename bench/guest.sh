@@ -69,18 +69,19 @@ grep '^kernel client ' "$OUT/points.txt" | while read -r _ _ size depth engine; 
 		echo "bench ms=$ms rounds=1 len=$size depth=$depth" \
 			>/sys/kernel/debug/dmasim-client.0/cmd || fail "client bench $size $depth"
 		read -r res </sys/kernel/debug/dmasim-client.0/result
-		case $res in *" dma_memcpy_MBps=0 "*) ;; *) break ;; esac
+		copied=$(echo "$res" | sed -n 's/.* dma_memcpy_bytes=\([0-9]*\) .*/\1/p')
+		[ "${copied:-0}" -lt "$size" ] || break
 	done
-	echo "$res" | awk -v size="$size" -v depth="$depth" -v engine="$engine" -v ms="$ms" '{
+	echo "$res" | awk -v size="$size" -v depth="$depth" -v engine="$engine" '{
 		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		mbps = v["dma_memcpy_MBps"]; s = ms / 1000.0
-		n = int(mbps * 1e6 * s / size + 0.5)
+		s = v["dma_memcpy_ns"] / 1e9; gbps = s ? v["dma_memcpy_bytes"] / (s * 1e9) : 0
+		n = int(v["dma_memcpy_bytes"] / size)
 		printf "{\"mode\":\"kernel\",\"variant\":\"client\",\"engine\":\"%s\",\"size\":%d," \
 		       "\"depth\":%d,\"segs\":1,\"channels\":1,\"seconds\":%.3f,\"transfers\":%d," \
 		       "\"bytes\":%.0f,\"gbps\":%.6f,\"tps\":%.1f,\"loopback_gbps\":%.6f," \
 		       "\"cpu_memcpy_gbps\":%.6f,\"verify\":\"none (timing run; see dmatest)\"," \
 		       "\"verify_errors\":0,\"syscalls_per_transfer\":0,\"error\":\"\"}\n",
-		       engine, size, depth, s, n, n * size, mbps / 1000.0, mbps * 1e6 / size,
+		       engine, size, depth, s, n, n * size, gbps, s ? n / s : 0,
 		       v["loopback_MBps"] / 1000.0, v["cpu_memcpy_MBps"] / 1000.0 }' >>"$REC"
 done
 rmmod dmasim_client || fail "rmmod dmasim_client"

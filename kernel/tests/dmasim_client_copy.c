@@ -574,6 +574,7 @@ int dsc_cmd_bench(struct dsc_client *c, struct dsc_args *a)
 	dsc_out(c, "cpu_memcpy_MBps=%llu dma_memcpy_MBps=%llu loopback_MBps=%llu ",
 		dsc_rate_mbps(cpu[0], cpu[1]), dsc_rate_mbps(copy[0], copy[1]),
 		dsc_rate_mbps(loop[0], loop[1]));
+	dsc_out(c, "dma_memcpy_bytes=%llu dma_memcpy_ns=%llu ", copy[0], copy[1]);
 	dsc_out_permille(c, "memcpy_ratio", dsc_median(copy_ratio, rounds));
 	dsc_out_permille(c, "loopback_ratio", dsc_median(loop_ratio, rounds));
 	dsc_out(c, "len=%llu depth=%u ms=%u rounds=%u\n", len, depth, ms, rounds);

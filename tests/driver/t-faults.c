@@ -132,7 +132,7 @@ static void sticky(void)
 		got++;
 	}
 	/* The stop runs from a work item; wait for the state to settle. */
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < 2000; i++) {
 		ioctl(c.fd, DMASTREAM_IOC_GET_INFO, &info);
 		if (info.state == DMASTREAM_STATE_ERROR)
 			break;
@@ -188,7 +188,7 @@ static void threshold_lowered(void)
 	memcpy_batch(&c, 1, 3);
 	rc = t_collect(&c, cqe, 1, 20000);
 	T_ASSERT(!rc, "collect: %d", rc);
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < 2000; i++) {
 		ioctl(c.fd, DMASTREAM_IOC_GET_INFO, &info);
 		if (info.state == DMASTREAM_STATE_ERROR)
 			break;

@@ -126,6 +126,7 @@ is "busy class" "$(jv class)" busy
 expect 0 "$T" stats loop0/rx --reset
 expect 0 "$T" stats loop0/rx --json
 cmp_n "completed after reset (still streaming)" "$(jv completed)" -lt 100000000
+wait_for 20 streamed loop0/rx || fail "the background loop moved nothing"
 kill -INT $bg
 wait $bg
 is "SIGINT, no --count: exit" $? 0

@@ -100,7 +100,7 @@ clean_loop "after verification failures"
 "$T" loop loop0 -n 10M -s 64K --json >/tmp/int.json 2>/tmp/int.err &
 pid=$!
 wait_for 20 owned loop0/rx || fail "loop did not start"
-sleep 1
+wait_for 20 streamed loop0/rx || fail "loop moved nothing"
 kill -INT $pid
 wait $pid
 is "SIGINT: exit status" $? 130

@@ -125,6 +125,14 @@ owned() {
 	[ "$own_n" != 0 ]
 }
 
+# streamed DEVICE/LABEL: the driver has completed a transfer on it (since
+# the counters were last reset).
+streamed() {
+	read -r done_n <"/sys/class/dmastream/${1%/*}.${1#*/}/stats/completed" 2>/dev/null ||
+		return 1
+	[ "$done_n" -gt 0 ]
+}
+
 # inflight DEV/LABEL: transfers in flight on the channel now.
 inflight() {
 	rd "/sys/class/dmastream/${1%/*}.${1#*/}/stats/inflight"

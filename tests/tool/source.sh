@@ -76,7 +76,11 @@ cmp_n "slow sink: dropped" "$dropped" -gt 0
 is "slow sink: dropped + lost at the end = overruns" $((dropped + N - next)) "$ov"
 is "slow sink: received + dropped = next_seq" $((good + dropped)) "$next"
 is "slow sink: corrupt duplicates reordered" "$(jv corrupt) $(jv duplicates) $(jv reordered)" "0 0 0"
-cmp_n "slow sink: gaps <= rx_queue_empty" "$gaps" -le "$qe"
+# An overrun needs an empty queue in dmasim's view (issued descriptors),
+# which can be empty for a moment while the driver already counts the next
+# transfer in flight (submitted, not yet issued): gaps and rx_queue_empty
+# need not match one for one, but gaps without any empty queue cannot be.
+[ "$gaps" -eq 0 ] || cmp_n "slow sink: rx_queue_empty when there are gaps" "$qe" -gt 0
 expect 0 "$T" stats src0/rx --json
 is "slow sink: rx_queue_empty = the driver's" "$(jv rx_queue_empty)" "$qe"
 

@@ -178,9 +178,16 @@ static void test_memcpy_and_duration(void)
 	fake_engine_free(e);
 }
 
+/* SIGINT once the stream has its handler in place (else it would kill us). */
 static void *interrupter(void *arg)
 {
-	usleep(100000);
+	struct sigaction now;
+
+	do {
+		usleep(10000);
+		sigaction(SIGINT, NULL, &now);
+	} while (now.sa_handler == SIG_DFL);
+	usleep(50000);
 	pthread_kill(*(pthread_t *)arg, SIGINT);
 	return NULL;
 }
