@@ -215,14 +215,12 @@ static bool dmastream_listened(struct dmastream_chan *chan)
 	return READ_ONCE(chan->eventfd) || wq_has_sleeper(&chan->wq);
 }
 
-/* Wake poll()ers and waiters and signal the eventfd. */
-void dmastream_notify(struct dmastream_chan *chan)
+/* Wake poll()ers and waiters and signal the eventfd; dmastream_listened() said so. */
+static void dmastream_wake_listeners(struct dmastream_chan *chan)
 {
 	__poll_t key = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
 	unsigned long flags;
 
-	if (!dmastream_listened(chan))
-		return;
 	spin_lock_irqsave(&chan->irq_lock, flags);
 	if (chan->eventfd)
 		dmastream_eventfd_signal(chan->eventfd);
@@ -234,6 +232,13 @@ void dmastream_notify(struct dmastream_chan *chan)
 		key |= EPOLLERR;
 	spin_unlock_irqrestore(&chan->irq_lock, flags);
 	wake_up_interruptible_poll(&chan->wq, key);
+}
+
+/* Wake poll()ers and waiters and signal the eventfd, if there are any. */
+void dmastream_notify(struct dmastream_chan *chan)
+{
+	if (dmastream_listened(chan))
+		dmastream_wake_listeners(chan);
 }
 
 /* ------------------------------------------------------------------------
@@ -340,7 +345,7 @@ static void dmastream_after_retire(struct dmastream_chan *chan,
 	if (after->next_cookie > 0 && dma &&
 	    dmaengine_tx_status(dma, after->next_cookie, NULL) == DMA_COMPLETE)
 		return;
-	dmastream_notify(chan);
+	dmastream_wake_listeners(chan);
 }
 
 /* A descriptor called back: add up what it moved, keep the first error. */
