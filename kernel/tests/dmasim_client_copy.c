@@ -471,7 +471,10 @@ static u64 dsc_rate_mbps(u64 bytes, u64 ns)
 static void dsc_out_permille(struct dsc_client *c, const char *name,
 			     u64 permille)
 {
-	dsc_out(c, "%s=%llu.%03llu ", name, permille / 1000, permille % 1000);
+	u32 frac;
+	u64 whole = div_u64_rem(permille, 1000, &frac);
+
+	dsc_out(c, "%s=%llu.%03u ", name, whole, frac);
 }
 
 static int dsc_cmp_u64(const void *a, const void *b)
@@ -485,7 +488,8 @@ static int dsc_cmp_u64(const void *a, const void *b)
 static u64 dsc_median(u64 *v, unsigned int n)
 {
 	sort(v, n, sizeof(*v), dsc_cmp_u64, NULL);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] >> 1) + (v[n / 2] >> 1) +
+				  (v[n / 2 - 1] & v[n / 2] & 1);
 }
 
 /*

@@ -276,11 +276,13 @@ int dsc_cmd_backpressure(struct dsc_client *c, struct dsc_args *a)
 
 	if (c->bad_arg || !tx || !rx)
 		return c->bad_arg ?: -EINVAL;
-	if (!len || !depth || depth % len || depth / len > 1024) {
+	/* Bounded first, so that 32-bit kernels divide 32-bit numbers. */
+	if (!len || !depth || depth > SZ_1G || len > depth || (u32)depth % (u32)len ||
+	    (u32)depth / (u32)len > 1024) {
 		dsc_out(c, "depth must be a multiple of len, at most 1024 of them\n");
 		return -EINVAL;
 	}
-	fit = depth / len;
+	fit = (u32)depth / (u32)len;
 	n = 2 * fit;
 	txr = dsc_run_new(tx, n);
 	rxr = dsc_run_new(rx, n);
