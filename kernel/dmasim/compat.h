@@ -38,4 +38,19 @@ static inline void dmasim_hrtimer_setup(struct hrtimer *timer,
 #endif
 }
 
+/*
+ * Where devices are not DMA-coherent by default (arm, arm64), a device
+ * without firmware description is marked so by its creator. dmasim's
+ * engine is the CPU itself, coherent with the CPU by construction; x86 has
+ * no such flag because every device is.
+ */
+static inline void dmasim_mark_coherent(struct device *dev)
+{
+#if defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE) || \
+	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU) || \
+	defined(CONFIG_ARCH_HAS_SYNC_DMA_FOR_CPU_ALL)
+	dev->dma_coherent = true;
+#endif
+}
+
 #endif /* DMASIM_COMPAT_H */

@@ -573,9 +573,16 @@ static int __init dmasim_init(void)
 	for (i = 0; i < engines; i++) {
 		struct platform_device *pdev;
 
-		pdev = platform_device_register_simple("dmasim", i, NULL, 0);
-		if (IS_ERR(pdev)) {
-			ret = PTR_ERR(pdev);
+		pdev = platform_device_alloc("dmasim", i);
+		if (!pdev) {
+			ret = -ENOMEM;
+			goto err_engines;
+		}
+		/* Before probe, which checks it; a device tree says dma-coherent. */
+		dmasim_mark_coherent(&pdev->dev);
+		ret = platform_device_add(pdev);
+		if (ret) {
+			platform_device_put(pdev);
 			goto err_engines;
 		}
 		dmasim_pdevs[i] = pdev;

@@ -37,6 +37,9 @@ bool dmasim_mem_ok(struct dmasim_engine *eng, dma_addr_t addr, size_t len)
 
 	if (!len || phys + len - 1 < phys)
 		return false;
+	/* Beyond what phys_addr_t holds (32-bit without LPAE): not RAM. */
+	if (phys_to_dma(eng->dev, phys) != addr)
+		return false;
 	last = PHYS_PFN(phys + len - 1);
 	for (pfn = PHYS_PFN(phys); pfn < last; pfn += DMASIM_PROBE_PAGES)
 		if (!pfn_valid(pfn))

@@ -30,9 +30,15 @@ load_dmasim
 insmod "$DMASTREAM_KMODS/linux-source/dmatest.ko" || fail "insmod dmatest"
 dmatest 4 250
 # One thread only: dmatest's polling spins without yielding, and the
-# simulated engine needs a CPU of its own to make progress.
-step "dmatest, polled, no random offsets"
-dmatest 1 100 polled=1 norandom=1
+# simulated engine needs a CPU of its own to make progress (docs/dmasim.md).
+# On a one-CPU machine (the Zynq-7000 lane) there is none to spare; real
+# engines need no CPU, so nothing is lost there.
+if [ "$(nproc)" -gt 1 ]; then
+	step "dmatest, polled, no random offsets"
+	dmatest 1 100 polled=1 norandom=1
+else
+	step "dmatest, polled: not on one CPU ($(nproc)), dmasim copies with the CPU"
+fi
 expect "$(dget live_descriptors)" 0 "descriptors after dmatest"
 expect "$(dget memcpy/errors)" 0 "memcpy errors"
 rmmod dmatest || fail "rmmod dmatest"
