@@ -11,7 +11,7 @@ set -u
 . "$DMASTREAM_SRC/tests/tool/lib.sh"
 # nobody CMD...: run CMD as an unprivileged user.
 nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	"$DMASTREAM_BUILD/tests/tool/run-as" 65534 65534 "$@"
 }
 
 expect 5 "$T" list
