@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by the ARM lanes' provider tests: the tool test helpers
+# (tests/tool/lib.sh), plus what each lane's real DMA provider is.
+#   DT            the dmastream device the lane's device tree creates
+#   PROVIDER_MOD  the provider's module (none: built into the kernel)
+#   PROVIDER_DRV  the provider's driver in sysfs (bind, unbind)
+
+# shellcheck source=tests/tool/lib.sh
+. "$DMASTREAM_SRC/tests/tool/lib.sh"
+
+case ${VMTEST_LANE:-} in
+arm64-*)
+	DT=zdma
+	PROVIDER_MOD=$DMASTREAM_KMODS/providers/xilinx/zynqmp_dma.ko
+	PROVIDER_DRV=/sys/bus/platform/drivers/xilinx-zynqmp-dma
+	;;
+armhf-*)
+	DT=pl330
+	PROVIDER_MOD=
+	PROVIDER_DRV=/sys/bus/amba/drivers/dma-pl330
+	;;
+*)
+	echo "not on an ARM lane (VMTEST_LANE is '${VMTEST_LANE:-}')"
+	exit 2
+	;;
+esac
+
+# load_lane [DMASTREAM_PARAMS...]: the driver, the provider, and the
+# device tree's dmastream device once the provider is there.
+load_lane() {
+	modprobe configfs || return 1
+	insmod "$DMASTREAM_KMODS/kernel/dmastream/dmastream.ko" "$@" || return 1
+	if [ -n "$PROVIDER_MOD" ]; then
+		insmod "$PROVIDER_MOD" || return 1
+	fi
+	wait_for 20 test -c "/dev/dmastream/$DT/mem1" || {
+		fail "the device tree's $DT device did not appear"
+		return 1
+	}
+}
+
+# free_chans: the provider's dmaengine channels no client holds.
+free_chans() {
+	for c in /sys/class/dma/dma*chan*; do
+		[ "$(rd "$c/in_use")" = 0 ] && echo "${c##*/}"
+	done
+}
+
+# provider_of CHANNEL: the device that provides a dmaengine channel.
+provider_of() {
+	p=$(readlink "/sys/class/dma/$1/device")
+	echo "${p##*/}"
+}
+
+# running PID: the process still runs.
+running() {
+	kill -0 "$1" 2>/dev/null
+}
+
+# busy DEV/LABEL: transfers are in flight on the channel.
+busy() {
+	n=$(inflight "$1")
+	[ -n "$n" ] && [ "$n" -gt 0 ]
+}
+
+# verify_loop TARGET SIZE DEPTH COUNT: a verified loop that must get all of
+# its transfers back, intact.
+verify_loop() {
+	expect 0 "$T" loop "$1" -s "$2" -d "$3" -n "$4" --verify --json || return 1
+	got="$(jv transfers) $(jv errors) $(jv verify_errors)"
+	is "$1 $2 depth $3: transfers errors verify_errors" "$got" "$4 0 0"
+}

@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The loop matrix on the lane's real provider: memcpy transfers of 4 KiB
+# to 8 MiB, 1, 8 and 64 in flight, every byte verified, twice over: once
+# on the device tree's device, once on a device created through configfs
+# on channels nobody holds. Every run must get all its transfers back.
+#
+# A point needs 2 x depth x size of DMA memory (source and destination
+# buffers of every transfer in flight). The arm64 lane has 1.5 GiB of CMA
+# and runs all of them with ring_bytes_max raised to 1 GiB; the armhf
+# lane's lowmem leaves 384 MiB of CMA, and points above 256 MiB (8 MiB x
+# 64, 4 MiB x 64) cannot be allocated there: they are listed as not run.
+set -u
+. "$DMASTREAM_SRC/tests/lanes/lib.sh"
+
+case $VMTEST_LANE in
+arm64-*) budget=$((1024 << 20)) ;;
+*) budget=$((256 << 20)) ;;
+esac
+load_lane ring_bytes_max=$budget || exit 1
+
+set -- $(free_chans)
+[ $# -ge 2 ] || { fail "two free channels for the configfs device"; finish; exit 1; }
+expect 0 "$T" create cfs0 --channels "mem0=$1 mem1=$2" || exit 1
+
+bytes() {
+	case $1 in
+	*K) echo $((${1%K} << 10)) ;;
+	*M) echo $((${1%M} << 20)) ;;
+	*) echo "$1" ;;
+	esac
+}
+
+for target in "$DT/mem0" cfs0/mem1; do
+	for size in 4K 64K 1M 2M 4M 8M; do
+		for depth in 1 8 64; do
+			need=$((2 * depth * $(bytes $size)))
+			if [ "$need" -gt "$budget" ]; then
+				echo "not run: $target $size depth $depth needs $((need >> 20)) MiB of DMA memory"
+				continue
+			fi
+			count=$((2 * depth))
+			[ $count -lt 16 ] && count=16
+			verify_loop "$target" $size $depth $count
+		done
+	done
+done
+expect 0 "$T" remove cfs0
+finish

@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The provider's device unbound (sysfs unbind: it cannot be refused) while
+# dmastream devices hold its channels and transfers are in flight: the
+# configfs device on one of its channels and, where the same controller
+# serves it, the device tree's. Their channels must be released, their
+# programs told the device is gone (exit status 3), the provider bound
+# again, and the devices, recreated, must work; the harness fails the run
+# on any warning (dmaengine warns when a provider goes while a client
+# holds a channel).
+set -u
+. "$DMASTREAM_SRC/tests/lanes/lib.sh"
+
+load_lane || exit 1
+set -- $(free_chans)
+[ $# -ge 1 ] || { fail "a free channel"; finish; exit 1; }
+chan=$1
+prov=$(provider_of "$chan")
+expect 0 "$T" create cfs0 --channels "mem0=$chan" || exit 1
+
+"$T" loop cfs0/mem0 -s 1M -d 8 --verify -q >/dev/null 2>&1 &
+pid=$!
+wait_for 20 busy cfs0/mem0 || fail "nothing in flight"
+echo "$prov" >"$PROVIDER_DRV/unbind" || fail "unbind $prov"
+wait_for 20 sh -c "! kill -0 $pid 2>/dev/null" || { fail "the loop did not end"; kill -9 $pid; }
+wait $pid
+is "the loop's exit status once the provider is gone" $? 3
+echo "$prov" >"$PROVIDER_DRV/bind" || fail "bind $prov"
+wait_for 20 test -e "/sys/class/dma/$chan" || fail "$chan is back"
+expect 0 "$T" remove cfs0
+wait_for 20 test -c "/dev/dmastream/$DT/mem0" || fail "$DT is back"
+expect 0 "$T" create cfs0 --channels "mem0=$(free_chans | head -n1)"
+verify_loop cfs0/mem0 1M 8 16
+verify_loop "$DT/mem0" 1M 8 16
+expect 0 "$T" remove cfs0
+finish
