@@ -2,10 +2,8 @@
 /*
  * The character device of a channel: open/release, ioctl, poll and mmap.
  *
- * Ownership: the file that sets up the ring (DMASTREAM_IOC_SET_RING) owns
- * the channel until it frees the ring or is closed; only the owner submits,
- * waits, maps and controls. Every thread or process sharing that open file
- * shares the ownership. Other files may read capabilities, identity and
+ * Ownership (owner.c): only the file that set up the ring submits, waits,
+ * maps and controls. Other files may read capabilities, identity and
  * statistics, and poll() tells them when the device goes away.
  */
 
@@ -17,8 +15,14 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "chardev.h"
+#include "complete.h"
 #include "compat.h"
-#include "dmastream.h"
+#include "owner.h"
+#include "ring.h"
+#include "stop.h"
+#include "submit.h"
+#include "wait.h"
 
 static struct dmastream_chan *dmastream_file_chan(struct file *file)
 {
@@ -60,6 +64,8 @@ static struct dmastream_kring *dmastream_drop_ring(struct dmastream_chan *chan, 
 	dmastream_forget_ring_locked(chan);
 	if (!chan->dead)
 		chan->state = DMASTREAM_STATE_IDLE;
+	/* The next owner starts from the defaults, not from this one's settings. */
+	dmastream_chan_defaults(chan);
 	spin_unlock_irq(&chan->irq_lock);
 	if (ctx)
 		eventfd_ctx_put(ctx);
@@ -75,7 +81,7 @@ static int dmastream_release(struct inode *inode, struct file *file)
 	if (chan->owner == file) {
 		/* Whatever was in flight: no DMA may reach the memory after this. */
 		if (chan->ring)
-			dmastream_stop(chan, false);
+			dmastream_stop(chan, DMASTREAM_STOP_DRAIN);
 		ring = dmastream_drop_ring(chan, false);
 	}
 	mutex_unlock(&chan->lock);
@@ -91,33 +97,6 @@ static int dmastream_release(struct inode *inode, struct file *file)
 static bool dmastream_rw(struct file *file)
 {
 	return (file->f_mode & (FMODE_READ | FMODE_WRITE)) == (FMODE_READ | FMODE_WRITE);
-}
-
-/* May @file act as the owner? Under chan->lock or irq_lock. */
-int dmastream_owner_check(struct dmastream_chan *chan, struct file *file)
-{
-	if (chan->dead)
-		return -ENODEV;
-	if (!chan->ring)
-		return -ENXIO;
-	if (chan->owner != file)
-		return -EBUSY;
-	return 0;
-}
-
-/*
- * The same, taking irq_lock: for calls that read user memory before taking
- * chan->lock, so that a caller who may not act learns that first. They
- * check again under chan->lock.
- */
-int dmastream_owner_precheck(struct dmastream_chan *chan, struct file *file)
-{
-	int ret;
-
-	spin_lock_irq(&chan->irq_lock);
-	ret = dmastream_owner_check(chan, file);
-	spin_unlock_irq(&chan->irq_lock);
-	return ret;
 }
 
 static int dmastream_get_info(struct dmastream_chan *chan, struct file *file,
@@ -140,7 +119,7 @@ static int dmastream_get_info(struct dmastream_chan *chan, struct file *file,
 		info.buffer_size = chan->ring->size;
 		info.cq_entries = chan->ring->cq_entries;
 	}
-	info.inflight = chan->ninflight;
+	info.inflight = chan->nxfers;
 	info.timeout_ms = chan->timeout_ms;
 	info.error_threshold = chan->error_threshold;
 	spin_unlock_irq(&chan->irq_lock);
@@ -214,7 +193,7 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 		ret = -EBUSY;
 		goto unlock;
 	}
-	if (chan->ring && (chan->ninflight || chan->noverflow ||
+	if (chan->ring && (chan->nxfers || chan->noverflow ||
 			   atomic_read(&chan->ring->mappings))) {
 		ret = -EBUSY;
 		goto unlock;
@@ -349,10 +328,15 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 
 	switch (cmd) {
 	case DMASTREAM_IOC_ABORT:
-		dmastream_stop(chan, false);
+		dmastream_stop(chan, DMASTREAM_STOP_DRAIN);
 		break;
 	case DMASTREAM_IOC_RESET:
-		dmastream_stop(chan, false);
+		dmastream_stop(chan, DMASTREAM_STOP_DRAIN);
+		/* Still wedged: terminating failed again, DMA may still run. */
+		if (chan->wedged_ring) {
+			ret = -EIO;
+			break;
+		}
 		spin_lock_irq(&chan->irq_lock);
 		chan->state = DMASTREAM_STATE_READY;
 		chan->ring->cq->flags &= ~DMASTREAM_CQ_ERROR;
@@ -407,7 +391,7 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 			return -ENODEV;
 		spin_lock_irq(&chan->irq_lock);
 		memset(&chan->stats, 0, sizeof(chan->stats));
-		chan->stats.inflight = chan->ninflight;
+		chan->stats.inflight = chan->nxfers;
 		spin_unlock_irq(&chan->irq_lock);
 		return 0;
 	case DMASTREAM_IOC_SET_RING:

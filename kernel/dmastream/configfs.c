@@ -4,6 +4,7 @@
  *
  *   mkdir /sys/kernel/config/dmastream/NAME
  *   echo "tx=dma0chan0 rx=dma0chan1" > /sys/kernel/config/dmastream/NAME/channels
+ *   echo "tx.width=4 tx.burst=16" > /sys/kernel/config/dmastream/NAME/slave_config
  *   echo 1 > /sys/kernel/config/dmastream/NAME/enable
  *
  * Each device is a plain struct device named NAME under /sys/devices/dmastream,
@@ -18,7 +19,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "dmastream.h"
+#include "configfs.h"
+#include "device.h"
 
 #define DMASTREAM_CFS_MAX_CHANS	16
 #define DMASTREAM_CFS_SPEC_LEN	512
@@ -27,6 +29,7 @@ struct dmastream_cfs_dev {
 	struct config_item item;
 	struct mutex lock;		/* channels, enabled state */
 	char channels[DMASTREAM_CFS_SPEC_LEN];
+	char slave[DMASTREAM_CFS_SPEC_LEN];
 	struct device *dev;		/* registered while enabled */
 	struct dmastream_device *sdev;
 };
@@ -106,6 +109,58 @@ static int dmastream_parse_channels(const char *text, struct dmastream_chan_spec
 	return ret ? ret : n;
 }
 
+/*
+ * Parse "label.key=value ..." (width, burst, addr) into the specs that
+ * carry those labels; with @n = 0 only the syntax is checked.
+ * Return: 0, or -EINVAL for bad syntax, an unknown key or label, or a
+ * value that does not fit.
+ */
+static int dmastream_parse_slave(const char *text, struct dmastream_chan_spec *specs, int n)
+{
+	char *buf, *cur, *tok;
+	int ret = 0, i;
+
+	buf = kstrdup(text, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	cur = buf;
+	while (!ret && (tok = strsep(&cur, " \t\n,"))) {
+		struct dmastream_chan_spec *spec = NULL;
+		char *val, *key;
+		u64 v;
+
+		if (!*tok)
+			continue;
+		val = strchr(tok, '=');
+		key = strrchr(tok, '.');
+		if (!val || !key || key > val || kstrtou64(val + 1, 0, &v)) {
+			ret = -EINVAL;
+			break;
+		}
+		*val = '\0';
+		*key++ = '\0';
+		for (i = 0; i < n; i++)
+			if (!strcmp(specs[i].label, tok))
+				spec = &specs[i];
+		if (!strcmp(key, "width") && v && v <= 128) {
+			if (spec)
+				spec->addr_width = v;
+		} else if (!strcmp(key, "burst") && v && v <= U32_MAX) {
+			if (spec)
+				spec->maxburst = v;
+		} else if (!strcmp(key, "addr")) {
+			if (spec)
+				spec->dev_addr = v;
+		} else {
+			ret = -EINVAL;
+		}
+		if (n && !spec)
+			ret = -EINVAL;
+	}
+	kfree(buf);
+	return ret;
+}
+
 static void dmastream_cfs_dev_release(struct device *dev)
 {
 	kfree(dev);
@@ -126,6 +181,9 @@ static int dmastream_cfs_enable(struct dmastream_cfs_dev *cdev)
 		ret = n;
 		goto out;
 	}
+	ret = dmastream_parse_slave(cdev->slave, specs, n);
+	if (ret)
+		goto out;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev) {
@@ -143,7 +201,7 @@ static int dmastream_cfs_enable(struct dmastream_cfs_dev *cdev)
 		goto out;
 	}
 
-	sdev = dmastream_device_create(dev, config_item_name(&cdev->item), specs, n);
+	sdev = dmastream_device_create(dev, config_item_name(&cdev->item), specs, n, false);
 	if (IS_ERR(sdev)) {
 		ret = PTR_ERR(sdev);
 		/* A missing provider is not going to appear by itself here. */
@@ -211,6 +269,40 @@ static ssize_t dmastream_cfs_channels_store(struct config_item *item, const char
 	return ret ? ret : count;
 }
 
+static ssize_t dmastream_cfs_slave_config_show(struct config_item *item, char *page)
+{
+	struct dmastream_cfs_dev *cdev = to_cfs_dev(item);
+	ssize_t len;
+
+	mutex_lock(&cdev->lock);
+	len = sysfs_emit(page, "%s\n", cdev->slave);
+	mutex_unlock(&cdev->lock);
+	return len;
+}
+
+static ssize_t dmastream_cfs_slave_config_store(struct config_item *item, const char *page,
+						size_t count)
+{
+	struct dmastream_cfs_dev *cdev = to_cfs_dev(item);
+	int ret;
+
+	if (count >= DMASTREAM_CFS_SPEC_LEN)
+		return -EINVAL;
+	ret = dmastream_parse_slave(page, NULL, 0);
+	if (ret)
+		return ret;
+	mutex_lock(&cdev->lock);
+	if (cdev->dev) {
+		ret = -EBUSY;
+	} else {
+		memcpy(cdev->slave, page, count);
+		cdev->slave[count] = '\0';
+		strim(cdev->slave);
+	}
+	mutex_unlock(&cdev->lock);
+	return ret ? ret : count;
+}
+
 static ssize_t dmastream_cfs_enable_show(struct config_item *item, char *page)
 {
 	struct dmastream_cfs_dev *cdev = to_cfs_dev(item);
@@ -243,10 +335,12 @@ static ssize_t dmastream_cfs_enable_store(struct config_item *item, const char *
 }
 
 CONFIGFS_ATTR(dmastream_cfs_, channels);
+CONFIGFS_ATTR(dmastream_cfs_, slave_config);
 CONFIGFS_ATTR(dmastream_cfs_, enable);
 
 static struct configfs_attribute *dmastream_cfs_attrs[] = {
 	&dmastream_cfs_attr_channels,
+	&dmastream_cfs_attr_slave_config,
 	&dmastream_cfs_attr_enable,
 	NULL,
 };

@@ -2,12 +2,14 @@
 /*
  * The dmastream platform driver: claims the dmaengine channels a device
  * names (device tree "dmas"/"dma-names", or configfs) and creates one
- * character device per channel.
+ * character device per channel, configured for its direction. A channel
+ * goes with its device, or before its provider's device is unbound.
  */
 
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/of.h>
 #include <linux/platform_device.h>
@@ -15,8 +17,13 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "chardev.h"
 #include "compat.h"
-#include "dmastream.h"
+#include "device.h"
+#include "engine.h"
+#include "ring.h"
+#include "stop.h"
+#include "sysfs.h"
 
 static DEFINE_IDA(dmastream_minor_ida);
 
@@ -105,6 +112,8 @@ static int dmastream_chan_caps(struct dmastream_chan *chan)
 		return -EINVAL;
 	}
 	caps->flags |= DMASTREAM_CAP_TERMINATE;
+	/* Without it a callback may still run after terminate: see stop.c. */
+	chan->has_synchronize = !!dd->device_synchronize;
 	if (dev_is_dma_coherent(chan->dma_dev))
 		caps->flags |= DMASTREAM_CAP_COHERENT;
 	if (dd->device_pause && dd->device_resume)
@@ -141,23 +150,79 @@ static void dmastream_chan_release(struct device *dev)
 	kfree(chan);
 }
 
-static void dmastream_slave_config(struct dmastream_chan *chan)
+/* The widest bus width the provider lists, at most @want bytes. */
+static enum dma_slave_buswidth dmastream_pick_width(u32 widths, u32 want)
 {
-	struct dma_slave_config cfg = {
-		.direction = chan->dir,
-	};
+	u32 w;
+
+	for (w = want; w; w >>= 1)
+		if (widths & BIT(w))
+			return w;
+	return DMA_SLAVE_BUSWIDTH_UNDEFINED;
+}
+
+/*
+ * Configure the device side of a tx or rx channel: bus width, burst and
+ * address, from the spec (device tree or configfs) or by default 4 bytes
+ * (or the widest the provider lists below it), bursts of 1, no address:
+ * what a stream engine such as AXI DMA ignores and a peripheral DMA such
+ * as pl330 needs. Values the spec gives are checked against what
+ * dma_get_slave_caps() reports and must be accepted; defaults the
+ * provider rejects only matter if its transfers then fail.
+ */
+static int dmastream_slave_config(struct dmastream_chan *chan,
+				  const struct dmastream_chan_spec *spec)
+{
+	struct dma_slave_config cfg = { .direction = chan->dir };
+	bool given = spec->addr_width || spec->maxburst || spec->dev_addr;
+	struct dma_slave_caps sc = {};
+	u32 widths = 0, width;
 	int ret;
 
-	if (chan->kind == DMASTREAM_DIR_MEMCPY || !chan->dma->device->device_config)
-		return;
-	/*
-	 * Streaming engines (AXI DMA) take the device side from the hardware
-	 * and need no configuration; others may reject an empty one, which
-	 * only matters if the transfers then fail.
-	 */
+	if (chan->kind == DMASTREAM_DIR_MEMCPY)
+		return given ? -EINVAL : 0;
+	if (!dma_get_slave_caps(chan->dma, &sc))
+		widths = chan->kind == DMASTREAM_DIR_TX ? sc.dst_addr_widths : sc.src_addr_widths;
+	if (spec->addr_width) {
+		if (!is_power_of_2(spec->addr_width) || spec->addr_width > 128 ||
+		    (widths && !(widths & BIT(spec->addr_width)))) {
+			dev_err(&chan->dev, "%s takes no %u-byte bus width\n",
+				chan->dma_name, spec->addr_width);
+			return -EINVAL;
+		}
+		width = spec->addr_width;
+	} else {
+		width = widths ? dmastream_pick_width(widths, DMA_SLAVE_BUSWIDTH_4_BYTES) :
+				 DMA_SLAVE_BUSWIDTH_4_BYTES;
+	}
+	if (spec->maxburst && sc.max_burst && spec->maxburst > sc.max_burst) {
+		dev_err(&chan->dev, "%s bursts at most %u, not %u\n", chan->dma_name,
+			sc.max_burst, spec->maxburst);
+		return -EINVAL;
+	}
+	if (chan->kind == DMASTREAM_DIR_TX) {
+		cfg.dst_addr = spec->dev_addr;
+		cfg.dst_addr_width = width;
+		cfg.dst_maxburst = spec->maxburst ?: 1;
+	} else {
+		cfg.src_addr = spec->dev_addr;
+		cfg.src_addr_width = width;
+		cfg.src_maxburst = spec->maxburst ?: 1;
+	}
+	if (!chan->dma->device->device_config) {
+		if (given)
+			dev_err(&chan->dev, "%s takes no slave configuration\n", chan->dma_name);
+		return given ? -EINVAL : 0;
+	}
 	ret = dmaengine_slave_config(chan->dma, &cfg);
+	if (ret && given) {
+		dev_err(&chan->dev, "%s refused the slave configuration (%d)\n",
+			chan->dma_name, ret);
+		return ret;
+	}
 	if (ret)
-		dev_dbg(&chan->dev, "slave config not accepted (%d)\n", ret);
+		dev_dbg(&chan->dev, "default slave configuration not accepted (%d)\n", ret);
+	return 0;
 }
 
 static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sdev,
@@ -198,6 +263,7 @@ static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sde
 	 */
 	/* Per-channel DMA devices exist (chan_dma_dev): map for that one. */
 	chan->dma_dev = get_device(dmaengine_get_dma_device(dma));
+	chan->provider_dev = dma->device->dev;
 	chan->provider_module = dma->device->owner;
 	__module_get(chan->provider_module);
 	chan->kind = kind;
@@ -208,12 +274,13 @@ static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sde
 	strscpy(chan->provider, dev_name(dma->device->dev), sizeof(chan->provider));
 	mutex_init(&chan->lock);
 	spin_lock_init(&chan->irq_lock);
-	INIT_LIST_HEAD(&chan->inflight);
+	INIT_LIST_HEAD(&chan->xfers);
 	INIT_LIST_HEAD(&chan->overflow);
 	init_waitqueue_head(&chan->wq);
 	chan->state = DMASTREAM_STATE_IDLE;
-	chan->timeout_ms = dmastream_default_timeout_ms;
-	chan->error_threshold = dmastream_default_error_threshold;
+	dmastream_chan_defaults(chan);
+	dmastream_engine_init(chan);
+	dmastream_stop_init(chan);
 
 	device_initialize(&chan->dev);
 	chan->dev.class = dmastream_class;
@@ -229,10 +296,9 @@ static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sde
 	ret = dmastream_chan_caps(chan);
 	if (ret)
 		goto err_put;
-	ret = dmastream_chan_init_xfer(chan);
+	ret = dmastream_slave_config(chan, spec);
 	if (ret)
 		goto err_put;
-	dmastream_slave_config(chan);
 
 	minor = ida_alloc_max(&dmastream_minor_ida, DMASTREAM_MINORS - 1, GFP_KERNEL);
 	if (minor < 0) {
@@ -259,12 +325,14 @@ err_put:
 }
 
 /*
- * The device is going away while files may still be open: stop DMA, fail
- * what is in flight, wake everyone (they see EPOLLHUP and ENODEV), and
- * drop the registration reference. Memory goes with the last user.
+ * The device (or the provider under it) is going away while files may
+ * still be open: stop DMA, retire what is in flight, wake everyone (they
+ * see EPOLLHUP and ENODEV), and drop the registration reference. Memory
+ * goes with the last user.
  */
 static void dmastream_chan_remove(struct dmastream_chan *chan)
 {
+	struct dmastream_kring *wedged;
 	struct dma_chan *dma;
 
 	mutex_lock(&chan->lock);
@@ -272,7 +340,7 @@ static void dmastream_chan_remove(struct dmastream_chan *chan)
 	 * Even without a ring: the last callback may still be finishing
 	 * (after the ring was freed), and it must not outlive the channel.
 	 */
-	dmastream_stop(chan, false);
+	dmastream_stop(chan, DMASTREAM_STOP_DRAIN);
 	spin_lock_irq(&chan->irq_lock);
 	chan->dead = true;
 	chan->state = DMASTREAM_STATE_GONE;
@@ -280,7 +348,10 @@ static void dmastream_chan_remove(struct dmastream_chan *chan)
 	/* Stopped and dead: nothing uses the DMA channel any more. */
 	dma = chan->dma;
 	WRITE_ONCE(chan->dma, NULL);
+	wedged = chan->wedged_ring;
+	chan->wedged_ring = NULL;
 	mutex_unlock(&chan->lock);
+	cancel_delayed_work_sync(&chan->feed_work);
 	cancel_delayed_work_sync(&chan->timeout_work);
 	cancel_work_sync(&chan->error_work);
 	wake_up_all(&chan->wq);
@@ -289,10 +360,123 @@ static void dmastream_chan_remove(struct dmastream_chan *chan)
 	/*
 	 * Released now, not with the last file: a channel requested through a
 	 * slave map has sysfs links in the requesting device, which may be
-	 * unregistered as soon as this returns.
+	 * unregistered as soon as this returns. No callback runs after it,
+	 * so the descriptors a stop had to leave behind can go, and a ring a
+	 * failed terminate kept: the provider freed the channel's resources.
 	 */
 	dma_release_channel(dma);
+	dmastream_engine_released(chan);
+	dmastream_ring_put(wedged);
 	put_device(&chan->dev);
+}
+
+/* Remove the slot's channel, once: from its device, or before its provider. */
+static void dmastream_slot_remove(struct dmastream_slot *slot)
+{
+	struct dmastream_chan *chan;
+
+	mutex_lock(&slot->sdev->lock);
+	chan = slot->chan;
+	slot->chan = NULL;
+	mutex_unlock(&slot->sdev->lock);
+	if (chan)
+		dmastream_chan_remove(chan);
+}
+
+/*
+ * The provider's device is about to lose its driver (sysfs unbind, or its
+ * removal): our channel goes first, so that the provider never finds a
+ * client holding one of its channels. A device-tree device would go anyway
+ * through the device link from its "dmas" where the kernel made one; a
+ * configfs device has none. When a device-tree device's provider is bound
+ * again, its channel comes back under the same name (the device tree
+ * says which channel it is); a configfs device named channels
+ * ("dma0chan2") whose numbers a new binding may change: it stays without.
+ */
+static int dmastream_provider_event(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct dmastream_slot *slot = container_of(nb, struct dmastream_slot, nb);
+	struct dmastream_device *sdev = slot->sdev;
+	struct dmastream_chan *chan;
+	struct device *dev = data;
+	bool ours;
+
+	if (action == BUS_NOTIFY_BOUND_DRIVER && sdev->reclaim) {
+		mutex_lock(&sdev->lock);
+		if (!slot->chan) {
+			chan = dmastream_chan_create(sdev, &slot->spec);
+			if (!IS_ERR(chan))
+				slot->chan = chan;
+		}
+		mutex_unlock(&sdev->lock);
+		return NOTIFY_DONE;
+	}
+	if (action != BUS_NOTIFY_UNBIND_DRIVER)
+		return NOTIFY_DONE;
+	mutex_lock(&sdev->lock);
+	ours = slot->chan && slot->chan->provider_dev == dev;
+	if (ours)
+		dev_info(dev, "unbinding: dmastream channel %s goes first\n",
+			 dev_name(&slot->chan->dev));
+	mutex_unlock(&sdev->lock);
+	if (!ours)
+		return NOTIFY_DONE;
+	dmastream_slot_remove(slot);
+	return NOTIFY_OK;
+}
+
+/*
+ * A u32 (or u64) array property with one value per dma-names entry, or
+ * none at all. Return: 1 if present, 0 if absent, or -EINVAL.
+ */
+static int dmastream_per_chan_prop(struct device *dev, const char *prop, bool wide,
+				   void *vals, int n)
+{
+	int count = wide ? device_property_count_u64(dev, prop) :
+			   device_property_count_u32(dev, prop);
+
+	if (count == -EINVAL)
+		return 0;
+	if (count != n) {
+		dev_err(dev, "%s needs one value per dma-names entry (%d)\n", prop, n);
+		return -EINVAL;
+	}
+	if (wide)
+		return device_property_read_u64_array(dev, prop, vals, n) ?: 1;
+	return device_property_read_u32_array(dev, prop, vals, n) ?: 1;
+}
+
+/* The optional slave configuration properties, one value per channel. */
+static int dmastream_slave_props(struct device *dev, struct dmastream_chan_spec *specs, int n)
+{
+	u32 *width, *burst;
+	u64 *addr;
+	int i, ret;
+
+	width = kcalloc(n, sizeof(*width), GFP_KERNEL);
+	burst = kcalloc(n, sizeof(*burst), GFP_KERNEL);
+	addr = kcalloc(n, sizeof(*addr), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!width || !burst || !addr)
+		goto out;
+	ret = dmastream_per_chan_prop(dev, "dmastream,addr-width", false, width, n);
+	if (ret >= 0)
+		ret = dmastream_per_chan_prop(dev, "dmastream,max-burst", false, burst, n);
+	if (ret >= 0)
+		ret = dmastream_per_chan_prop(dev, "dmastream,device-address", true, addr, n);
+	if (ret < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		specs[i].addr_width = width[i];
+		specs[i].maxburst = burst[i];
+		specs[i].dev_addr = addr[i];
+	}
+	ret = n;
+out:
+	kfree(width);
+	kfree(burst);
+	kfree(addr);
+	return ret;
 }
 
 static int dmastream_specs_from_fwnode(struct device *dev,
@@ -325,6 +509,8 @@ static int dmastream_specs_from_fwnode(struct device *dev,
 		strscpy(specs[i].source, names[i], DMASTREAM_NAME_LEN);
 	}
 	kfree(names);
+	if (n > 0)
+		n = dmastream_slave_props(dev, specs, n);
 	if (n < 0) {
 		kfree(specs);
 		return n;
@@ -340,43 +526,71 @@ static int dmastream_specs_from_fwnode(struct device *dev,
  * @name:	the name that appears in /dev/dmastream/<name>/<label>.
  * @specs:	which channels, under which labels.
  * @n:		number of @specs.
+ * @reclaim:	create a channel again when its provider is bound again (device
+ *		tree devices, whose channels are named by the tree).
  *
  * Return: the device, or an ERR_PTR() with the errno of the first channel
  * that could not be set up (nothing is left claimed then).
  */
 struct dmastream_device *dmastream_device_create(struct device *dev, const char *name,
 						 const struct dmastream_chan_spec *specs,
-						 unsigned int n)
+						 unsigned int n, bool reclaim)
 {
 	struct dmastream_device *sdev;
 	unsigned int i;
+	int ret;
 
-	sdev = kzalloc(struct_size(sdev, chans, n), GFP_KERNEL);
+	sdev = kzalloc(struct_size(sdev, slots, n), GFP_KERNEL);
 	if (!sdev)
 		return ERR_PTR(-ENOMEM);
 	sdev->dev = dev;
+	sdev->reclaim = reclaim;
+	mutex_init(&sdev->lock);
 	strscpy(sdev->name, name, sizeof(sdev->name));
 
 	for (i = 0; i < n; i++) {
+		struct dmastream_slot *slot = &sdev->slots[i];
 		struct dmastream_chan *chan = dmastream_chan_create(sdev, &specs[i]);
 
+		sdev->nchans = i;
 		if (IS_ERR(chan)) {
-			sdev->nchans = i;
 			dmastream_device_destroy(sdev);
 			return ERR_CAST(chan);
 		}
-		sdev->chans[i] = chan;
+		slot->chan = chan;
+		slot->sdev = sdev;
+		slot->spec = specs[i];
+		sdev->nchans = i + 1;
+		slot->nb.notifier_call = dmastream_provider_event;
+		if (chan->provider_dev->bus) {
+			ret = bus_register_notifier(chan->provider_dev->bus, &slot->nb);
+			if (ret) {
+				dmastream_device_destroy(sdev);
+				return ERR_PTR(ret);
+			}
+			slot->bus = chan->provider_dev->bus;
+		}
 	}
-	sdev->nchans = n;
 	return sdev;
 }
 
+/**
+ * dmastream_device_destroy() - remove a device's channels and free it
+ * @sdev:	the device; its channels may have gone with their provider.
+ */
 void dmastream_device_destroy(struct dmastream_device *sdev)
 {
 	unsigned int i;
 
-	for (i = 0; i < sdev->nchans; i++)
-		dmastream_chan_remove(sdev->chans[i]);
+	for (i = 0; i < sdev->nchans; i++) {
+		struct dmastream_slot *slot = &sdev->slots[i];
+
+		/* First: once it returns, no event can remove the channel too. */
+		if (slot->bus)
+			bus_unregister_notifier(slot->bus, &slot->nb);
+		dmastream_slot_remove(slot);
+	}
+	mutex_destroy(&sdev->lock);
 	kfree(sdev);
 }
 
@@ -392,7 +606,7 @@ static int dmastream_probe(struct platform_device *pdev)
 		return n;
 	if (device_property_read_string(&pdev->dev, "label", &name))
 		name = dev_name(&pdev->dev);
-	sdev = dmastream_device_create(&pdev->dev, name, specs, n);
+	sdev = dmastream_device_create(&pdev->dev, name, specs, n, true);
 	kfree(specs);
 	if (IS_ERR(sdev))
 		return PTR_ERR(sdev);

@@ -1,25 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * dmastream internals: devices, channels, rings and transfers.
+ * dmastream internals: devices, channels, rings, transfers and the
+ * descriptors that carry them. Each .c file declares what it offers in a
+ * header of its own name; this one holds the objects they share.
  *
  * Object lifetimes:
  *  - struct dmastream_chan is refcounted through its embedded class device.
  *    References: the device registration (dropped on removal), every open
- *    file (through the cdev), and every ring. The dmaengine channel is held
- *    until the last reference goes, so the provider cannot be unloaded and
- *    the coherent memory can always be freed on the device it came from.
+ *    file (through the cdev), and every ring. The provider's device and
+ *    module are held until the last reference goes, so the coherent memory
+ *    can always be freed on the device it came from; the dmaengine channel
+ *    itself is released when the device is removed.
  *  - struct dmastream_kring is refcounted: the channel holds one while the
- *    ring is current, and every VMA mapping part of it holds one. Transfers
- *    never outlive the channel's reference: the ring is only replaced or
- *    dropped after DMA has been stopped and synchronized.
+ *    ring is current, and every VMA mapping part of it holds one.
+ *  - struct dmastream_req (a transfer) lives from SUBMIT until its
+ *    completion record is written to the completion queue.
+ *  - struct dmastream_desc (one dmaengine descriptor handed to the engine)
+ *    lives until its callback has run, or until no callback can run any
+ *    more: see engine.c. It is the callback's parameter, never the
+ *    transfer, so a provider that calls back late finds a descriptor whose
+ *    transfer is already gone, not freed memory.
  *
  * Locking:
  *  - chan->lock (mutex) serializes control: ownership, ring changes,
- *    submission, configuration and stopping the channel.
- *  - chan->irq_lock (spinlock, BH-safe) protects what the completion
- *    callback touches: the in-flight list, buffer reservations, the
- *    completion queue tail, the overflow list, counters and state.
- *  Order: lock, then irq_lock. No dmaengine call is made under irq_lock.
+ *    submission, feeding the engine, configuration and stopping.
+ *  - chan->irq_lock (spinlock, IRQ-safe) protects what the completion
+ *    callback touches: the transfer and descriptor lists, buffer
+ *    reservations, the completion queue tail, counters and state.
+ *  Order: lock, then irq_lock. No dmaengine call is made under irq_lock:
+ *  providers call back from inside issue_pending (pl330) or submit.
  */
 #ifndef DMASTREAM_INTERNAL_H
 #define DMASTREAM_INTERNAL_H
@@ -30,6 +39,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
@@ -48,16 +58,22 @@
 #define DMASTREAM_BUFFER_SIZE_LIMIT	SZ_1G
 #define DMASTREAM_BUFFERS_LIMIT		16384
 #define DMASTREAM_MINORS	256
+/* Ceiling of the module parameter engine_descs. */
+#define DMASTREAM_ENGINE_DESCS_LIMIT	1024
 
 /* Module parameters (main.c). */
 extern unsigned long dmastream_ring_bytes_max;
 extern unsigned int dmastream_buffer_size_max;
 extern unsigned int dmastream_buffers_max;
 extern unsigned int dmastream_default_timeout_ms;
+extern unsigned int dmastream_memcpy_timeout_ms;
 extern unsigned int dmastream_default_error_threshold;
+extern unsigned int dmastream_engine_descs;
+extern unsigned int dmastream_stop_drain_ms;
 
 /* Live objects, checked at unload: a leak WARNs, which fails a VM test. */
 extern atomic_t dmastream_live_reqs;
+extern atomic_t dmastream_live_descs;
 extern atomic_t dmastream_live_rings;
 
 extern struct class *dmastream_class;
@@ -72,13 +88,17 @@ struct dmastream_chan_spec {
 	/* Slave-map or DT name, or a dmaengine channel name ("dma0chan1"). */
 	char source[DMASTREAM_NAME_LEN];
 	bool by_chan_name;
+	/* Slave configuration; 0 = not given (see device.c). */
+	u32 addr_width;
+	u32 maxburst;
+	u64 dev_addr;
 };
 
 /* Per-buffer bookkeeping of the DMA-coherent ring. */
 struct dmastream_buf {
 	void *cpu;
 	dma_addr_t dma;
-	/* struct dmastream_seg_ref of in-flight transfers, under irq_lock */
+	/* struct dmastream_seg_ref of transfers in flight, under irq_lock */
 	struct list_head busy;
 };
 
@@ -116,7 +136,7 @@ struct dmastream_kring {
 	atomic_t mappings;
 };
 
-/* Where a segment of an in-flight transfer sits, for conflict checks. */
+/* Where a segment of a transfer sits, for conflict checks. */
 struct dmastream_seg_ref {
 	struct list_head node;		/* in dmastream_buf.busy */
 	u32 buf;
@@ -125,40 +145,74 @@ struct dmastream_seg_ref {
 	bool dma_writes;		/* the engine writes this range */
 };
 
-struct dmastream_req;
+static inline bool dmastream_ranges_overlap(const struct dmastream_seg_ref *a,
+					    const struct dmastream_seg_ref *b)
+{
+	return a->buf == b->buf && a->offset < b->offset + b->len &&
+	       b->offset < a->offset + a->len;
+}
 
-/* One descriptor of a memcpy transfer: the callback's param. */
-struct dmastream_piece {
-	struct dmastream_req *req;
-	u32 len;
+/*
+ * Where a transfer stands (docs/design.md, "Transfers"). A transfer enters
+ * QUEUED, becomes ACTIVE when its first descriptor is handed to the engine,
+ * DONE when every descriptor it will have has come back (or the engine
+ * refused the rest), and is retired, in submission order, into the
+ * completion queue (or held back on CQ_OVERFLOW) and freed. A channel stop
+ * retires every transfer at once.
+ */
+enum dmastream_xfer_state {
+	DMASTREAM_XFER_QUEUED,
+	DMASTREAM_XFER_ACTIVE,
+	DMASTREAM_XFER_DONE,
 };
 
-/* One transfer in flight: what the completion callback gets as its param. */
+/* A memcpy's feeding position: the next piece starts here on both sides. */
+struct dmastream_feed_pos {
+	u32 si, soff;			/* source segment and offset in it */
+	u32 di, doff;			/* destination segment and offset in it */
+};
+
+/* One transfer of a SUBMIT, from validation to its completion record. */
 struct dmastream_req {
-	struct list_head node;		/* chan->inflight or chan->overflow */
+	struct list_head node;		/* chan->xfers, or chan->overflow */
 	struct dmastream_chan *chan;
+	enum dmastream_xfer_state state;
 	u64 user_cookie;
 	u64 seq;
 	u64 t_submit_ns;
 	u64 t_complete_ns;
-	u64 deadline_ns;		/* 0: none */
-	dma_cookie_t dma_cookie;	/* of the last descriptor */
+	u64 timeout_ns;			/* 0: none; counts from the first descriptor */
+	u64 deadline_ns;		/* absolute once ACTIVE, 0: none */
 	u32 len;
-	u32 bytes;
-	u32 status;
+	u32 bytes;			/* moved by descriptors that came back */
+	u32 status;			/* first error of a descriptor, else OK */
 	u32 cqe_flags;
 	bool expired;			/* its own deadline has passed */
-	/* part of a memcpy could not be queued: complete as ENGINE_ABORTED */
-	bool failed_prep;
-	/* references: descriptors yet to call back, and the submitter's */
-	u32 refs_left;
-	/* memcpy: its descriptors; all: bytes they moved, first error */
-	struct dmastream_piece *pieces;
-	u32 npieces;
-	u32 pieces_bytes;
-	u32 pieces_status;
+	/* Feeding: what of it the engine has been handed. */
+	u32 fed;			/* bytes */
+	u32 descs_out;			/* descriptors handed, not back */
+	struct dmastream_feed_pos pos;	/* memcpy only */
+	u32 nsrc;			/* memcpy: source refs; the destination's follow */
 	unsigned int nrefs;
-	struct dmastream_seg_ref refs[];
+	struct dmastream_seg_ref refs[];	/* a slave transfer's scatterlist follows */
+};
+
+/*
+ * One descriptor handed to the engine: the callback's parameter. While
+ * @req is set, the descriptor is on chan->engine and counts in the
+ * transfer's descs_out. A channel stop that cannot be sure the callback
+ * will not come after all (a provider without device_synchronize) clears
+ * @req and keeps the descriptor on chan->orphans until it comes, or until
+ * it is reclaimed (engine.c).
+ */
+struct dmastream_desc {
+	struct list_head node;		/* chan->engine or chan->orphans */
+	struct dmastream_chan *chan;
+	struct dmastream_req *req;
+	dma_cookie_t cookie;		/* 0 until dmaengine_submit() returned */
+	u32 len;
+	u32 moved;			/* known moved when a stop cut it short */
+	unsigned long orphaned;		/* jiffies, once orphaned */
 };
 
 struct dmastream_chan {
@@ -171,10 +225,12 @@ struct dmastream_chan {
 
 	struct dma_chan *dma;
 	struct device *dma_dev;		/* maps the buffers; referenced */
+	struct device *provider_dev;	/* the dma_device's, watched for unbind */
 	struct module *provider_module;	/* the provider's, referenced */
 	enum dma_transfer_direction dir;
 	u32 kind;			/* DMASTREAM_DIR_* */
 	struct dmastream_caps caps;
+	bool has_synchronize;		/* the provider implements device_synchronize */
 	int minor;			/* -1 until allocated */
 
 	struct mutex lock;		/* control; see the top of this file */
@@ -183,14 +239,16 @@ struct dmastream_chan {
 	struct eventfd_ctx *eventfd;
 	u32 timeout_ms;
 	u32 error_threshold;
+	/* Terminating failed: DMA may still reach this ring, never freed. */
+	struct dmastream_kring *wedged_ring;
 
 	spinlock_t irq_lock;		/* completion side; see the top */
 	u32 state;			/* DMASTREAM_STATE_* */
 	bool dead;			/* device removed */
-	bool stop_pending;		/* stop_work queued for the sticky error */
-	struct list_head inflight;	/* submission order */
-	struct list_head overflow;	/* completed, waiting for room in the CQ */
-	u32 ninflight;
+	bool stop_pending;		/* error_work queued for the sticky error */
+	struct list_head xfers;		/* transfers not yet retired, in submission order */
+	u32 nxfers;
+	struct list_head overflow;	/* retired, waiting for room in the CQ */
 	u32 noverflow;
 	u64 next_seq;
 	u32 consecutive_errors;
@@ -198,63 +256,67 @@ struct dmastream_chan {
 	bool rx_ran_empty;
 	struct dmastream_stats stats;
 
+	/* The engine side (engine.c), under irq_lock. */
+	struct list_head engine;	/* descriptors the engine holds */
+	u32 nengine;
+	u32 engine_max;			/* most descriptors handed at once */
+	struct list_head orphans;	/* see struct dmastream_desc */
+	u32 norphans;
+	struct dmastream_req *feed_next;	/* first transfer not fully handed */
+	bool feed_blocked;		/* the provider refused a descriptor */
+	u32 feed_retries;		/* refusals with nothing of ours in the engine */
+	struct delayed_work feed_work;
+	wait_queue_head_t engine_wq;	/* stop waits for nengine == 0 here */
+
 	wait_queue_head_t wq;
 	struct delayed_work timeout_work;
 	u64 timer_deadline_ns;		/* of the armed timeout_work, 0 if idle */
 	struct work_struct error_work;
 };
 
+struct dmastream_device;
+
+/*
+ * A channel of a device, and the watch on its provider's bus: when the
+ * provider's device is about to be unbound, the channel is removed first
+ * (device.c), whether or not a device link would have done it.
+ */
+struct dmastream_slot {
+	struct dmastream_chan *chan;	/* NULL once removed */
+	struct dmastream_device *sdev;
+	struct dmastream_chan_spec spec;
+	struct notifier_block nb;
+	/* NULL: not watching; const or not as struct device has it */
+	typeof(((struct device *)NULL)->bus) bus;
+};
+
 struct dmastream_device {
 	struct device *dev;
 	char name[DMASTREAM_NAME_LEN];
+	struct mutex lock;		/* slots[].chan against provider unbinding */
+	/* Channels that went with their provider come back with it (device tree). */
+	bool reclaim;
 	unsigned int nchans;
-	struct dmastream_chan *chans[];
+	struct dmastream_slot slots[];
 };
+
+/*
+ * The settings a channel starts with, and that every new owner starts
+ * with again: SET_CONFIG's changes last only as long as the ring. A memcpy
+ * always completes, so a default timeout catches a provider that dropped
+ * a descriptor or stalled; a stream legitimately waits for its peer.
+ */
+static inline void dmastream_chan_defaults(struct dmastream_chan *chan)
+{
+	chan->timeout_ms = chan->kind == DMASTREAM_DIR_MEMCPY ?
+			   READ_ONCE(dmastream_memcpy_timeout_ms) :
+			   READ_ONCE(dmastream_default_timeout_ms);
+	chan->error_threshold = READ_ONCE(dmastream_default_error_threshold);
+}
 
 static inline struct dmastream_chan *to_dmastream_chan(struct device *dev)
 {
 	return container_of(dev, struct dmastream_chan, dev);
 }
-
-/* device.c */
-extern struct platform_driver dmastream_platform_driver;
-struct dmastream_device *dmastream_device_create(struct device *dev, const char *name,
-						 const struct dmastream_chan_spec *specs,
-						 unsigned int n);
-void dmastream_device_destroy(struct dmastream_device *sdev);
-
-/* configfs.c */
-int dmastream_configfs_init(void);
-void dmastream_configfs_exit(void);
-
-/* chardev.c */
-extern const struct file_operations dmastream_fops;
-int dmastream_owner_check(struct dmastream_chan *chan, struct file *file);
-int dmastream_owner_precheck(struct dmastream_chan *chan, struct file *file);
-
-/* sysfs.c */
-extern const struct attribute_group *dmastream_chan_groups[];
-void dmastream_sysfs_init(void);
-
-/* ring.c */
-struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 count,
-					      u32 size, u32 cq_entries);
-void dmastream_ring_put(struct dmastream_kring *ring);
-void dmastream_ring_describe(const struct dmastream_kring *ring,
-			     struct dmastream_ring *out);
-int dmastream_ring_mmap(struct dmastream_kring *ring, struct vm_area_struct *vma);
-u32 dmastream_cq_unreaped(struct dmastream_kring *ring);
-
-/* xfer.c */
-int dmastream_chan_init_xfer(struct dmastream_chan *chan);
-long dmastream_submit(struct dmastream_chan *chan, struct file *file,
-		      struct dmastream_submit __user *uarg);
-int dmastream_wait(struct dmastream_chan *chan, struct dmastream_kring *ring,
-		   struct dmastream_wait *w);
-void dmastream_stop(struct dmastream_chan *chan, bool sticky);
-void dmastream_forget_ring_locked(struct dmastream_chan *chan);
-bool dmastream_flush_overflow(struct dmastream_chan *chan);
-u32 dmastream_room(struct dmastream_chan *chan);
-void dmastream_notify(struct dmastream_chan *chan);
 
 #endif /* DMASTREAM_INTERNAL_H */

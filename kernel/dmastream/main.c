@@ -12,7 +12,10 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "dmastream.h"
+#include "configfs.h"
+#include "device.h"
+#include "engine.h"
+#include "sysfs.h"
 
 unsigned long dmastream_ring_bytes_max = 256UL << 20;
 module_param_named(ring_bytes_max, dmastream_ring_bytes_max, ulong, 0644);
@@ -49,7 +52,33 @@ MODULE_PARM_DESC(buffers_max, "Most buffers in one ring, at most 16384 (default 
 
 unsigned int dmastream_default_timeout_ms;
 module_param_named(default_timeout_ms, dmastream_default_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(default_timeout_ms, "Per-transfer timeout of new channels in ms, 0 for none (default 0)");
+MODULE_PARM_DESC(default_timeout_ms,
+		 "Per-transfer timeout of tx and rx channels in ms, 0 for none (default 0)");
+
+unsigned int dmastream_memcpy_timeout_ms = 10000;
+module_param_named(memcpy_timeout_ms, dmastream_memcpy_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(memcpy_timeout_ms,
+		 "Per-transfer timeout of memcpy channels in ms, 0 for none (default 10000)");
+
+static int dmastream_set_engine_descs(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, DMASTREAM_ENGINE_DESCS_LIMIT);
+}
+
+static const struct kernel_param_ops dmastream_engine_descs_ops = {
+	.set = dmastream_set_engine_descs,
+	.get = param_get_uint,
+};
+
+unsigned int dmastream_engine_descs = 64;
+module_param_cb(engine_descs, &dmastream_engine_descs_ops, &dmastream_engine_descs, 0644);
+MODULE_PARM_DESC(engine_descs,
+		 "Most descriptors a new channel hands to its engine at once, 1-1024 (default 64)");
+
+unsigned int dmastream_stop_drain_ms = 50;
+module_param_named(stop_drain_ms, dmastream_stop_drain_ms, uint, 0644);
+MODULE_PARM_DESC(stop_drain_ms,
+		 "How long abort, close and removal let the engine finish what it holds before terminating, ms (default 50)");
 
 unsigned int dmastream_default_error_threshold = 8;
 module_param_named(error_threshold, dmastream_default_error_threshold, uint, 0644);
@@ -59,6 +88,7 @@ MODULE_PARM_DESC(error_threshold,
 struct class *dmastream_class;
 dev_t dmastream_devt_base;
 atomic_t dmastream_live_reqs = ATOMIC_INIT(0);
+atomic_t dmastream_live_descs = ATOMIC_INIT(0);
 atomic_t dmastream_live_rings = ATOMIC_INIT(0);
 
 /* /dev/dmastream/<device>/<label>: stable names without udev rules. */
@@ -76,10 +106,13 @@ static int __init dmastream_init(void)
 {
 	int ret;
 
+	ret = dmastream_engine_module_init();
+	if (ret)
+		return ret;
 	ret = alloc_chrdev_region(&dmastream_devt_base, 0, DMASTREAM_MINORS,
 				  DMASTREAM_DRV_NAME);
 	if (ret)
-		return ret;
+		goto err_engine;
 
 	dmastream_class = dmastream_class_create(DMASTREAM_DRV_NAME);
 	if (IS_ERR(dmastream_class)) {
@@ -105,6 +138,8 @@ err_class:
 	class_destroy(dmastream_class);
 err_chrdev:
 	unregister_chrdev_region(dmastream_devt_base, DMASTREAM_MINORS);
+err_engine:
+	dmastream_engine_module_exit();
 	return ret;
 }
 
@@ -114,9 +149,12 @@ static void __exit dmastream_exit(void)
 	platform_driver_unregister(&dmastream_platform_driver);
 	class_destroy(dmastream_class);
 	unregister_chrdev_region(dmastream_devt_base, DMASTREAM_MINORS);
-	WARN(atomic_read(&dmastream_live_reqs) || atomic_read(&dmastream_live_rings),
-	     "dmastream: %d transfers and %d rings leaked\n",
-	     atomic_read(&dmastream_live_reqs), atomic_read(&dmastream_live_rings));
+	WARN(atomic_read(&dmastream_live_reqs) || atomic_read(&dmastream_live_descs) ||
+	     atomic_read(&dmastream_live_rings),
+	     "dmastream: %d transfers, %d descriptors and %d rings leaked\n",
+	     atomic_read(&dmastream_live_reqs), atomic_read(&dmastream_live_descs),
+	     atomic_read(&dmastream_live_rings));
+	dmastream_engine_module_exit();
 }
 
 module_init(dmastream_init);

@@ -17,7 +17,7 @@
 #include <linux/vmalloc.h>
 
 #include "compat.h"
-#include "dmastream.h"
+#include "ring.h"
 
 static void dmastream_ring_free(struct dmastream_kring *ring)
 {

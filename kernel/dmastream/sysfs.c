@@ -9,6 +9,7 @@
 #include <linux/sysfs.h>
 
 #include "dmastream.h"
+#include "sysfs.h"
 
 static const char *dmastream_kind_name(u32 kind)
 {
@@ -150,6 +151,8 @@ static const struct {
 	{ "cq_overflows", offsetof(struct dmastream_stats, cq_overflows) },
 	{ "channel_stops", offsetof(struct dmastream_stats, channel_stops) },
 	{ "sticky_errors", offsetof(struct dmastream_stats, sticky_errors) },
+	{ "engine_full", offsetof(struct dmastream_stats, engine_full) },
+	{ "late_callbacks", offsetof(struct dmastream_stats, late_callbacks) },
 };
 
 static struct dmastream_stat_attr dmastream_stat_attrs[ARRAY_SIZE(dmastream_stat_fields)];

@@ -57,6 +57,8 @@ static const struct expect expects[] = {
 	SIZE(struct dmastream_config, 32),
 	SIZE(struct dmastream_stats, 192),
 	OFF(struct dmastream_stats, sticky_errors, 120),
+	OFF(struct dmastream_stats, engine_full, 128),
+	OFF(struct dmastream_stats, late_callbacks, 136),
 	/* The ioctl numbers encode the sizes: the same numbers on every ABI. */
 	{ "DMASTREAM_IOC_SUBMIT", DMASTREAM_IOC_SUBMIT, 0xc030d504 },
 	{ "DMASTREAM_IOC_SET_RING", DMASTREAM_IOC_SET_RING, 0xc070d503 },

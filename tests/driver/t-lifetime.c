@@ -235,6 +235,64 @@ static void configfs_errors(void)
 	T_CHECK(rmdir("/sys/kernel/config/dmastream/t1") == 0, "rmdir t1");
 }
 
+/*
+ * Slave configuration through configfs: syntax checked when written,
+ * labels and values against the channel (dmasim: widths 1-8 bytes, bursts
+ * up to 256) when enabled, and nothing is claimed when it is refused.
+ * Engine 1: t0 holds engine 0.
+ */
+static void configfs_slave_config(void)
+{
+	const char *d = "/sys/kernel/config/dmastream/t2";
+	char chans[96], path[128], tx[32], rx[32];
+	int fd;
+
+	T_ASSERT(!t_read_file("/sys/bus/platform/devices/dmasim.1/channels/tx", tx, sizeof(tx)) &&
+		 !t_read_file("/sys/bus/platform/devices/dmasim.1/channels/rx", rx, sizeof(rx)),
+		 "dmasim's channel names");
+	tx[strcspn(tx, "\n")] = '\0';
+	rx[strcspn(rx, "\n")] = '\0';
+	snprintf(chans, sizeof(chans), "tx=%s rx=%s", tx, rx);
+	T_ASSERT(mkdir(d, 0755) == 0, "mkdir t2: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/slave_config", d);
+	T_CHECK(t_write_file(path, "tx.width") == -EINVAL, "no value");
+	T_CHECK(t_write_file(path, "width=4") == -EINVAL, "no label");
+	T_CHECK(t_write_file(path, "tx.speed=4") == -EINVAL, "unknown key");
+	T_CHECK(t_write_file(path, "tx.burst=0") == -EINVAL, "burst 0");
+	T_CHECK(t_write_file(path, "tx.width=256") == -EINVAL, "width 256");
+	snprintf(path, sizeof(path), "%s/channels", d);
+	T_CHECK(t_write_file(path, chans) == 0, "channels");
+	snprintf(path, sizeof(path), "%s/slave_config", d);
+
+	struct {
+		const char *cfg;
+		int err;
+	} cases[] = {
+		{ "tx.width=3", -EINVAL },		/* not a power of two */
+		{ "rx.width=16", -EINVAL },		/* not among dmasim's widths */
+		{ "tx.burst=512", -EINVAL },		/* above max_burst */
+		{ "mem.width=4", -EINVAL },		/* no such label */
+		{ "tx.width=4 tx.burst=16 tx.addr=0x40000000 rx.width=8", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char en[128];
+
+		T_CHECK(t_write_file(path, cases[i].cfg) == 0, "slave_config %s", cases[i].cfg);
+		snprintf(en, sizeof(en), "%s/enable", d);
+		T_CHECK(t_write_file(en, "1") == cases[i].err, "enable with %s", cases[i].cfg);
+		if (cases[i].err)
+			continue;
+		/* Claimed and working. */
+		fd = open("/dev/dmastream/t2/tx", O_RDWR);
+		T_CHECK(fd >= 0, "t2/tx: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		T_CHECK(t_write_file(path, "tx.width=2") == -EBUSY, "slave_config while enabled");
+		T_CHECK(t_write_file(en, "0") == 0, "disable");
+	}
+	T_CHECK(rmdir(d) == 0, "rmdir t2");
+}
+
 int main(void)
 {
 	t_start("lifetime");
@@ -242,6 +300,7 @@ int main(void)
 	munmap_before_close();
 	fork_shares_buffers();
 	configfs_errors();
+	configfs_slave_config();
 	remove_under_open_files();
 	held_back_records_go_with_the_ring();
 	remove_slave_map_device_under_open_files();

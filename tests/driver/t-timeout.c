@@ -149,11 +149,41 @@ static void abort_busy(void)
 	t_teardown(&mc);
 }
 
+/*
+ * Settings last as long as the ring: an owner's SET_CONFIG must not leak
+ * into the next owner's transfers (a 100 ms timeout left behind made the
+ * next program's transfers abort). The defaults: none for a stream, the
+ * module's memcpy_timeout_ms for a copy.
+ */
+static void settings_per_owner(void)
+{
+	struct dmastream_config cfg = { .timeout_ms = 100, .error_threshold = 3 };
+	struct dmastream_info info;
+	struct tchan c;
+
+	t_setup(&c, "rx", 2, 4096, 0);
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_SET_CONFIG, &cfg) == 0, "SET_CONFIG");
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_GET_INFO, &info) == 0 && info.timeout_ms == 100 &&
+		info.error_threshold == 3, "owner's settings: %u %u", info.timeout_ms,
+		info.error_threshold);
+	t_teardown(&c);
+	t_setup(&c, "rx", 2, 4096, 0);
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_GET_INFO, &info) == 0 && info.timeout_ms == 0 &&
+		info.error_threshold == 8, "next owner's settings: %u %u", info.timeout_ms,
+		info.error_threshold);
+	t_teardown(&c);
+	t_setup(&c, "memcpy", 2, 4096, 0);
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_GET_INFO, &info) == 0 && info.timeout_ms == 10000,
+		"memcpy default timeout: %u", info.timeout_ms);
+	t_teardown(&c);
+}
+
 int main(void)
 {
 	t_start("timeout");
 	rx_timeout_then_ok();
 	stalled_tx();
 	abort_busy();
+	settings_per_owner();
 	return t_report();
 }

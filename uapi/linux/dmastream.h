@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 /* Major version in the upper 16 bits, additions in the lower 16. */
-#define DMASTREAM_ABI_VERSION		0x00010000
+#define DMASTREAM_ABI_VERSION		0x00010001
 
 #define DMASTREAM_NAME_LEN		32
 
@@ -235,9 +235,9 @@ struct dmastream_ring {
  * @t_complete_ns: CLOCK_MONOTONIC time the completion was recorded.
  * @bytes:	bytes actually transferred: the submitted length minus the
  *		engine's residue (an RX packet that ended early, TLAST); for a
- *		memcpy in several pieces, the sum over its pieces. 0 with
- *		DMASTREAM_STATUS_TIMEOUT or _ABORTED: what a stopped engine did
- *		with the transfer is not known.
+ *		memcpy in several pieces, the sum over its pieces. With
+ *		DMASTREAM_STATUS_TIMEOUT or _ABORTED: what the engine is known
+ *		to have moved before it was stopped (a lower bound; often 0).
  * @status:	DMASTREAM_STATUS_*.
  * @flags:	DMASTREAM_CQE_*.
  * @reserved:	zero.
@@ -312,7 +312,8 @@ struct dmastream_xfer {
  * batch with an invalid transfer is refused as a whole (nothing queued,
  * @bad_index names it). A valid batch is queued from the front for as long
  * as there is room: the call returns how many transfers were queued, and
- * fails with EAGAIN only when none could be.
+ * fails with EAGAIN only when none could be. A queued transfer waits in
+ * the driver while the engine holds as many descriptors as it can.
  */
 struct dmastream_submit {
 	__u64 xfers;
@@ -363,11 +364,13 @@ struct dmastream_eventfd {
 
 /**
  * struct dmastream_config - channel settings (DMASTREAM_IOC_SET_CONFIG)
- * @timeout_ms:	default per-transfer timeout in ms, 0 for none. When a
+ * @timeout_ms:	default per-transfer timeout in ms, 0 for none, counted from
+ *		the moment the transfer is handed to the engine. When a
  *		transfer's timeout expires the channel is stopped: that
  *		transfer completes with DMASTREAM_STATUS_TIMEOUT, every other
  *		one in flight with DMASTREAM_STATUS_ABORTED, in order, and
- *		the channel carries on.
+ *		the channel carries on. Settings last while the caller owns
+ *		the ring; a new owner starts from the module's defaults.
  * @error_threshold: after this many consecutive engine errors the channel
  *		stops and enters the sticky error state; 0 never.
  * @flags:	zero.
@@ -403,6 +406,14 @@ struct dmastream_config {
  * @channel_stops: times the channel was stopped (abort, timeout, error,
  *		close) with transfers in flight.
  * @sticky_errors: times the channel entered the sticky error state.
+ * @engine_full: times the provider refused a descriptor because it held
+ *		as many as it could; the transfer waited in the driver and was
+ *		handed over as the engine freed descriptors (added in ABI
+ *		0x00010001).
+ * @late_callbacks: descriptor callbacks a provider delivered after a
+ *		channel stop had given up on them (providers without
+ *		device_synchronize); they were ignored (added in ABI
+ *		0x00010001).
  * @reserved:	zero.
  *
  * All counters start at 0 when the device is created and count for the
@@ -426,7 +437,9 @@ struct dmastream_stats {
 	__u64 cq_overflows;
 	__u64 channel_stops;
 	__u64 sticky_errors;
-	__u64 reserved[8];
+	__u64 engine_full;
+	__u64 late_callbacks;
+	__u64 reserved[6];
 };
 
 #define DMASTREAM_IOC_MAGIC		0xD5

@@ -29,6 +29,7 @@ static const struct {
 	STAT(read_errors), STAT(write_errors), STAT(engine_aborts), STAT(timeouts),
 	STAT(aborted), STAT(short_xfers), STAT(inflight), STAT(inflight_max),
 	STAT(rx_queue_empty), STAT(cq_overflows), STAT(channel_stops), STAT(sticky_errors),
+	STAT(engine_full), STAT(late_callbacks),
 };
 
 #define NFIELDS (sizeof(stat_fields) / sizeof(stat_fields[0]))

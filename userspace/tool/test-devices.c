@@ -71,6 +71,7 @@ static void sysfs_channel(const char *dev, const char *label, const char *dma)
 		"submitted", "completed", "bytes", "batches", "read_errors", "write_errors",
 		"engine_aborts", "timeouts", "aborted", "short_xfers", "inflight", "inflight_max",
 		"rx_queue_empty", "cq_overflows", "channel_stops", "sticky_errors",
+		"engine_full", "late_callbacks",
 	};
 	char d[300], v[32];
 	size_t i;

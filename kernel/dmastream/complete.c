@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Retiring transfers: each transfer produces exactly one completion record,
+ * in submission order, whatever order the provider calls back in (pl330
+ * calls later descriptors back first when its tasklet runs over its own
+ * issue_pending). A transfer whose descriptors are all back (DONE) waits
+ * until every earlier one is retired too. Records go to the shared
+ * completion queue, or, when user space moved head beyond what it may,
+ * to the overflow list, in order, until there is room. Then poll()ers,
+ * WAITers and the eventfd learn of it.
+ */
+
+#include <linux/eventfd.h>
+#include <linux/ktime.h>
+
+#include "compat.h"
+#include "complete.h"
+#include "reserve.h"
+#include "ring.h"
+#include "validate.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+/**
+ * dmastream_room() - free completion queue entries for new transfers
+ * @chan:	the channel, irq_lock held.
+ *
+ * Every transfer accepted and not retired, held back or unreaped takes one,
+ * so the queue can never overflow for a program that reaps what it reads.
+ *
+ * Return: how many transfers SUBMIT may accept now.
+ */
+u32 dmastream_room(struct dmastream_chan *chan)
+{
+	struct dmastream_kring *ring = chan->ring;
+	u32 used;
+
+	if (!ring)
+		return 0;
+	used = chan->nxfers + chan->noverflow + dmastream_cq_unreaped(ring);
+	return used >= ring->cq_entries ? 0 : ring->cq_entries - used;
+}
+
+static void dmastream_write_cqe(struct dmastream_kring *ring, const struct dmastream_req *req)
+{
+	struct dmastream_cqe *cqe = &ring->cqes[ring->cq_tail & (ring->cq_entries - 1)];
+
+	cqe->cookie = req->user_cookie;
+	cqe->seq = req->seq;
+	cqe->t_submit_ns = req->t_submit_ns;
+	cqe->t_complete_ns = req->t_complete_ns;
+	cqe->bytes = req->bytes;
+	cqe->status = req->status;
+	cqe->flags = req->cqe_flags;
+	cqe->reserved = 0;
+	ring->cq_tail++;
+	/* The entry must be visible before the tail that publishes it. */
+	smp_store_release(&ring->cq->tail, ring->cq_tail);
+}
+
+/**
+ * dmastream_forget_ring_locked() - drop what waits for a ring that goes
+ * @chan:	the channel, DMA stopped, irq_lock held.
+ *
+ * What was held back for the completion queue and the error history go
+ * with the ring, so that the next owner starts clean.
+ */
+void dmastream_forget_ring_locked(struct dmastream_chan *chan)
+{
+	struct dmastream_req *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, &chan->overflow, node) {
+		list_del(&req->node);
+		dmastream_req_free(req);
+	}
+	chan->noverflow = 0;
+	chan->consecutive_errors = 0;
+	chan->stop_pending = false;
+}
+
+/**
+ * dmastream_flush_overflow() - post held-back records while there is room
+ * @chan:	the channel, irq_lock held.
+ *
+ * Return: true if anything was posted.
+ */
+bool dmastream_flush_overflow(struct dmastream_chan *chan)
+{
+	struct dmastream_kring *ring = chan->ring;
+	struct dmastream_req *req, *tmp;
+	bool posted = false;
+
+	if (!ring || list_empty(&chan->overflow))
+		return false;
+	list_for_each_entry_safe(req, tmp, &chan->overflow, node) {
+		if (dmastream_cq_unreaped(ring) >= ring->cq_entries)
+			break;
+		list_del(&req->node);
+		chan->noverflow--;
+		dmastream_write_cqe(ring, req);
+		dmastream_req_free(req);
+		posted = true;
+	}
+	WRITE_ONCE(ring->cq->overflow, chan->noverflow);
+	if (!chan->noverflow)
+		WRITE_ONCE(ring->cq->flags, ring->cq->flags & ~DMASTREAM_CQ_OVERFLOW);
+	return posted;
+}
+
+static void dmastream_count(struct dmastream_chan *chan, const struct dmastream_req *req)
+{
+	struct dmastream_stats *st = &chan->stats;
+
+	st->completed++;
+	switch (req->status) {
+	case DMASTREAM_STATUS_OK:
+		st->bytes += req->bytes;
+		break;
+	case DMASTREAM_STATUS_READ_ERROR:
+		st->read_errors++;
+		break;
+	case DMASTREAM_STATUS_WRITE_ERROR:
+		st->write_errors++;
+		break;
+	case DMASTREAM_STATUS_ENGINE_ABORTED:
+		st->engine_aborts++;
+		break;
+	case DMASTREAM_STATUS_TIMEOUT:
+		st->timeouts++;
+		break;
+	default:
+		st->aborted++;
+		break;
+	}
+	if (req->cqe_flags & DMASTREAM_CQE_SHORT)
+		st->short_xfers++;
+}
+
+/*
+ * Take a transfer off the transfer list and record it: in the completion
+ * queue when there is room and nothing is held back before it, else at
+ * the end of the overflow list so that order is kept. Under irq_lock.
+ */
+static void dmastream_record_locked(struct dmastream_chan *chan, struct dmastream_req *req)
+{
+	struct dmastream_kring *ring = chan->ring;
+
+	list_del(&req->node);
+	chan->nxfers--;
+	chan->stats.inflight = chan->nxfers;
+	if (chan->feed_next == req)
+		chan->feed_next = NULL;
+	dmastream_unreserve(req);
+	if (req->status == DMASTREAM_STATUS_OK && req->bytes < req->len)
+		req->cqe_flags |= DMASTREAM_CQE_SHORT;
+	req->t_complete_ns = ktime_get_ns();
+	dmastream_count(chan, req);
+	trace_dmastream_complete(chan, req);
+
+	if (!list_empty(&chan->overflow) || dmastream_cq_unreaped(ring) >= ring->cq_entries) {
+		list_add_tail(&req->node, &chan->overflow);
+		chan->noverflow++;
+		chan->stats.cq_overflows++;
+		WRITE_ONCE(ring->cq->overflow, chan->noverflow);
+		WRITE_ONCE(ring->cq->flags, ring->cq->flags | DMASTREAM_CQ_OVERFLOW);
+		return;
+	}
+	dmastream_write_cqe(ring, req);
+	dmastream_req_free(req);
+}
+
+static bool dmastream_engine_error(u32 status)
+{
+	return status == DMASTREAM_STATUS_READ_ERROR || status == DMASTREAM_STATUS_WRITE_ERROR ||
+	       status == DMASTREAM_STATUS_ENGINE_ABORTED;
+}
+
+/**
+ * dmastream_retire_ready_locked() - retire the DONE transfers at the head
+ * @chan:	the channel, irq_lock held.
+ * @after:	filled in: what to do once irq_lock is dropped.
+ *
+ * Retires, in submission order, every transfer whose descriptors are all
+ * back, up to the first that is not; counts consecutive engine errors
+ * towards the sticky error state.
+ */
+void dmastream_retire_ready_locked(struct dmastream_chan *chan,
+				   struct dmastream_retired *after)
+{
+	struct dmastream_req *req;
+
+	after->any = false;
+	after->sticky = false;
+	while (!list_empty(&chan->xfers)) {
+		req = list_first_entry(&chan->xfers, struct dmastream_req, node);
+		if (req->state != DMASTREAM_XFER_DONE)
+			break;
+		if (req->status == DMASTREAM_STATUS_OK) {
+			chan->consecutive_errors = 0;
+		} else if (dmastream_engine_error(req->status) && chan->error_threshold &&
+			   !chan->stop_pending &&
+			   ++chan->consecutive_errors >= chan->error_threshold) {
+			chan->stop_pending = true;
+			after->sticky = true;
+		}
+		dmastream_record_locked(chan, req);
+		after->any = true;
+		/* Known only once more comes: the end of a stream is not a gap. */
+		if (chan->kind == DMASTREAM_DIR_RX && !chan->nxfers &&
+		    chan->state == DMASTREAM_STATE_READY)
+			chan->rx_ran_empty = true;
+	}
+}
+
+/**
+ * dmastream_retire_stopped_locked() - retire a transfer as a stop ends it
+ * @chan:	the channel, DMA stopped, irq_lock held.
+ * @req:	the first transfer on chan->xfers.
+ * @status:	TIMEOUT or ABORTED, for a transfer that is not DONE.
+ *
+ * A DONE transfer keeps its own status; the others keep the bytes their
+ * descriptors moved. Stops do not count towards the sticky error state.
+ */
+void dmastream_retire_stopped_locked(struct dmastream_chan *chan, struct dmastream_req *req,
+				     u32 status)
+{
+	if (req->state != DMASTREAM_XFER_DONE)
+		req->status = status;
+	dmastream_record_locked(chan, req);
+}
+
+/*
+ * Whether anyone would learn of a completion: an eventfd, a sleeper in
+ * WAIT or poll(), or a registered epoll/io_uring poll entry. A program that
+ * busy-polls the completion queue has none, and its completions then cost
+ * no wait queue lock. The eventfd is only tested for NULL here; it is used
+ * under irq_lock. wq_has_sleeper() orders the record's publication before
+ * the test, as prepare_to_wait() orders a waiter's queueing before its own.
+ */
+static bool dmastream_listened(struct dmastream_chan *chan)
+{
+	return READ_ONCE(chan->eventfd) || wq_has_sleeper(&chan->wq);
+}
+
+/**
+ * dmastream_notify() - wake poll()ers and waiters, signal the eventfd
+ * @chan:	the channel, irq_lock not held.
+ *
+ * Does nothing when nobody listens.
+ */
+void dmastream_notify(struct dmastream_chan *chan)
+{
+	__poll_t key = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
+	unsigned long flags;
+
+	if (!dmastream_listened(chan))
+		return;
+	spin_lock_irqsave(&chan->irq_lock, flags);
+	if (chan->eventfd)
+		dmastream_eventfd_signal(chan->eventfd);
+	/*
+	 * The key must not claim what is not so: io_uring's poll hands it to
+	 * user space as the result. An error is reported only once entered.
+	 */
+	if (chan->state == DMASTREAM_STATE_ERROR)
+		key |= EPOLLERR;
+	spin_unlock_irqrestore(&chan->irq_lock, flags);
+	wake_up_interruptible_poll(&chan->wq, key);
+}
+
+/**
+ * dmastream_after_retire() - what retiring asked for, outside irq_lock
+ * @chan:	the channel.
+ * @after:	as dmastream_retire_ready_locked() filled it in.
+ */
+void dmastream_after_retire(struct dmastream_chan *chan,
+			    const struct dmastream_retired *after)
+{
+	if (after->sticky)
+		queue_work(system_wq, &chan->error_work);
+	if (after->any)
+		dmastream_notify(chan);
+}

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * DMASTREAM_IOC_SUBMIT: a batch is copied in, every transfer validated on
+ * its own (validate.c), then against everything in flight (reserve.c),
+ * then as many as there is room for in the completion queue are accepted:
+ * they join the channel's transfers, in order, and the engine is fed
+ * (engine.c). Whether the engine takes them at once or as it frees
+ * descriptors, an accepted transfer is never refused later for lack of
+ * engine descriptors; it ends with exactly one completion record.
+ */
+
+#include <linux/ktime.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "engine.h"
+#include "complete.h"
+#include "owner.h"
+#include "reserve.h"
+#include "submit.h"
+#include "trace.h"
+#include "validate.h"
+
+/*
+ * A batch as copied in from user space. Copied before chan->lock is taken:
+ * a caller whose arrays fault slowly (userfaultfd, FUSE) must not hold up
+ * timeouts, removal or sysfs readers of the channel. Small batches, the
+ * common case of a pipeline refilling, live on the stack.
+ */
+#define DMASTREAM_BATCH_SMALL_XFERS	4
+#define DMASTREAM_BATCH_SMALL_SEGS	8
+
+struct dmastream_batch {
+	struct dmastream_xfer *xfers;
+	struct dmastream_seg *segs;
+	struct dmastream_req **reqs;
+	void *alloc;			/* NULL when on the stack */
+	struct dmastream_xfer small_xfers[DMASTREAM_BATCH_SMALL_XFERS];
+	struct dmastream_seg small_segs[DMASTREAM_BATCH_SMALL_SEGS];
+	struct dmastream_req *small_reqs[DMASTREAM_BATCH_SMALL_XFERS];
+};
+
+static int dmastream_batch_copy_in(struct dmastream_batch *b, const struct dmastream_submit *sub)
+{
+	size_t xsize = array_size(sub->nxfers, sizeof(*b->xfers));
+	size_t ssize = array_size(sub->nsegs, sizeof(*b->segs));
+	size_t rsize = array_size(sub->nxfers, sizeof(*b->reqs));
+
+	b->alloc = NULL;
+	if (sub->nxfers <= DMASTREAM_BATCH_SMALL_XFERS &&
+	    sub->nsegs <= DMASTREAM_BATCH_SMALL_SEGS) {
+		b->xfers = b->small_xfers;
+		b->segs = b->small_segs;
+		b->reqs = b->small_reqs;
+	} else {
+		/* Bounded by DMASTREAM_SUBMIT_MAX{,_SEGS}: at most 176 KiB. */
+		b->alloc = kvmalloc(xsize + ssize + rsize, GFP_KERNEL);
+		if (!b->alloc)
+			return -ENOMEM;
+		b->xfers = b->alloc;
+		b->segs = b->alloc + xsize;
+		b->reqs = b->alloc + xsize + ssize;
+	}
+	if (copy_from_user(b->xfers, u64_to_user_ptr(sub->xfers), xsize) ||
+	    copy_from_user(b->segs, u64_to_user_ptr(sub->segs), ssize)) {
+		kvfree(b->alloc);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static void dmastream_discard_reqs(struct dmastream_chan *chan, struct dmastream_req **reqs,
+				   u32 from, u32 to)
+{
+	u32 i;
+
+	spin_lock_irq(&chan->irq_lock);
+	for (i = from; i < to; i++)
+		dmastream_unreserve(reqs[i]);
+	spin_unlock_irq(&chan->irq_lock);
+	for (i = from; i < to; i++)
+		dmastream_req_free(reqs[i]);
+}
+
+/* Accept validated, reserved transfers: they join the channel's, in order. */
+static void dmastream_accept(struct dmastream_chan *chan, struct dmastream_req **reqs, u32 n)
+{
+	u64 now = ktime_get_ns();
+	u32 i;
+
+	spin_lock_irq(&chan->irq_lock);
+	for (i = 0; i < n; i++) {
+		struct dmastream_req *req = reqs[i];
+
+		req->seq = chan->next_seq++;
+		req->t_submit_ns = now;
+		if (chan->rx_ran_empty) {
+			req->cqe_flags |= DMASTREAM_CQE_AFTER_EMPTY;
+			chan->rx_ran_empty = false;
+			chan->stats.rx_queue_empty++;
+		}
+		list_add_tail(&req->node, &chan->xfers);
+		chan->nxfers++;
+		if (!chan->feed_next)
+			chan->feed_next = req;
+		trace_dmastream_submit(chan, req, req->nrefs);
+	}
+	chan->stats.submitted += n;
+	chan->stats.batches++;
+	chan->stats.inflight = chan->nxfers;
+	if (chan->nxfers > chan->stats.inflight_max)
+		chan->stats.inflight_max = chan->nxfers;
+	spin_unlock_irq(&chan->irq_lock);
+}
+
+/**
+ * dmastream_submit() - DMASTREAM_IOC_SUBMIT
+ * @chan:	the channel.
+ * @file:	the calling file.
+ * @uarg:	the user's struct dmastream_submit.
+ *
+ * Return: the number of transfers accepted (> 0), or a negative errno; see
+ * docs/abi.md for which errno means what.
+ */
+long dmastream_submit(struct dmastream_chan *chan, struct file *file,
+		      struct dmastream_submit __user *uarg)
+{
+	struct dmastream_batch batch;
+	struct dmastream_req **reqs;
+	struct dmastream_submit sub;
+	struct dmastream_kring *ring;
+	u32 i, accept, bad = U32_MAX;
+	long ret;
+
+	if (copy_from_user(&sub, uarg, sizeof(sub)))
+		return -EFAULT;
+	if (sub.flags || sub.reserved[0] || sub.reserved[1] || !sub.nxfers ||
+	    sub.nxfers > DMASTREAM_SUBMIT_MAX || !sub.nsegs ||
+	    sub.nsegs > DMASTREAM_SUBMIT_MAX_SEGS)
+		return -EINVAL;
+	ret = dmastream_owner_precheck(chan, file);
+	if (ret)
+		return ret;
+	ret = dmastream_batch_copy_in(&batch, &sub);
+	if (ret)
+		return ret;
+	reqs = batch.reqs;
+
+	mutex_lock(&chan->lock);
+	ret = dmastream_owner_check(chan, file);
+	if (ret)
+		goto unlock;
+	ring = chan->ring;
+	if (READ_ONCE(chan->state) == DMASTREAM_STATE_ERROR) {
+		ret = -EIO;
+		goto unlock;
+	}
+
+	/* Each transfer on its own... */
+	for (i = 0; i < sub.nxfers; i++) {
+		ret = dmastream_req_prepare(chan, ring, &batch.xfers[i], batch.segs,
+					    sub.nsegs, &reqs[i]);
+		if (ret) {
+			bad = i;
+			dmastream_discard_reqs(chan, reqs, 0, i);
+			goto report;
+		}
+	}
+
+	/* ...then against everything in flight and before it in the batch. */
+	spin_lock_irq(&chan->irq_lock);
+	dmastream_flush_overflow(chan);
+	for (i = 0; i < sub.nxfers; i++) {
+		ret = dmastream_reserve(ring, reqs[i]);
+		if (ret) {
+			bad = i;
+			break;
+		}
+	}
+	accept = min(dmastream_room(chan), sub.nxfers);
+	spin_unlock_irq(&chan->irq_lock);
+	if (ret) {
+		dmastream_discard_reqs(chan, reqs, 0, sub.nxfers);
+		goto report;
+	}
+	if (!accept) {
+		dmastream_discard_reqs(chan, reqs, 0, sub.nxfers);
+		ret = -EAGAIN;
+		goto report;
+	}
+	dmastream_discard_reqs(chan, reqs, accept, sub.nxfers);
+	dmastream_accept(chan, reqs, accept);
+	dmastream_feed(chan);
+	ret = accept;
+report:
+	mutex_unlock(&chan->lock);
+	kvfree(batch.alloc);
+	/* Once transfers are accepted, their count is what the caller must learn. */
+	if (put_user(bad, &uarg->bad_index) && ret <= 0)
+		ret = -EFAULT;
+	return ret;
+unlock:
+	mutex_unlock(&chan->lock);
+	kvfree(batch.alloc);
+	return ret;
+}

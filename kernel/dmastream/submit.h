@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* DMASTREAM_IOC_SUBMIT (submit.c). */
+#ifndef DMASTREAM_SUBMIT_H
+#define DMASTREAM_SUBMIT_H
+
+#include "dmastream.h"
+
+long dmastream_submit(struct dmastream_chan *chan, struct file *file,
+		      struct dmastream_submit __user *uarg);
+
+#endif /* DMASTREAM_SUBMIT_H */

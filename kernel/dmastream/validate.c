@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Validation of one transfer of a SUBMIT, against the ring and the
+ * channel's limits, and nothing else: conflicts with other transfers are
+ * reserve.c's. A transfer that passes is allocated here, with its
+ * segments (and, for a slave transfer, room for its scatterlist).
+ */
+
+#include <linux/overflow.h>
+#include <linux/slab.h>
+
+#include "validate.h"
+
+#define DMASTREAM_XFER_FLAGS	DMASTREAM_XFER_TIMEOUT
+
+/**
+ * dmastream_req_free() - free a transfer
+ * @req:	the transfer, on no list.
+ */
+void dmastream_req_free(struct dmastream_req *req)
+{
+	atomic_dec(&dmastream_live_reqs);
+	kfree(req);
+}
+
+/**
+ * dmastream_req_sg() - a slave transfer's scatterlist, after its segments
+ * @req:	the transfer.
+ *
+ * Return: room for @req->nrefs entries.
+ */
+struct scatterlist *dmastream_req_sg(struct dmastream_req *req)
+{
+	return (struct scatterlist *)&req->refs[req->nrefs];
+}
+
+/* Check one segment against the ring and the channel's limits. */
+static int dmastream_check_seg(const struct dmastream_chan *chan,
+			       const struct dmastream_kring *ring,
+			       const struct dmastream_seg *seg)
+{
+	if (seg->reserved || !seg->len || seg->buf >= ring->count ||
+	    seg->offset > ring->size || seg->len > ring->size - seg->offset)
+		return -EINVAL;
+	if (seg->len > chan->caps.max_seg_size)
+		return -E2BIG;
+	if (!IS_ALIGNED(seg->offset, chan->caps.addr_align) ||
+	    !IS_ALIGNED(seg->len, chan->caps.len_align))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Check a segment list of a transfer and fill its references.
+ * Return: the total length, or a negative errno.
+ */
+static s64 dmastream_check_list(const struct dmastream_chan *chan,
+				const struct dmastream_kring *ring,
+				const struct dmastream_seg *segs, u32 nsegs_batch,
+				u32 first, u32 n, bool dma_writes,
+				struct dmastream_seg_ref *refs)
+{
+	u64 total = 0;
+	u32 i;
+	int ret;
+
+	if (!n || n > chan->caps.max_segs)
+		return n ? -E2BIG : -EINVAL;
+	if (first >= nsegs_batch || n > nsegs_batch - first)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		const struct dmastream_seg *seg = &segs[first + i];
+
+		ret = dmastream_check_seg(chan, ring, seg);
+		if (ret)
+			return ret;
+		refs[i].buf = seg->buf;
+		refs[i].offset = seg->offset;
+		refs[i].len = seg->len;
+		refs[i].dma_writes = dma_writes;
+		INIT_LIST_HEAD(&refs[i].node);
+		total += seg->len;
+	}
+	return total > chan->caps.max_xfer_bytes ? -E2BIG : total;
+}
+
+/* Within one transfer, nothing the engine writes may overlap anything else. */
+static int dmastream_check_self_overlap(const struct dmastream_req *req)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < req->nrefs; i++) {
+		for (j = i + 1; j < req->nrefs; j++) {
+			if (!req->refs[i].dma_writes && !req->refs[j].dma_writes)
+				continue;
+			if (dmastream_ranges_overlap(&req->refs[i], &req->refs[j]))
+				return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/**
+ * dmastream_req_prepare() - check one transfer of a batch and allocate it
+ * @chan:	the channel, chan->lock held.
+ * @ring:	its ring.
+ * @x:		the transfer, copied in.
+ * @segs:	the batch's segments, copied in.
+ * @nsegs_batch: how many.
+ * @out:	the new transfer, in state QUEUED, on no list.
+ *
+ * Return: 0, or the errno docs/abi.md gives for what is wrong with it.
+ */
+int dmastream_req_prepare(struct dmastream_chan *chan, struct dmastream_kring *ring,
+			  const struct dmastream_xfer *x, const struct dmastream_seg *segs,
+			  u32 nsegs_batch, struct dmastream_req **out)
+{
+	bool is_memcpy = chan->kind == DMASTREAM_DIR_MEMCPY;
+	struct dmastream_req *req;
+	u32 nrefs, nsg;
+	s64 src_len, dst_len;
+	size_t size;
+	int ret;
+
+	if (x->reserved || (x->flags & ~DMASTREAM_XFER_FLAGS) ||
+	    (!(x->flags & DMASTREAM_XFER_TIMEOUT) && x->timeout_ms))
+		return -EINVAL;
+	if (is_memcpy ? !x->dst_nsegs : (x->dst_nsegs || x->dst_seg_first))
+		return -EINVAL;
+	if (x->nsegs > chan->caps.max_segs || x->dst_nsegs > chan->caps.max_segs)
+		return -E2BIG;
+	if (!x->nsegs)
+		return -EINVAL;
+
+	nrefs = x->nsegs + x->dst_nsegs;
+	nsg = is_memcpy ? 0 : x->nsegs;
+	size = struct_size(req, refs, nrefs) + nsg * sizeof(struct scatterlist);
+	req = kzalloc(size, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	atomic_inc(&dmastream_live_reqs);
+	req->chan = chan;
+	req->state = DMASTREAM_XFER_QUEUED;
+	req->nrefs = nrefs;
+	req->nsrc = x->nsegs;
+	req->user_cookie = x->cookie;
+
+	/* TX reads memory, RX writes it; memcpy reads the source, writes the destination. */
+	src_len = dmastream_check_list(chan, ring, segs, nsegs_batch, x->seg_first, x->nsegs,
+				       chan->kind == DMASTREAM_DIR_RX, req->refs);
+	if (src_len < 0) {
+		ret = src_len;
+		goto err;
+	}
+	if (is_memcpy) {
+		dst_len = dmastream_check_list(chan, ring, segs, nsegs_batch, x->dst_seg_first,
+					       x->dst_nsegs, true, &req->refs[x->nsegs]);
+		if (dst_len < 0) {
+			ret = dst_len;
+			goto err;
+		}
+		if (dst_len != src_len) {
+			ret = -EINVAL;
+			goto err;
+		}
+	}
+	ret = dmastream_check_self_overlap(req);
+	if (ret)
+		goto err;
+
+	req->len = src_len;
+	if (x->flags & DMASTREAM_XFER_TIMEOUT)
+		req->timeout_ns = (u64)x->timeout_ms * NSEC_PER_MSEC;
+	else
+		req->timeout_ns = (u64)chan->timeout_ms * NSEC_PER_MSEC;
+	*out = req;
+	return 0;
+err:
+	dmastream_req_free(req);
+	return ret;
+}
