@@ -218,6 +218,19 @@ struct dmasim_engine {
 	struct dmasim_knob_ref knob_refs[DMASIM_ENGINE_KNOBS];
 };
 
+/*
+ * One piece a mover moves: between two engine addresses, or between one
+ * and the FIFO's buffer, or generated into one. len 0: nothing moves.
+ */
+struct dmasim_move {
+	dma_addr_t dst, src;
+	void *dst_buf;			/* read src into it */
+	const void *src_buf;		/* write it to dst */
+	void (*gen)(void *buf, size_t n, void *ctx);	/* generate at dst */
+	void *ctx;
+	size_t len;
+};
+
 /* What one pass of a mover saw: the time, when to look again, completions. */
 struct dmasim_tick {
 	ktime_t now;
@@ -284,12 +297,16 @@ void dmasim_mem_read(struct dmasim_engine *eng, void *dst, dma_addr_t src,
 		     size_t len);
 void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
 			 void (*gen)(void *buf, size_t n, void *ctx), void *ctx);
+void dmasim_mem_move(struct dmasim_engine *eng, const struct dmasim_move *mv);
 
 /* stream.c: the movers (loopback, sink, memcpy) and their scheduling. */
 int dmasim_stream_init(struct dmasim_engine *eng);
 void dmasim_stream_stop(struct dmasim_engine *eng);
 void dmasim_stream_free(struct dmasim_engine *eng);
 void dmasim_kick(struct dmasim_chan *sc);
+void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
+		 unsigned long *flags, const struct dmasim_move *mv)
+	__must_hold(lock);
 void dmasim_stream_terminated(struct dmasim_chan *sc);
 void dmasim_fifo_flush(struct dmasim_engine *eng);
 u64 dmasim_fifo_level(const struct dmasim_fifo *fifo);

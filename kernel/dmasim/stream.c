@@ -219,6 +219,7 @@ static bool dmasim_tx_to_fifo(struct dmasim_engine *eng,
 	unsigned int gen = tx->gen, sgen = st->gen;
 	bool copy = !tx->no_copy;
 	u32 off = f->wr_off, n;
+	struct dmasim_move mv;
 	dma_addr_t addr;
 
 	n = min_t(u64, td->xfer_len - td->done, dmasim_span(td));
@@ -231,10 +232,9 @@ static bool dmasim_tx_to_fifo(struct dmasim_engine *eng,
 	}
 
 	dmasim_chan_hold(tx);
-	spin_unlock_irqrestore(&eng->stream_lock, *flags);
-	if (copy)
-		dmasim_mem_read(eng, f->buf + off, addr, n);
-	spin_lock_irqsave(&eng->stream_lock, *flags);
+	mv = (struct dmasim_move){ .src = addr, .dst_buf = f->buf + off,
+				   .len = copy ? n : 0 };
+	dmasim_move(eng, &eng->stream_lock, flags, &mv);
 	dmasim_chan_release(tx);
 	if (gen != tx->gen || sgen != st->gen)
 		return true;
@@ -263,6 +263,7 @@ static bool dmasim_fifo_to_rx(struct dmasim_engine *eng,
 	u64 stop = has_end ? dmasim_fifo_next_end(f) : f->wr;
 	bool copy = !rx->no_copy;
 	u32 off = f->rd_off, n;
+	struct dmasim_move mv;
 	dma_addr_t addr;
 
 	n = min_t(u64, stop - f->rd, dmasim_span(rd));
@@ -277,10 +278,9 @@ static bool dmasim_fifo_to_rx(struct dmasim_engine *eng,
 	}
 
 	dmasim_chan_hold(rx);
-	spin_unlock_irqrestore(&eng->stream_lock, *flags);
-	if (copy)
-		dmasim_mem_write(eng, addr, f->buf + off, n);
-	spin_lock_irqsave(&eng->stream_lock, *flags);
+	mv = (struct dmasim_move){ .dst = addr, .src_buf = f->buf + off,
+				   .len = copy ? n : 0 };
+	dmasim_move(eng, &eng->stream_lock, flags, &mv);
 	dmasim_chan_release(rx);
 	if (gen != rx->gen || sgen != st->gen)
 		return true;
@@ -326,6 +326,7 @@ static bool dmasim_tx_to_rx(struct dmasim_engine *eng, struct dmasim_desc *td,
 	unsigned int tgen = tx->gen, rgen = rx->gen;
 	dma_addr_t src = dmasim_addr(td), dst = 0;
 	bool copy = rd && !tx->no_copy && !rx->no_copy;
+	struct dmasim_move mv;
 	u32 n;
 
 	n = min_t(u64, td->xfer_len - td->done, dmasim_span(td));
@@ -347,10 +348,8 @@ static bool dmasim_tx_to_rx(struct dmasim_engine *eng, struct dmasim_desc *td,
 	dmasim_chan_hold(tx);
 	if (rd)
 		dmasim_chan_hold(rx);
-	spin_unlock_irqrestore(&eng->stream_lock, *flags);
-	if (copy)
-		dmasim_mem_copy(eng, dst, src, n);
-	spin_lock_irqsave(&eng->stream_lock, *flags);
+	mv = (struct dmasim_move){ .dst = dst, .src = src, .len = copy ? n : 0 };
+	dmasim_move(eng, &eng->stream_lock, flags, &mv);
 	dmasim_chan_release(tx);
 	if (rd)
 		dmasim_chan_release(rx);
@@ -479,6 +478,7 @@ static bool dmasim_copy_step(struct dmasim_engine *eng,
 {
 	struct dmasim_chan *mc = &eng->chans[DMASIM_MEMCPY];
 	enum dmaengine_tx_result bad = DMA_TRANS_NOERROR;
+	struct dmasim_move mv;
 	struct dmasim_desc *d;
 	dma_addr_t src, dst;
 	unsigned long flags;
@@ -513,10 +513,8 @@ static bool dmasim_copy_step(struct dmasim_engine *eng,
 	}
 	gen = mc->gen;
 	dmasim_chan_hold(mc);
-	spin_unlock_irqrestore(mc->lock, flags);
-	if (copy)
-		dmasim_mem_copy(eng, dst, src, n);
-	spin_lock_irqsave(mc->lock, flags);
+	mv = (struct dmasim_move){ .dst = dst, .src = src, .len = copy ? n : 0 };
+	dmasim_move(eng, mc->lock, &flags, &mv);
 	dmasim_chan_release(mc);
 	if (gen == mc->gen) {
 		dmasim_desc_advance(d, n);
@@ -623,6 +621,25 @@ static enum hrtimer_restart dmasim_copy_timer_fn(struct hrtimer *t)
 
 	queue_work(dmasim_wq, &eng->copy_work);
 	return HRTIMER_NORESTART;
+}
+
+/**
+ * dmasim_move() - Move a mover's piece.
+ * @eng: the engine
+ * @lock: the channel lock the mover holds
+ * @flags: what it was taken with
+ * @mv: the piece
+ *
+ * Without the lock, so that the engine never holds interrupts off for a
+ * whole piece.
+ */
+void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
+		 unsigned long *flags, const struct dmasim_move *mv)
+	__must_hold(lock)
+{
+	spin_unlock_irqrestore(lock, *flags);
+	dmasim_mem_move(eng, mv);
+	spin_lock_irqsave(lock, *flags);
 }
 
 void dmasim_kick(struct dmasim_chan *sc)
