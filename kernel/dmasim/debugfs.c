@@ -515,6 +515,13 @@ static int dmasim_limits_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(dmasim_limits);
 
+static int dmasim_habits_file_show(struct seq_file *m, void *unused)
+{
+	dmasim_habits_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dmasim_habits_file);
+
 static void dmasim_debugfs_add_chan(struct dmasim_chan *sc, struct dentry *parent)
 {
 	struct dentry *dir = debugfs_create_dir(dmasim_chan_names[sc->id], parent);
@@ -561,6 +568,7 @@ void dmasim_debugfs_add(struct dmasim_engine *eng)
 	debugfs_create_file("source_pattern", 0644, dir, eng,
 			    &dmasim_pattern_fops);
 	debugfs_create_file("limits", 0444, dir, eng, &dmasim_limits_fops);
+	debugfs_create_file("habits", 0444, dir, eng, &dmasim_habits_file_fops);
 	for (k = 0; k < DMASIM_NR_CHANS; k++)
 		if (eng->chans[k].present)
 			dmasim_debugfs_add_chan(&eng->chans[k], dir);

@@ -232,8 +232,8 @@ static enum dma_status dmasim_tx_status(struct dma_chan *chan,
 	if (state) {
 		state->last = chan->completed_cookie;
 		state->used = chan->cookie;
-		state->residue = status == DMA_COMPLETE ? 0 :
-				 dmasim_residue_of(sc, cookie);
+		state->residue = status != DMA_IN_PROGRESS || sc->eng->no_residue ?
+				 0 : dmasim_residue_of(sc, cookie);
 		state->in_flight_bytes = 0;
 	}
 	spin_unlock_irqrestore(sc->lock, flags);
@@ -254,6 +254,7 @@ static int dmasim_terminate_all(struct dma_chan *chan)
 {
 	struct dmasim_chan *sc = to_dmasim_chan(chan);
 	unsigned long flags;
+	LIST_HEAD(dead);
 
 	spin_lock_irqsave(sc->lock, flags);
 	sc->stats.aborted += dmasim_list_len(&sc->submitted) +
@@ -268,7 +269,14 @@ static int dmasim_terminate_all(struct dma_chan *chan)
 	sc->fault.stall = false;
 	sc->fault.stuck = false;
 	dmasim_stream_terminated(sc);
+	/*
+	 * Without device_synchronize nobody would free them later; nothing
+	 * refers to them: the movers copy with the lock held in that mode.
+	 */
+	if (sc->eng->no_synchronize)
+		list_splice_init(&sc->terminated, &dead);
 	spin_unlock_irqrestore(sc->lock, flags);
+	dmasim_free_list(sc->eng, &dead);
 	dmasim_kick(sc);
 	return 0;
 }
@@ -364,7 +372,7 @@ static void dmasim_tasklet(struct tasklet_struct *t)
 		/* Like an IOC bit: no interrupt asked for, no callback. */
 		wanted = d->tx.flags & DMA_PREP_INTERRUPT;
 		res.result = d->result;
-		res.residue = d->residue;
+		res.residue = sc->eng->no_residue ? 0 : d->residue;
 		spin_unlock_irqrestore(sc->lock, flags);
 
 		if (wanted && cb_result)

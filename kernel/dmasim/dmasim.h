@@ -22,6 +22,8 @@
 
 #include "../../uapi/linux/dmasim.h"
 
+struct seq_file;
+
 enum dmasim_chan_id {
 	DMASIM_TX,
 	DMASIM_RX,
@@ -40,6 +42,14 @@ enum dmasim_fail_kind {
 	DMASIM_FAIL_WRITE,
 };
 
+enum dmasim_personality {
+	DMASIM_PERS_DEFAULT,
+	DMASIM_PERS_ZYNQMP,
+	DMASIM_PERS_PL330,
+	DMASIM_PERS_AXIDMA,
+	DMASIM_PERS_NR,
+};
+
 /*
  * Largest piece moved outside the lock: bounds how long synchronize waits
  * for a copy, and keeps the per-piece bookkeeping small next to the copy.
@@ -49,6 +59,11 @@ enum dmasim_fail_kind {
 #define DMASIM_NOCOPY_BURST	64
 /* Packet ends the FIFO can hold; TX stalls when they are all in use. */
 #define DMASIM_FIFO_MAX_PKTS	256
+/*
+ * Largest piece copied with the channel lock held, when terminate must stop
+ * the engine at once (no_synchronize): bounds the time with interrupts off.
+ */
+#define DMASIM_ATOMIC_CHUNK	(64 * 1024)
 
 /* Per-engine limits, fixed at probe. */
 struct dmasim_limits {
@@ -205,6 +220,11 @@ struct dmasim_engine {
 	struct dma_slave_map map[DMASIM_NR_CHANS];
 	char client_name[32];
 	struct dmasim_limits limits;
+	/* Habits fixed at registration (habits.c). */
+	enum dmasim_personality personality;
+	bool no_synchronize;	/* no device_synchronize; terminate stops at once */
+	bool no_max_seg_size;	/* dma_parms' max_segment_size left unset */
+	bool no_residue;	/* residue granularity DESCRIPTOR, always 0 */
 	/* tx and rx queues, faults and counters, and the whole stream state */
 	spinlock_t stream_lock;
 	struct dmasim_stream stream;
@@ -252,6 +272,12 @@ static inline dma_addr_t dmasim_addr(const struct dmasim_desc *d)
 static inline u32 dmasim_span(const struct dmasim_desc *d)
 {
 	return d->segs[d->seg].len - d->seg_off;
+}
+
+/* Largest piece a mover moves at once. */
+static inline u32 dmasim_chunk(const struct dmasim_engine *eng)
+{
+	return eng->no_synchronize ? DMASIM_ATOMIC_CHUNK : DMASIM_CHUNK;
 }
 
 static inline void dmasim_tick_wake(struct dmasim_tick *tick, ktime_t when)
@@ -315,6 +341,13 @@ unsigned int dmasim_fifo_packets(const struct dmasim_fifo *fifo);
 /* source.c: the packet source on RX. */
 bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick);
 void dmasim_source_start(struct dmasim_engine *eng);
+
+/* habits.c: personalities and the habits of real providers. */
+int dmasim_habits_parse_params(void);
+void dmasim_habits_engine_init(struct dmasim_engine *eng);
+bool dmasim_habits_max_seg_size(u32 *size);
+const char *dmasim_personality_name(enum dmasim_personality p);
+void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng);
 
 /* debugfs.c */
 void dmasim_debugfs_add(struct dmasim_engine *eng);

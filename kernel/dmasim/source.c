@@ -163,7 +163,7 @@ bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 		progress = true;
 		goto out;
 	}
-	n = min3(src->pkt.len - src->pkt.off, dmasim_span(rd), (u32)DMASIM_CHUNK);
+	n = min3(src->pkt.len - src->pkt.off, dmasim_span(rd), dmasim_chunk(eng));
 	addr = dmasim_addr(rd);
 	progress = true;
 	if (!rx->no_copy && !dmasim_mem_ok(eng, addr, n)) {

@@ -224,7 +224,7 @@ static bool dmasim_tx_to_fifo(struct dmasim_engine *eng,
 
 	n = min_t(u64, td->xfer_len - td->done, dmasim_span(td));
 	n = min_t(u64, n, f->size - dmasim_fifo_level(f));
-	n = min3(n, f->size - off, (u32)DMASIM_CHUNK);
+	n = min3(n, f->size - off, dmasim_chunk(eng));
 	addr = dmasim_addr(td);
 	if (copy && !dmasim_mem_ok(eng, addr, n)) {
 		dmasim_tx_bus_error(eng, td);
@@ -267,7 +267,7 @@ static bool dmasim_fifo_to_rx(struct dmasim_engine *eng,
 	dma_addr_t addr;
 
 	n = min_t(u64, stop - f->rd, dmasim_span(rd));
-	n = min3(n, f->size - off, (u32)DMASIM_CHUNK);
+	n = min3(n, f->size - off, dmasim_chunk(eng));
 	n = dmasim_rx_trunc_left(eng, n);
 	if (WARN_ON_ONCE(!n))
 		return false;
@@ -330,7 +330,7 @@ static bool dmasim_tx_to_rx(struct dmasim_engine *eng, struct dmasim_desc *td,
 	u32 n;
 
 	n = min_t(u64, td->xfer_len - td->done, dmasim_span(td));
-	n = min_t(u32, n, DMASIM_CHUNK);
+	n = min_t(u32, n, dmasim_chunk(eng));
 	if (rd) {
 		n = min(n, dmasim_span(rd));
 		n = dmasim_rx_trunc_left(eng, n);
@@ -497,7 +497,7 @@ static bool dmasim_copy_step(struct dmasim_engine *eng,
 		spin_unlock_irqrestore(mc->lock, flags);
 		return true;
 	}
-	n = min_t(u64, d->xfer_len - d->done, DMASIM_CHUNK);
+	n = min_t(u64, d->xfer_len - d->done, dmasim_chunk(eng));
 	src = d->copy_src + d->done;
 	dst = d->segs[0].addr + d->done;
 	copy = !mc->no_copy;
@@ -631,12 +631,19 @@ static enum hrtimer_restart dmasim_copy_timer_fn(struct hrtimer *t)
  * @mv: the piece
  *
  * Without the lock, so that the engine never holds interrupts off for a
- * whole piece.
+ * whole piece; with it (pieces of DMASIM_ATOMIC_CHUNK) when the engine has
+ * no device_synchronize: terminate, taking the lock, then finds the engine
+ * stopped, as pl330's terminate halts its channel thread, so no byte moves
+ * after it returned.
  */
 void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
 		 unsigned long *flags, const struct dmasim_move *mv)
 	__must_hold(lock)
 {
+	if (eng->no_synchronize) {
+		dmasim_mem_move(eng, mv);
+		return;
+	}
 	spin_unlock_irqrestore(lock, *flags);
 	dmasim_mem_move(eng, mv);
 	spin_lock_irqsave(lock, *flags);

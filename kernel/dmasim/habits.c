@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmasim: habits of real dmaengine providers, and the personalities that
+ * bundle them (docs/dmasim.md, "Personalities").
+ *
+ * dmasim is friendlier than the providers our users have: it never runs
+ * out of descriptors, always passes a result with an exact residue, calls
+ * back in order, drops nothing, and synchronizes. Each habit here copies
+ * one way in which zynqmp_dma, pl330 or xilinx_dma (Linux 6.1) differ, so
+ * that a client's bugs show on x86 before they show on the boards. Habits
+ * that dma_device fields carry are fixed at registration (module
+ * parameters).
+ */
+
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+
+#include "dmasim.h"
+
+struct dmasim_preset {
+	bool no_synchronize;
+	bool no_max_seg_size;
+	bool no_residue;
+	u32 max_seg_size;	/* 0: the module parameter's */
+};
+
+static const char *const dmasim_personality_names[DMASIM_PERS_NR] = {
+	[DMASIM_PERS_DEFAULT] = "default",
+	[DMASIM_PERS_ZYNQMP] = "zynqmp",
+	[DMASIM_PERS_PL330] = "pl330",
+	[DMASIM_PERS_AXIDMA] = "axidma",
+};
+
+/* The facts behind each value are in docs/dmasim.md. */
+static const struct dmasim_preset dmasim_presets[DMASIM_PERS_NR] = {
+	[DMASIM_PERS_DEFAULT] = { },
+	[DMASIM_PERS_ZYNQMP] = {
+		.no_max_seg_size = true,
+		.no_residue = true,
+	},
+	[DMASIM_PERS_PL330] = {
+		.no_synchronize = true,
+		.max_seg_size = 1900800,
+	},
+	[DMASIM_PERS_AXIDMA] = {
+		.no_max_seg_size = true,
+	},
+};
+
+static char *personality = "default";
+module_param(personality, charp, 0444);
+MODULE_PARM_DESC(personality, "Habits of a real provider: default, zynqmp, pl330 or axidma");
+
+/* -1 (or no word): what the personality says. */
+static int no_synchronize = -1;
+module_param(no_synchronize, int, 0444);
+MODULE_PARM_DESC(no_synchronize, "1: no device_synchronize, callbacks may run after terminate (-1: personality's)");
+
+static int no_max_seg_size = -1;
+module_param(no_max_seg_size, int, 0444);
+MODULE_PARM_DESC(no_max_seg_size, "1: leave the max segment size unset, clients see 64 KiB (-1: personality's)");
+
+static int no_residue = -1;
+module_param(no_residue, int, 0444);
+MODULE_PARM_DESC(no_residue, "1: residue granularity DESCRIPTOR, residue always 0 (-1: personality's)");
+
+/* The personality with the module parameters applied over it. */
+static struct dmasim_preset dmasim_habit_params;
+static enum dmasim_personality dmasim_personality;
+
+/**
+ * dmasim_personality_name() - The word that selects a personality.
+ * @p: the personality
+ *
+ * Return: its name, as the personality parameter takes it.
+ */
+const char *dmasim_personality_name(enum dmasim_personality p)
+{
+	return dmasim_personality_names[p];
+}
+
+static int dmasim_param_bool(const char *name, int val, bool *out)
+{
+	if (val < -1 || val > 1) {
+		pr_err("dmasim: %s=%d: use 0 or 1\n", name, val);
+		return -EINVAL;
+	}
+	if (val >= 0)
+		*out = val;
+	return 0;
+}
+
+/**
+ * dmasim_habits_parse_params() - Check the habit module parameters.
+ *
+ * Return: 0, or -EINVAL with the reason in the kernel log. On success the
+ * preset of the personality, with each habit parameter given applied over
+ * it, is what engines and channels start from.
+ */
+int dmasim_habits_parse_params(void)
+{
+	struct dmasim_preset *p = &dmasim_habit_params;
+	int i;
+
+	i = match_string(dmasim_personality_names, DMASIM_PERS_NR, personality);
+	if (i < 0) {
+		pr_err("dmasim: personality=%s: use default, zynqmp, pl330 or axidma\n",
+		       personality);
+		return -EINVAL;
+	}
+	dmasim_personality = i;
+	*p = dmasim_presets[i];
+	return dmasim_param_bool("no_synchronize", no_synchronize, &p->no_synchronize) ?:
+	       dmasim_param_bool("no_max_seg_size", no_max_seg_size, &p->no_max_seg_size) ?:
+	       dmasim_param_bool("no_residue", no_residue, &p->no_residue);
+}
+
+/**
+ * dmasim_habits_max_seg_size() - The personality's max segment size.
+ * @size: set to it, if the personality has one
+ *
+ * Return: true if @size was set.
+ */
+bool dmasim_habits_max_seg_size(u32 *size)
+{
+	if (!dmasim_habit_params.max_seg_size)
+		return false;
+	*size = dmasim_habit_params.max_seg_size;
+	return true;
+}
+
+/**
+ * dmasim_habits_engine_init() - Fix an engine's registration-time habits.
+ * @eng: the engine, before its dma_devices are set up
+ */
+void dmasim_habits_engine_init(struct dmasim_engine *eng)
+{
+	eng->personality = dmasim_personality;
+	eng->no_synchronize = dmasim_habit_params.no_synchronize;
+	eng->no_max_seg_size = dmasim_habit_params.no_max_seg_size;
+	eng->no_residue = dmasim_habit_params.no_residue;
+}
+
+/**
+ * dmasim_habits_show() - The habits in effect, for the engine's habits file.
+ * @m: the file
+ * @eng: the engine
+ *
+ * "name value" lines.
+ */
+void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng)
+{
+	seq_printf(m, "personality %s\n", dmasim_personality_name(eng->personality));
+	seq_printf(m, "no_synchronize %d\nno_max_seg_size %d\nno_residue %d\n",
+		   eng->no_synchronize, eng->no_max_seg_size, eng->no_residue);
+	seq_printf(m, "max_seg_size %u\n", eng->limits.max_seg_size);
+}
