@@ -45,6 +45,9 @@ enum dmasim_chan_knob {
 	CK_REJECTED,
 	CK_QUEUED,
 	CK_START_ON_SUBMIT,
+	CK_DESC_BUDGET,
+	CK_DESC_IN_USE,
+	CK_DESC_EXHAUSTED,
 	CK_NR
 };
 
@@ -98,6 +101,9 @@ static const struct dmasim_knob dmasim_chan_knobs[CK_NR] = {
 	[CK_REJECTED] = COUNTER(rejected, CH_ALL),
 	[CK_QUEUED] = { "queued", 0444, 0, CH_ALL },
 	[CK_START_ON_SUBMIT] = { "start_on_submit", 0644, 1, CH_ALL },
+	[CK_DESC_BUDGET] = { "desc_budget", 0644, DMASIM_BUDGET_MAX, CH_ALL },
+	[CK_DESC_IN_USE] = { "desc_in_use", 0444, 0, CH_ALL },
+	[CK_DESC_EXHAUSTED] = COUNTER(desc_exhausted, CH_ALL),
 };
 
 static const struct dmasim_knob dmasim_engine_knobs[EK_NR] = {
@@ -120,12 +126,19 @@ static int dmasim_chan_knob_get(void *data, u64 *val)
 	const struct dmasim_knob *knob = &dmasim_chan_knobs[ref->knob];
 	struct dmasim_chan *sc = ref->owner;
 	const struct dmasim_fault *f = &sc->fault;
+	const struct dmasim_habits *h = &sc->habits;
 	unsigned long flags;
 
 	spin_lock_irqsave(sc->lock, flags);
 	switch (ref->knob) {
 	case CK_NO_COPY:
 		*val = sc->no_copy;
+		break;
+	case CK_DESC_BUDGET:
+		*val = h->desc_budget;
+		break;
+	case CK_DESC_IN_USE:
+		*val = h->desc_in_use;
 		break;
 	case CK_START_ON_SUBMIT:
 		*val = sc->start_on_submit;
@@ -164,6 +177,7 @@ static int dmasim_chan_knob_set(void *data, u64 val)
 	struct dmasim_knob_ref *ref = data;
 	struct dmasim_chan *sc = ref->owner;
 	struct dmasim_fault *f = &sc->fault;
+	struct dmasim_habits *h = &sc->habits;
 	unsigned long flags;
 
 	if (val > dmasim_chan_knobs[ref->knob].max)
@@ -172,6 +186,9 @@ static int dmasim_chan_knob_set(void *data, u64 val)
 	switch (ref->knob) {
 	case CK_NO_COPY:
 		sc->no_copy = val;
+		break;
+	case CK_DESC_BUDGET:
+		h->desc_budget = val;
 		break;
 	case CK_START_ON_SUBMIT:
 		sc->start_on_submit = val;

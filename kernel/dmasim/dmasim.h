@@ -20,9 +20,9 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
-#include "../../uapi/linux/dmasim.h"
-
 struct seq_file;
+
+#include "../../uapi/linux/dmasim.h"
 
 enum dmasim_chan_id {
 	DMASIM_TX,
@@ -64,6 +64,7 @@ enum dmasim_personality {
  * the engine at once (no_synchronize): bounds the time with interrupts off.
  */
 #define DMASIM_ATOMIC_CHUNK	(64 * 1024)
+#define DMASIM_BUDGET_MAX	65536
 
 /* Per-engine limits, fixed at probe. */
 struct dmasim_limits {
@@ -98,6 +99,17 @@ struct dmasim_stats {
 	u64 overruns;		/* rx: source packets dropped for want of room */
 	u64 source_cut;		/* rx: source packets lost midway (terminate) */
 	u64 rejected;		/* prep calls refused for breaking a limit */
+	u64 desc_exhausted;	/* prep calls refused for want of descriptors */
+};
+
+/*
+ * Habits of real providers that a channel copies (habits.c), under the
+ * channel lock. The knobs come first; the rest is their state.
+ */
+struct dmasim_habits {
+	u32 desc_budget;	/* descriptor slots, 0: no limit */
+
+	u32 desc_in_use;	/* slots taken by descriptors not recycled */
 };
 
 struct dmasim_seg {
@@ -118,6 +130,7 @@ struct dmasim_desc {
 	bool finished;		/* data phase over, result below is final */
 	bool retire_armed;
 	ktime_t retire_at;	/* delay fault: completion not before */
+	u32 slots;		/* descriptor budget taken, 0 once recycled */
 	enum dmaengine_tx_result result;
 	u32 residue;
 	unsigned int nsegs;
@@ -132,7 +145,7 @@ struct dmasim_knob_ref {
 	unsigned int knob;
 };
 
-#define DMASIM_CHAN_KNOBS	20
+#define DMASIM_CHAN_KNOBS	23
 
 struct dmasim_chan {
 	struct dma_chan chan;
@@ -156,6 +169,7 @@ struct dmasim_chan {
 	/* start descriptors at tx_submit, before issue_pending (xilinx_dma does) */
 	bool start_on_submit;
 	struct dmasim_fault fault;
+	struct dmasim_habits habits;
 	struct dmasim_stats stats;
 	struct dmasim_knob_ref knob_refs[DMASIM_CHAN_KNOBS];
 };
@@ -220,7 +234,7 @@ struct dmasim_engine {
 	struct dma_slave_map map[DMASIM_NR_CHANS];
 	char client_name[32];
 	struct dmasim_limits limits;
-	/* Habits fixed at registration (habits.c). */
+	/* Habits fixed at registration; the per-channel ones are in chans[]. */
 	enum dmasim_personality personality;
 	bool no_synchronize;	/* no device_synchronize; terminate stops at once */
 	bool no_max_seg_size;	/* dma_parms' max_segment_size left unset */
@@ -304,6 +318,8 @@ void dmasim_desc_finish(struct dmasim_chan *sc, struct dmasim_desc *d,
 			enum dmaengine_tx_result result);
 void dmasim_desc_advance(struct dmasim_desc *d, size_t n);
 u64 dmasim_rx_room(struct dmasim_chan *sc);
+void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d);
+void dmasim_desc_callback(struct dmasim_chan *sc, struct dmasim_desc *d);
 unsigned int dmasim_chan_queued(struct dmasim_chan *sc);
 void dmasim_chan_hold(struct dmasim_chan *sc);
 void dmasim_chan_release(struct dmasim_chan *sc);
@@ -345,8 +361,13 @@ void dmasim_source_start(struct dmasim_engine *eng);
 /* habits.c: personalities and the habits of real providers. */
 int dmasim_habits_parse_params(void);
 void dmasim_habits_engine_init(struct dmasim_engine *eng);
+void dmasim_habits_chan_init(struct dmasim_chan *sc);
+void dmasim_habits_chan_reset(struct dmasim_chan *sc);
 bool dmasim_habits_max_seg_size(u32 *size);
 const char *dmasim_personality_name(enum dmasim_personality p);
+bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,
+			u32 slots);
+void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d);
 void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng);
 
 /* debugfs.c */

@@ -9,7 +9,8 @@
  * one way in which zynqmp_dma, pl330 or xilinx_dma (Linux 6.1) differ, so
  * that a client's bugs show on x86 before they show on the boards. Habits
  * that dma_device fields carry are fixed at registration (module
- * parameters).
+ * parameters); the others are per-channel debugfs knobs, initialised from
+ * the personality and the module parameters.
  */
 
 #include <linux/module.h>
@@ -23,6 +24,8 @@ struct dmasim_preset {
 	bool no_max_seg_size;
 	bool no_residue;
 	u32 max_seg_size;	/* 0: the module parameter's */
+	u32 desc_budget;
+	bool start_on_submit;
 };
 
 static const char *const dmasim_personality_names[DMASIM_PERS_NR] = {
@@ -38,6 +41,7 @@ static const struct dmasim_preset dmasim_presets[DMASIM_PERS_NR] = {
 	[DMASIM_PERS_ZYNQMP] = {
 		.no_max_seg_size = true,
 		.no_residue = true,
+		.desc_budget = 32,
 	},
 	[DMASIM_PERS_PL330] = {
 		.no_synchronize = true,
@@ -45,6 +49,8 @@ static const struct dmasim_preset dmasim_presets[DMASIM_PERS_NR] = {
 	},
 	[DMASIM_PERS_AXIDMA] = {
 		.no_max_seg_size = true,
+		.desc_budget = 255,
+		.start_on_submit = true,
 	},
 };
 
@@ -64,6 +70,14 @@ MODULE_PARM_DESC(no_max_seg_size, "1: leave the max segment size unset, clients 
 static int no_residue = -1;
 module_param(no_residue, int, 0444);
 MODULE_PARM_DESC(no_residue, "1: residue granularity DESCRIPTOR, residue always 0 (-1: personality's)");
+
+static int desc_budget = -1;
+module_param(desc_budget, int, 0444);
+MODULE_PARM_DESC(desc_budget, "Initial descriptor slots per channel, 0: no limit (-1: personality's)");
+
+static int start_on_submit = -1;
+module_param(start_on_submit, int, 0444);
+MODULE_PARM_DESC(start_on_submit, "Initial: 1: descriptors start at submission (-1: personality's)");
 
 /* The personality with the module parameters applied over it. */
 static struct dmasim_preset dmasim_habit_params;
@@ -91,6 +105,17 @@ static int dmasim_param_bool(const char *name, int val, bool *out)
 	return 0;
 }
 
+static int dmasim_param_u32(const char *name, int val, u32 max, u32 *out)
+{
+	if (val < -1 || (val >= 0 && (u32)val > max)) {
+		pr_err("dmasim: %s=%d is outside 0..%u\n", name, val, max);
+		return -EINVAL;
+	}
+	if (val >= 0)
+		*out = val;
+	return 0;
+}
+
 /**
  * dmasim_habits_parse_params() - Check the habit module parameters.
  *
@@ -101,7 +126,7 @@ static int dmasim_param_bool(const char *name, int val, bool *out)
 int dmasim_habits_parse_params(void)
 {
 	struct dmasim_preset *p = &dmasim_habit_params;
-	int i;
+	int i, ret;
 
 	i = match_string(dmasim_personality_names, DMASIM_PERS_NR, personality);
 	if (i < 0) {
@@ -111,9 +136,13 @@ int dmasim_habits_parse_params(void)
 	}
 	dmasim_personality = i;
 	*p = dmasim_presets[i];
-	return dmasim_param_bool("no_synchronize", no_synchronize, &p->no_synchronize) ?:
-	       dmasim_param_bool("no_max_seg_size", no_max_seg_size, &p->no_max_seg_size) ?:
-	       dmasim_param_bool("no_residue", no_residue, &p->no_residue);
+	ret = dmasim_param_bool("no_synchronize", no_synchronize, &p->no_synchronize) ?:
+	      dmasim_param_bool("no_max_seg_size", no_max_seg_size, &p->no_max_seg_size) ?:
+	      dmasim_param_bool("no_residue", no_residue, &p->no_residue) ?:
+	      dmasim_param_bool("start_on_submit", start_on_submit, &p->start_on_submit) ?:
+	      dmasim_param_u32("desc_budget", desc_budget, DMASIM_BUDGET_MAX,
+			       &p->desc_budget);
+	return ret;
 }
 
 /**
@@ -143,16 +172,106 @@ void dmasim_habits_engine_init(struct dmasim_engine *eng)
 }
 
 /**
+ * dmasim_budget_take() - Take descriptor slots for a prepared descriptor.
+ * @sc: the channel, lock not held
+ * @d: the descriptor
+ * @slots: slots it needs (one per scatter-gather entry; a copy is one)
+ *
+ * Return: false, counted in desc_exhausted, when the budget cannot hold
+ * them: prep then returns NULL, as zynqmp_dma does when its 32 descriptors
+ * are taken.
+ */
+bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,
+			u32 slots)
+{
+	struct dmasim_habits *h = &sc->habits;
+	unsigned long flags;
+	bool ok = true;
+
+	spin_lock_irqsave(sc->lock, flags);
+	if (h->desc_budget) {
+		ok = h->desc_in_use + slots <= h->desc_budget;
+		if (ok) {
+			h->desc_in_use += slots;
+			d->slots = slots;
+		} else {
+			sc->stats.desc_exhausted++;
+		}
+	}
+	spin_unlock_irqrestore(sc->lock, flags);
+	if (!ok)
+		dev_dbg(sc->eng->dev, "%s: prep refused: %u descriptor slots in use, %u needed\n",
+			dma_chan_name(&sc->chan), h->desc_in_use, slots);
+	return ok;
+}
+
+/**
+ * dmasim_budget_put() - Recycle a descriptor's slots.
+ * @sc: the channel, lock held
+ * @d: the descriptor
+ */
+void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d)
+{
+	sc->habits.desc_in_use -= d->slots;
+	d->slots = 0;
+}
+
+/**
+ * dmasim_habits_chan_init() - Set a channel's knobs from the personality.
+ * @sc: the channel, not yet registered
+ */
+void dmasim_habits_chan_init(struct dmasim_chan *sc)
+{
+	const struct dmasim_preset *p = &dmasim_habit_params;
+	struct dmasim_habits *h = &sc->habits;
+
+	h->desc_budget = p->desc_budget;
+	sc->start_on_submit = p->start_on_submit;
+}
+
+/**
+ * dmasim_habits_chan_reset() - A client takes or gives back the channel.
+ * @sc: the channel, lock held, no descriptor left
+ *
+ * The descriptor pool starts full again, even of slots that prepared and
+ * never submitted descriptors kept, as zynqmp_dma's is reallocated.
+ */
+void dmasim_habits_chan_reset(struct dmasim_chan *sc)
+{
+	sc->habits.desc_in_use = 0;
+}
+
+/**
  * dmasim_habits_show() - The habits in effect, for the engine's habits file.
  * @m: the file
  * @eng: the engine
  *
- * "name value" lines.
+ * "name value" lines; per-channel knobs as "channel/knob value", the path
+ * of the knob under the engine's debugfs directory.
  */
 void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng)
 {
+	enum dmasim_chan_id id;
+
 	seq_printf(m, "personality %s\n", dmasim_personality_name(eng->personality));
 	seq_printf(m, "no_synchronize %d\nno_max_seg_size %d\nno_residue %d\n",
 		   eng->no_synchronize, eng->no_max_seg_size, eng->no_residue);
 	seq_printf(m, "max_seg_size %u\n", eng->limits.max_seg_size);
+	for (id = 0; id < DMASIM_NR_CHANS; id++) {
+		struct dmasim_chan *sc = &eng->chans[id];
+		const char *name = dmasim_chan_names[id];
+		struct dmasim_habits *h = &sc->habits;
+		unsigned long flags;
+		bool start;
+		u32 budget;
+
+		if (!sc->present)
+			continue;
+		spin_lock_irqsave(sc->lock, flags);
+		budget = h->desc_budget;
+		start = sc->start_on_submit;
+		spin_unlock_irqrestore(sc->lock, flags);
+		seq_printf(m, "%s/desc_budget %u\n", name, budget);
+		seq_printf(m, "%s/start_on_submit %d\n", name, start);
+	}
 }
