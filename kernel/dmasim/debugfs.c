@@ -47,7 +47,9 @@ enum dmasim_chan_knob {
 	CK_START_ON_SUBMIT,
 	CK_DESC_BUDGET,
 	CK_DESC_IN_USE,
+	CK_NO_RESULT,
 	CK_DESC_EXHAUSTED,
+	CK_DROPPED,
 	CK_NR
 };
 
@@ -103,7 +105,9 @@ static const struct dmasim_knob dmasim_chan_knobs[CK_NR] = {
 	[CK_START_ON_SUBMIT] = { "start_on_submit", 0644, 1, CH_ALL },
 	[CK_DESC_BUDGET] = { "desc_budget", 0644, DMASIM_BUDGET_MAX, CH_ALL },
 	[CK_DESC_IN_USE] = { "desc_in_use", 0444, 0, CH_ALL },
+	[CK_NO_RESULT] = { "no_result", 0644, 1, CH_ALL },
 	[CK_DESC_EXHAUSTED] = COUNTER(desc_exhausted, CH_ALL),
+	[CK_DROPPED] = COUNTER(dropped, CH_ALL),
 };
 
 static const struct dmasim_knob dmasim_engine_knobs[EK_NR] = {
@@ -139,6 +143,9 @@ static int dmasim_chan_knob_get(void *data, u64 *val)
 		break;
 	case CK_DESC_IN_USE:
 		*val = h->desc_in_use;
+		break;
+	case CK_NO_RESULT:
+		*val = h->no_result;
 		break;
 	case CK_START_ON_SUBMIT:
 		*val = sc->start_on_submit;
@@ -189,6 +196,9 @@ static int dmasim_chan_knob_set(void *data, u64 val)
 		break;
 	case CK_DESC_BUDGET:
 		h->desc_budget = val;
+		break;
+	case CK_NO_RESULT:
+		h->no_result = val;
 		break;
 	case CK_START_ON_SUBMIT:
 		sc->start_on_submit = val;
@@ -411,6 +421,41 @@ static const struct file_operations dmasim_fail_kind_fops = {
 	.llseek = default_llseek,
 };
 
+static ssize_t dmasim_on_error_read(struct file *file, char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	struct dmasim_chan *sc = file->private_data;
+
+	return dmasim_word_read(file, ubuf, len, ppos,
+				dmasim_on_error_names[READ_ONCE(sc->habits.on_error)]);
+}
+
+static ssize_t dmasim_on_error_write(struct file *file,
+				     const char __user *ubuf, size_t len,
+				     loff_t *ppos)
+{
+	struct dmasim_chan *sc = file->private_data;
+	unsigned long flags;
+	int action;
+
+	action = dmasim_word_write(ubuf, len, dmasim_on_error_names,
+				   ARRAY_SIZE(dmasim_on_error_names));
+	if (action < 0)
+		return action;
+	spin_lock_irqsave(sc->lock, flags);
+	sc->habits.on_error = action;
+	spin_unlock_irqrestore(sc->lock, flags);
+	return len;
+}
+
+static const struct file_operations dmasim_on_error_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = dmasim_on_error_read,
+	.write = dmasim_on_error_write,
+	.llseek = default_llseek,
+};
+
 static ssize_t dmasim_reset_counters_write(struct file *file,
 					   const char __user *ubuf, size_t len,
 					   loff_t *ppos)
@@ -557,6 +602,7 @@ static void dmasim_debugfs_add_chan(struct dmasim_chan *sc, struct dentry *paren
 							       &dmasim_chan_ro_fops);
 	}
 	debugfs_create_file("fail_kind", 0644, dir, sc, &dmasim_fail_kind_fops);
+	debugfs_create_file("on_error", 0644, dir, sc, &dmasim_on_error_fops);
 	debugfs_create_file("reset_counters", 0200, dir, sc,
 			    &dmasim_reset_counters_fops);
 }

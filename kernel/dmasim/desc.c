@@ -240,6 +240,9 @@ static enum dma_status dmasim_tx_status(struct dma_chan *chan,
 	spin_lock_irqsave(sc->lock, flags);
 	status = dma_async_is_complete(cookie, chan->completed_cookie,
 				       chan->cookie);
+	/* The only trace of a failure whose callback carried no result. */
+	if (status == DMA_COMPLETE && dmasim_habits_error_cookie(sc, cookie))
+		status = DMA_ERROR;
 	if (state) {
 		state->last = chan->completed_cookie;
 		state->used = chan->cookie;
@@ -334,6 +337,7 @@ static void dmasim_quiesce(struct dmasim_chan *sc)
 	tasklet_kill(&sc->tasklet);
 	spin_lock_irqsave(sc->lock, flags);
 	list_splice_init(&sc->terminated, &dead);
+	list_splice_init(&sc->dropped, &dead);
 	spin_unlock_irqrestore(sc->lock, flags);
 	dmasim_free_list(sc->eng, &dead);
 }
@@ -397,12 +401,14 @@ static void dmasim_device_caps(struct dma_chan *chan,
  */
 void dmasim_desc_callback(struct dmasim_chan *sc, struct dmasim_desc *d)
 {
-	struct dmaengine_result res = {
-		.result = d->result,
-		.residue = sc->eng->no_residue ? 0 : d->residue,
-	};
+	/* What dmaengine_desc_callback_invoke() passes for a NULL result. */
+	struct dmaengine_result res = { .result = DMA_TRANS_NOERROR };
 	unsigned long flags;
 
+	if (!READ_ONCE(sc->habits.no_result)) {
+		res.result = d->result;
+		res.residue = sc->eng->no_residue ? 0 : d->residue;
+	}
 	/* Like an IOC bit: no interrupt asked for, no callback. */
 	if (d->tx.flags & DMA_PREP_INTERRUPT) {
 		if (d->tx.callback_result)
@@ -423,7 +429,12 @@ static void dmasim_tasklet(struct tasklet_struct *t)
 	struct dmasim_chan *sc = from_tasklet(sc, t, tasklet);
 	struct dmasim_desc *d;
 	unsigned long flags;
+	LIST_HEAD(dropped);
 
+	spin_lock_irqsave(sc->lock, flags);
+	list_splice_init(&sc->dropped, &dropped);
+	spin_unlock_irqrestore(sc->lock, flags);
+	dmasim_free_list(sc->eng, &dropped);
 	for (;;) {
 		spin_lock_irqsave(sc->lock, flags);
 		d = list_first_entry_or_null(&sc->done, struct dmasim_desc,
@@ -458,6 +469,8 @@ void dmasim_desc_finish(struct dmasim_chan *sc, struct dmasim_desc *d,
 	d->finished = true;
 	d->result = result;
 	d->residue = d->len - d->done;
+	if (result != DMA_TRANS_NOERROR)
+		dmasim_habits_failed(sc, d);
 }
 
 /*
@@ -479,11 +492,11 @@ bool dmasim_retire(struct dmasim_chan *sc, struct dmasim_tick *tick)
 		dmasim_tick_wake(tick, d->retire_at);
 		return false;
 	}
-	list_move_tail(&d->node, &sc->done);
+	list_del_init(&d->node);
 	/* Before the callback, so the client sees DMA_COMPLETE inside it. */
 	sc->chan.completed_cookie = d->tx.cookie;
 	sc->stats.descriptors++;
-	tasklet_schedule(&sc->tasklet);
+	dmasim_habits_completed(sc, d, tick);
 	tick->completed = true;
 	return true;
 }
@@ -588,6 +601,7 @@ void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
 	INIT_LIST_HEAD(&sc->issued);
 	INIT_LIST_HEAD(&sc->done);
 	INIT_LIST_HEAD(&sc->terminated);
+	INIT_LIST_HEAD(&sc->dropped);
 	init_waitqueue_head(&sc->idle_wq);
 	tasklet_setup(&sc->tasklet, dmasim_tasklet);
 	dmasim_habits_chan_init(sc);
@@ -600,4 +614,5 @@ void dmasim_chan_teardown(struct dmasim_chan *sc)
 {
 	tasklet_kill(&sc->tasklet);
 	dmasim_free_list(sc->eng, &sc->terminated);
+	dmasim_free_list(sc->eng, &sc->dropped);
 }

@@ -42,6 +42,14 @@ enum dmasim_fail_kind {
 	DMASIM_FAIL_WRITE,
 };
 
+/* What a channel does when a descriptor fails (habit on_error). */
+enum dmasim_on_error {
+	DMASIM_ON_ERROR_COMPLETE,	/* it completes, with its result */
+	DMASIM_ON_ERROR_DROP,		/* ... and the rest is dropped (zynqmp_dma) */
+	DMASIM_ON_ERROR_STALL,		/* no callback, stall until terminate (xilinx_dma) */
+	DMASIM_ON_ERROR_NR,
+};
+
 enum dmasim_personality {
 	DMASIM_PERS_DEFAULT,
 	DMASIM_PERS_ZYNQMP,
@@ -64,6 +72,8 @@ enum dmasim_personality {
  * the engine at once (no_synchronize): bounds the time with interrupts off.
  */
 #define DMASIM_ATOMIC_CHUNK	(64 * 1024)
+/* Failed cookies a channel remembers for device_tx_status (no_result). */
+#define DMASIM_ERR_COOKIES	64
 #define DMASIM_BUDGET_MAX	65536
 
 /* Per-engine limits, fixed at probe. */
@@ -100,6 +110,7 @@ struct dmasim_stats {
 	u64 source_cut;		/* rx: source packets lost midway (terminate) */
 	u64 rejected;		/* prep calls refused for breaking a limit */
 	u64 desc_exhausted;	/* prep calls refused for want of descriptors */
+	u64 dropped;		/* descriptors dropped without callback on an error */
 };
 
 /*
@@ -108,8 +119,13 @@ struct dmasim_stats {
  */
 struct dmasim_habits {
 	u32 desc_budget;	/* descriptor slots, 0: no limit */
+	bool no_result;		/* callbacks get no dmaengine_result */
+	enum dmasim_on_error on_error;
 
 	u32 desc_in_use;	/* slots taken by descriptors not recycled */
+	/* no_result: the channel's last failed cookies, for device_tx_status */
+	dma_cookie_t err_cookie[DMASIM_ERR_COOKIES];
+	unsigned int err_next;
 };
 
 struct dmasim_seg {
@@ -145,7 +161,7 @@ struct dmasim_knob_ref {
 	unsigned int knob;
 };
 
-#define DMASIM_CHAN_KNOBS	23
+#define DMASIM_CHAN_KNOBS	25
 
 struct dmasim_chan {
 	struct dma_chan chan;
@@ -161,6 +177,7 @@ struct dmasim_chan {
 	struct list_head issued;
 	struct list_head done;
 	struct list_head terminated;
+	struct list_head dropped;	/* on_error drop: freed by the tasklet */
 	struct tasklet_struct tasklet;
 	unsigned int gen;	/* bumped by terminate: stale moves are dropped */
 	unsigned int busy;	/* moves running outside the lock */
@@ -365,9 +382,14 @@ void dmasim_habits_chan_init(struct dmasim_chan *sc);
 void dmasim_habits_chan_reset(struct dmasim_chan *sc);
 bool dmasim_habits_max_seg_size(u32 *size);
 const char *dmasim_personality_name(enum dmasim_personality p);
+extern const char *const dmasim_on_error_names[DMASIM_ON_ERROR_NR];
 bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,
 			u32 slots);
 void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d);
+void dmasim_habits_completed(struct dmasim_chan *sc, struct dmasim_desc *d,
+			     struct dmasim_tick *tick);
+void dmasim_habits_failed(struct dmasim_chan *sc, struct dmasim_desc *d);
+bool dmasim_habits_error_cookie(struct dmasim_chan *sc, dma_cookie_t cookie);
 void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng);
 
 /* debugfs.c */

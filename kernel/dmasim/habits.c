@@ -25,7 +25,9 @@ struct dmasim_preset {
 	bool no_residue;
 	u32 max_seg_size;	/* 0: the module parameter's */
 	u32 desc_budget;
+	bool no_result;
 	bool start_on_submit;
+	enum dmasim_on_error on_error;
 };
 
 static const char *const dmasim_personality_names[DMASIM_PERS_NR] = {
@@ -42,16 +44,26 @@ static const struct dmasim_preset dmasim_presets[DMASIM_PERS_NR] = {
 		.no_max_seg_size = true,
 		.no_residue = true,
 		.desc_budget = 32,
+		.no_result = true,
+		.on_error = DMASIM_ON_ERROR_DROP,
 	},
 	[DMASIM_PERS_PL330] = {
 		.no_synchronize = true,
 		.max_seg_size = 1900800,
+		.no_result = true,
 	},
 	[DMASIM_PERS_AXIDMA] = {
 		.no_max_seg_size = true,
 		.desc_budget = 255,
 		.start_on_submit = true,
+		.on_error = DMASIM_ON_ERROR_STALL,
 	},
+};
+
+const char *const dmasim_on_error_names[DMASIM_ON_ERROR_NR] = {
+	[DMASIM_ON_ERROR_COMPLETE] = "complete",
+	[DMASIM_ON_ERROR_DROP] = "drop",
+	[DMASIM_ON_ERROR_STALL] = "stall",
 };
 
 static char *personality = "default";
@@ -74,6 +86,14 @@ MODULE_PARM_DESC(no_residue, "1: residue granularity DESCRIPTOR, residue always 
 static int desc_budget = -1;
 module_param(desc_budget, int, 0444);
 MODULE_PARM_DESC(desc_budget, "Initial descriptor slots per channel, 0: no limit (-1: personality's)");
+
+static int no_result = -1;
+module_param(no_result, int, 0444);
+MODULE_PARM_DESC(no_result, "Initial: 1: callbacks get no dmaengine_result (-1: personality's)");
+
+static char *on_error;
+module_param(on_error, charp, 0444);
+MODULE_PARM_DESC(on_error, "Initial: complete, drop or stall (default: personality's)");
 
 static int start_on_submit = -1;
 module_param(start_on_submit, int, 0444);
@@ -139,10 +159,22 @@ int dmasim_habits_parse_params(void)
 	ret = dmasim_param_bool("no_synchronize", no_synchronize, &p->no_synchronize) ?:
 	      dmasim_param_bool("no_max_seg_size", no_max_seg_size, &p->no_max_seg_size) ?:
 	      dmasim_param_bool("no_residue", no_residue, &p->no_residue) ?:
+	      dmasim_param_bool("no_result", no_result, &p->no_result) ?:
 	      dmasim_param_bool("start_on_submit", start_on_submit, &p->start_on_submit) ?:
 	      dmasim_param_u32("desc_budget", desc_budget, DMASIM_BUDGET_MAX,
 			       &p->desc_budget);
-	return ret;
+	if (ret)
+		return ret;
+	if (on_error) {
+		i = match_string(dmasim_on_error_names, DMASIM_ON_ERROR_NR, on_error);
+		if (i < 0) {
+			pr_err("dmasim: on_error=%s: use complete, drop or stall\n",
+			       on_error);
+			return -EINVAL;
+		}
+		p->on_error = i;
+	}
+	return 0;
 }
 
 /**
@@ -169,6 +201,30 @@ void dmasim_habits_engine_init(struct dmasim_engine *eng)
 	eng->no_synchronize = dmasim_habit_params.no_synchronize;
 	eng->no_max_seg_size = dmasim_habit_params.no_max_seg_size;
 	eng->no_residue = dmasim_habit_params.no_residue;
+}
+
+static void dmasim_to_done(struct dmasim_chan *sc, struct dmasim_desc *d)
+{
+	list_add_tail(&d->node, &sc->done);
+	tasklet_schedule(&sc->tasklet);
+}
+
+/**
+ * dmasim_habits_completed() - A descriptor completed: pass it on to the tasklet.
+ * @sc: the channel, lock held
+ * @d: the descriptor, off every list, its cookie complete
+ * @tick: the mover's pass
+ */
+void dmasim_habits_completed(struct dmasim_chan *sc, struct dmasim_desc *d,
+			     struct dmasim_tick *tick)
+{
+	struct dmasim_habits *h = &sc->habits;
+
+	if (h->no_result && d->result != DMA_TRANS_NOERROR) {
+		h->err_cookie[h->err_next] = d->tx.cookie;
+		h->err_next = (h->err_next + 1) % DMASIM_ERR_COOKIES;
+	}
+	dmasim_to_done(sc, d);
 }
 
 /**
@@ -217,6 +273,59 @@ void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d)
 }
 
 /**
+ * dmasim_habits_failed() - A descriptor failed: the channel reacts.
+ * @sc: the channel, lock held
+ * @d: the failed descriptor, at the head of the issued queue
+ *
+ * on_error drop: like zynqmp_dma's reset after an error interrupt, every
+ * other descriptor submitted to the channel is freed without a callback
+ * (the failed one still calls back). on_error stall: like xilinx_dma with
+ * its error flag set, nothing completes any more, not even the failed one,
+ * until terminate_all.
+ */
+void dmasim_habits_failed(struct dmasim_chan *sc, struct dmasim_desc *d)
+{
+	struct dmasim_desc *x, *tmp;
+
+	switch (sc->habits.on_error) {
+	case DMASIM_ON_ERROR_DROP:
+		list_splice_tail_init(&sc->submitted, &sc->issued);
+		list_for_each_entry_safe(x, tmp, &sc->issued, node) {
+			if (x == d)
+				continue;
+			dmasim_budget_put(sc, x);
+			list_move_tail(&x->node, &sc->dropped);
+			sc->stats.dropped++;
+		}
+		tasklet_schedule(&sc->tasklet);
+		break;
+	case DMASIM_ON_ERROR_STALL:
+		sc->fault.stall = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/**
+ * dmasim_habits_error_cookie() - Did this cookie fail without a result?
+ * @sc: the channel, lock held
+ * @cookie: a completed cookie
+ *
+ * Return: true if the descriptor failed while no_result was on; the
+ * channel remembers its last DMASIM_ERR_COOKIES such cookies.
+ */
+bool dmasim_habits_error_cookie(struct dmasim_chan *sc, dma_cookie_t cookie)
+{
+	unsigned int i;
+
+	for (i = 0; i < DMASIM_ERR_COOKIES; i++)
+		if (sc->habits.err_cookie[i] == cookie)
+			return true;
+	return false;
+}
+
+/**
  * dmasim_habits_chan_init() - Set a channel's knobs from the personality.
  * @sc: the channel, not yet registered
  */
@@ -226,6 +335,8 @@ void dmasim_habits_chan_init(struct dmasim_chan *sc)
 	struct dmasim_habits *h = &sc->habits;
 
 	h->desc_budget = p->desc_budget;
+	h->no_result = p->no_result;
+	h->on_error = p->on_error;
 	sc->start_on_submit = p->start_on_submit;
 }
 
@@ -234,11 +345,16 @@ void dmasim_habits_chan_init(struct dmasim_chan *sc)
  * @sc: the channel, lock held, no descriptor left
  *
  * The descriptor pool starts full again, even of slots that prepared and
- * never submitted descriptors kept, as zynqmp_dma's is reallocated.
+ * never submitted descriptors kept, as zynqmp_dma's is reallocated; no
+ * failed cookie is remembered.
  */
 void dmasim_habits_chan_reset(struct dmasim_chan *sc)
 {
-	sc->habits.desc_in_use = 0;
+	struct dmasim_habits *h = &sc->habits;
+
+	h->desc_in_use = 0;
+	memset(h->err_cookie, 0, sizeof(h->err_cookie));
+	h->err_next = 0;
 }
 
 /**
@@ -264,14 +380,20 @@ void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng)
 		unsigned long flags;
 		bool start;
 		u32 budget;
+		bool nores;
+		int onerr;
 
 		if (!sc->present)
 			continue;
 		spin_lock_irqsave(sc->lock, flags);
 		budget = h->desc_budget;
+		nores = h->no_result;
+		onerr = h->on_error;
 		start = sc->start_on_submit;
 		spin_unlock_irqrestore(sc->lock, flags);
-		seq_printf(m, "%s/desc_budget %u\n", name, budget);
+		seq_printf(m, "%s/desc_budget %u\n%s/no_result %d\n", name, budget,
+			   name, nores);
+		seq_printf(m, "%s/on_error %s\n", name, dmasim_on_error_names[onerr]);
 		seq_printf(m, "%s/start_on_submit %d\n", name, start);
 	}
 }
