@@ -48,8 +48,11 @@ enum dmasim_chan_knob {
 	CK_DESC_BUDGET,
 	CK_DESC_IN_USE,
 	CK_NO_RESULT,
+	CK_LATE_US,
+	CK_FAIL_TERMINATE,
 	CK_DESC_EXHAUSTED,
 	CK_DROPPED,
+	CK_LATE_CALLBACKS,
 	CK_NR
 };
 
@@ -106,8 +109,11 @@ static const struct dmasim_knob dmasim_chan_knobs[CK_NR] = {
 	[CK_DESC_BUDGET] = { "desc_budget", 0644, DMASIM_BUDGET_MAX, CH_ALL },
 	[CK_DESC_IN_USE] = { "desc_in_use", 0444, 0, CH_ALL },
 	[CK_NO_RESULT] = { "no_result", 0644, 1, CH_ALL },
+	[CK_LATE_US] = { "late_callback_us", 0644, DMASIM_LATE_MAX_US, CH_ALL },
+	[CK_FAIL_TERMINATE] = { "fail_terminate", 0644, U32_MAX, CH_ALL },
 	[CK_DESC_EXHAUSTED] = COUNTER(desc_exhausted, CH_ALL),
 	[CK_DROPPED] = COUNTER(dropped, CH_ALL),
+	[CK_LATE_CALLBACKS] = COUNTER(late_callbacks, CH_ALL),
 };
 
 static const struct dmasim_knob dmasim_engine_knobs[EK_NR] = {
@@ -146,6 +152,12 @@ static int dmasim_chan_knob_get(void *data, u64 *val)
 		break;
 	case CK_NO_RESULT:
 		*val = h->no_result;
+		break;
+	case CK_LATE_US:
+		*val = h->late_us;
+		break;
+	case CK_FAIL_TERMINATE:
+		*val = h->fail_terminate;
 		break;
 	case CK_START_ON_SUBMIT:
 		*val = sc->start_on_submit;
@@ -199,6 +211,12 @@ static int dmasim_chan_knob_set(void *data, u64 val)
 		break;
 	case CK_NO_RESULT:
 		h->no_result = val;
+		break;
+	case CK_LATE_US:
+		h->late_us = val;
+		break;
+	case CK_FAIL_TERMINATE:
+		h->fail_terminate = val;
 		break;
 	case CK_START_ON_SUBMIT:
 		sc->start_on_submit = val;

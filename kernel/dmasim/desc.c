@@ -279,6 +279,8 @@ static void dmasim_terminate(struct dmasim_chan *sc)
 	LIST_HEAD(dead);
 
 	spin_lock_irqsave(sc->lock, flags);
+	/* Completed ones first: they may still call back (late_callback_us). */
+	dmasim_habits_terminate(sc, &sc->terminated);
 	sc->stats.aborted += dmasim_list_len(&sc->submitted) +
 			     dmasim_list_len(&sc->issued);
 	/* Never submitted: zynqmp_dma only gets those back at release. */
@@ -287,11 +289,8 @@ static void dmasim_terminate(struct dmasim_chan *sc)
 	list_splice_tail_init(&sc->prepared, &sc->terminated);
 	dmasim_recycle_list(sc, &sc->submitted);
 	dmasim_recycle_list(sc, &sc->issued);
-	dmasim_recycle_list(sc, &sc->done);
 	list_splice_tail_init(&sc->submitted, &sc->terminated);
 	list_splice_tail_init(&sc->issued, &sc->terminated);
-	/* Finished but not yet reported: no callback for those either. */
-	list_splice_tail_init(&sc->done, &sc->terminated);
 	sc->gen++;
 	/* Terminate is the channel reset that clears latched faults. */
 	sc->fault.stall = false;
@@ -310,7 +309,21 @@ static void dmasim_terminate(struct dmasim_chan *sc)
 
 static int dmasim_terminate_all(struct dma_chan *chan)
 {
-	dmasim_terminate(to_dmasim_chan(chan));
+	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	struct dmasim_habits *h = &sc->habits;
+	unsigned long flags;
+	bool fail;
+
+	/* Like dw-edma refusing while a stop is pending: nothing changes. */
+	spin_lock_irqsave(sc->lock, flags);
+	fail = h->fail_terminate && --h->fail_terminate == 0;
+	spin_unlock_irqrestore(sc->lock, flags);
+	if (fail) {
+		dev_dbg(sc->eng->dev, "%s: terminate_all fails (fail_terminate)\n",
+			dma_chan_name(chan));
+		return -EPERM;
+	}
+	dmasim_terminate(sc);
 	return 0;
 }
 
@@ -333,6 +346,7 @@ static void dmasim_quiesce(struct dmasim_chan *sc)
 
 	/* A move that began before terminate may still be writing memory. */
 	wait_event(sc->idle_wq, dmasim_chan_idle(sc));
+	dmasim_habits_late_wait(sc);
 	/* A callback taken off the done list before terminate may be running. */
 	tasklet_kill(&sc->tasklet);
 	spin_lock_irqsave(sc->lock, flags);
@@ -365,6 +379,7 @@ static void dmasim_free_chan_resources(struct dma_chan *chan)
 	struct dmasim_chan *sc = to_dmasim_chan(chan);
 	unsigned long flags;
 
+	/* Release must not fail, nor leave a callback to run. */
 	dmasim_terminate(sc);
 	dmasim_quiesce(sc);
 	spin_lock_irqsave(sc->lock, flags);
@@ -612,6 +627,7 @@ void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
 /* Engine going away: dmaengine guarantees no client holds the channel. */
 void dmasim_chan_teardown(struct dmasim_chan *sc)
 {
+	dmasim_habits_chan_teardown(sc);
 	tasklet_kill(&sc->tasklet);
 	dmasim_free_list(sc->eng, &sc->terminated);
 	dmasim_free_list(sc->eng, &sc->dropped);

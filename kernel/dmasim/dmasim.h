@@ -75,6 +75,7 @@ enum dmasim_personality {
 /* Failed cookies a channel remembers for device_tx_status (no_result). */
 #define DMASIM_ERR_COOKIES	64
 #define DMASIM_BUDGET_MAX	65536
+#define DMASIM_LATE_MAX_US	1000000
 
 /* Per-engine limits, fixed at probe. */
 struct dmasim_limits {
@@ -111,6 +112,7 @@ struct dmasim_stats {
 	u64 rejected;		/* prep calls refused for breaking a limit */
 	u64 desc_exhausted;	/* prep calls refused for want of descriptors */
 	u64 dropped;		/* descriptors dropped without callback on an error */
+	u64 late_callbacks;	/* callbacks run after terminate returned */
 };
 
 /*
@@ -121,11 +123,17 @@ struct dmasim_habits {
 	u32 desc_budget;	/* descriptor slots, 0: no limit */
 	bool no_result;		/* callbacks get no dmaengine_result */
 	enum dmasim_on_error on_error;
+	u32 late_us;		/* completed descriptors call back this long after terminate */
+	u32 fail_terminate;	/* countdown: that terminate_all fails */
 
 	u32 desc_in_use;	/* slots taken by descriptors not recycled */
 	/* no_result: the channel's last failed cookies, for device_tx_status */
 	dma_cookie_t err_cookie[DMASIM_ERR_COOKIES];
 	unsigned int err_next;
+	/* late_us: descriptors waiting for their late callback */
+	struct list_head late;
+	struct hrtimer late_timer;
+	bool late_running;
 };
 
 struct dmasim_seg {
@@ -145,7 +153,7 @@ struct dmasim_desc {
 	bool started;
 	bool finished;		/* data phase over, result below is final */
 	bool retire_armed;
-	ktime_t retire_at;	/* delay fault: completion not before */
+	ktime_t retire_at;	/* delay fault: completion not before; late callback due */
 	u32 slots;		/* descriptor budget taken, 0 once recycled */
 	enum dmaengine_tx_result result;
 	u32 residue;
@@ -161,7 +169,7 @@ struct dmasim_knob_ref {
 	unsigned int knob;
 };
 
-#define DMASIM_CHAN_KNOBS	25
+#define DMASIM_CHAN_KNOBS	28
 
 struct dmasim_chan {
 	struct dma_chan chan;
@@ -380,6 +388,7 @@ int dmasim_habits_parse_params(void);
 void dmasim_habits_engine_init(struct dmasim_engine *eng);
 void dmasim_habits_chan_init(struct dmasim_chan *sc);
 void dmasim_habits_chan_reset(struct dmasim_chan *sc);
+void dmasim_habits_chan_teardown(struct dmasim_chan *sc);
 bool dmasim_habits_max_seg_size(u32 *size);
 const char *dmasim_personality_name(enum dmasim_personality p);
 extern const char *const dmasim_on_error_names[DMASIM_ON_ERROR_NR];
@@ -390,6 +399,8 @@ void dmasim_habits_completed(struct dmasim_chan *sc, struct dmasim_desc *d,
 			     struct dmasim_tick *tick);
 void dmasim_habits_failed(struct dmasim_chan *sc, struct dmasim_desc *d);
 bool dmasim_habits_error_cookie(struct dmasim_chan *sc, dma_cookie_t cookie);
+void dmasim_habits_terminate(struct dmasim_chan *sc, struct list_head *dead);
+void dmasim_habits_late_wait(struct dmasim_chan *sc);
 void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng);
 
 /* debugfs.c */

@@ -13,10 +13,12 @@
  * the personality and the module parameters.
  */
 
+#include <linux/hrtimer.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "dmasim.h"
 
 struct dmasim_preset {
@@ -28,6 +30,7 @@ struct dmasim_preset {
 	bool no_result;
 	bool start_on_submit;
 	enum dmasim_on_error on_error;
+	u32 late_us;
 };
 
 static const char *const dmasim_personality_names[DMASIM_PERS_NR] = {
@@ -51,6 +54,7 @@ static const struct dmasim_preset dmasim_presets[DMASIM_PERS_NR] = {
 		.no_synchronize = true,
 		.max_seg_size = 1900800,
 		.no_result = true,
+		.late_us = 5000,
 	},
 	[DMASIM_PERS_AXIDMA] = {
 		.no_max_seg_size = true,
@@ -94,6 +98,10 @@ MODULE_PARM_DESC(no_result, "Initial: 1: callbacks get no dmaengine_result (-1: 
 static char *on_error;
 module_param(on_error, charp, 0444);
 MODULE_PARM_DESC(on_error, "Initial: complete, drop or stall (default: personality's)");
+
+static int late_callback_us = -1;
+module_param(late_callback_us, int, 0444);
+MODULE_PARM_DESC(late_callback_us, "Initial: completed descriptors call back this long after terminate, 0: never (-1: personality's)");
 
 static int start_on_submit = -1;
 module_param(start_on_submit, int, 0444);
@@ -162,7 +170,9 @@ int dmasim_habits_parse_params(void)
 	      dmasim_param_bool("no_result", no_result, &p->no_result) ?:
 	      dmasim_param_bool("start_on_submit", start_on_submit, &p->start_on_submit) ?:
 	      dmasim_param_u32("desc_budget", desc_budget, DMASIM_BUDGET_MAX,
-			       &p->desc_budget);
+			       &p->desc_budget) ?:
+	      dmasim_param_u32("late_callback_us", late_callback_us,
+			       DMASIM_LATE_MAX_US, &p->late_us);
 	if (ret)
 		return ret;
 	if (on_error) {
@@ -325,6 +335,120 @@ bool dmasim_habits_error_cookie(struct dmasim_chan *sc, dma_cookie_t cookie)
 	return false;
 }
 
+static void dmasim_late_arm(struct dmasim_habits *h, ktime_t due)
+{
+	if (!hrtimer_is_queued(&h->late_timer) ||
+	    ktime_before(due, hrtimer_get_expires(&h->late_timer)))
+		hrtimer_start(&h->late_timer, due, HRTIMER_MODE_ABS_SOFT);
+}
+
+/**
+ * dmasim_habits_terminate() - terminate_all meets the completed descriptors.
+ * @sc: the channel, lock held
+ * @dead: where descriptors dropped without callback go
+ *
+ * Completed descriptors whose callback has not run (on the done list, or
+ * at the head with their data phase over) are
+ * dropped without callback, unless late_us is set: then they call back
+ * late_us after terminate, from a soft hrtimer, as pl330's tasklet may
+ * still do after its terminate_all returned. Their slots are recycled
+ * after that callback; those of the other dropped descriptors now.
+ */
+void dmasim_habits_terminate(struct dmasim_chan *sc, struct list_head *dead)
+{
+	struct dmasim_habits *h = &sc->habits;
+	struct dmasim_desc *d, *tmp;
+	LIST_HEAD(completed);
+	ktime_t due;
+
+	list_splice_tail_init(&sc->done, &completed);
+	while (h->late_us && !sc->fault.stall) {
+		d = list_first_entry_or_null(&sc->issued, struct dmasim_desc,
+					     node);
+		if (!d || !d->finished)
+			break;
+		list_move_tail(&d->node, &completed);
+		sc->chan.completed_cookie = d->tx.cookie;
+		sc->stats.descriptors++;
+	}
+	if (!h->late_us) {
+		list_for_each_entry(d, &completed, node)
+			dmasim_budget_put(sc, d);
+		list_splice_tail(&completed, dead);
+		return;
+	}
+	if (list_empty(&completed))
+		return;
+	due = ktime_add_us(ktime_get(), h->late_us);
+	list_for_each_entry_safe(d, tmp, &completed, node) {
+		d->retire_at = due;
+		list_move_tail(&d->node, &h->late);
+	}
+	dmasim_late_arm(h, due);
+}
+
+static enum hrtimer_restart dmasim_late_fire(struct hrtimer *t)
+{
+	struct dmasim_habits *h = container_of(t, struct dmasim_habits,
+					       late_timer);
+	struct dmasim_chan *sc = container_of(h, struct dmasim_chan, habits);
+	ktime_t next = KTIME_MAX, now = ktime_get();
+	struct dmasim_desc *d, *due;
+	unsigned long flags;
+
+	spin_lock_irqsave(sc->lock, flags);
+	h->late_running = true;
+	for (;;) {
+		due = NULL;
+		list_for_each_entry(d, &h->late, node) {
+			if (!ktime_after(d->retire_at, now)) {
+				due = d;
+				break;
+			}
+		}
+		if (!due)
+			break;
+		list_del_init(&due->node);
+		sc->stats.late_callbacks++;
+		spin_unlock_irqrestore(sc->lock, flags);
+		dmasim_desc_callback(sc, due);
+		spin_lock_irqsave(sc->lock, flags);
+	}
+	list_for_each_entry(d, &h->late, node)
+		if (ktime_before(d->retire_at, next))
+			next = d->retire_at;
+	h->late_running = false;
+	spin_unlock_irqrestore(sc->lock, flags);
+	/* synchronize (when there is one) waits for the late callbacks. */
+	wake_up(&sc->idle_wq);
+	if (next == KTIME_MAX)
+		return HRTIMER_NORESTART;
+	hrtimer_set_expires(t, next);
+	return HRTIMER_RESTART;
+}
+
+static bool dmasim_late_idle(struct dmasim_chan *sc)
+{
+	unsigned long flags;
+	bool idle;
+
+	spin_lock_irqsave(sc->lock, flags);
+	idle = list_empty(&sc->habits.late) && !sc->habits.late_running;
+	spin_unlock_irqrestore(sc->lock, flags);
+	return idle;
+}
+
+/**
+ * dmasim_habits_late_wait() - Wait until every late callback has run.
+ * @sc: the channel
+ *
+ * Context: process; waits at most late_us after the last terminate.
+ */
+void dmasim_habits_late_wait(struct dmasim_chan *sc)
+{
+	wait_event(sc->idle_wq, dmasim_late_idle(sc));
+}
+
 /**
  * dmasim_habits_chan_init() - Set a channel's knobs from the personality.
  * @sc: the channel, not yet registered
@@ -337,7 +461,11 @@ void dmasim_habits_chan_init(struct dmasim_chan *sc)
 	h->desc_budget = p->desc_budget;
 	h->no_result = p->no_result;
 	h->on_error = p->on_error;
+	h->late_us = p->late_us;
 	sc->start_on_submit = p->start_on_submit;
+	INIT_LIST_HEAD(&h->late);
+	dmasim_hrtimer_setup(&h->late_timer, dmasim_late_fire,
+			     HRTIMER_MODE_ABS_SOFT);
 }
 
 /**
@@ -355,6 +483,15 @@ void dmasim_habits_chan_reset(struct dmasim_chan *sc)
 	h->desc_in_use = 0;
 	memset(h->err_cookie, 0, sizeof(h->err_cookie));
 	h->err_next = 0;
+}
+
+/**
+ * dmasim_habits_chan_teardown() - The engine goes: no timer may run.
+ * @sc: the channel, released by every client
+ */
+void dmasim_habits_chan_teardown(struct dmasim_chan *sc)
+{
+	hrtimer_cancel(&sc->habits.late_timer);
 }
 
 /**
@@ -379,7 +516,7 @@ void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng)
 		struct dmasim_habits *h = &sc->habits;
 		unsigned long flags;
 		bool start;
-		u32 budget;
+		u32 budget, late, failt;
 		bool nores;
 		int onerr;
 
@@ -389,11 +526,15 @@ void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng)
 		budget = h->desc_budget;
 		nores = h->no_result;
 		onerr = h->on_error;
+		late = h->late_us;
+		failt = h->fail_terminate;
 		start = sc->start_on_submit;
 		spin_unlock_irqrestore(sc->lock, flags);
 		seq_printf(m, "%s/desc_budget %u\n%s/no_result %d\n", name, budget,
 			   name, nores);
-		seq_printf(m, "%s/on_error %s\n", name, dmasim_on_error_names[onerr]);
+		seq_printf(m, "%s/on_error %s\n%s/late_callback_us %u\n", name,
+			   dmasim_on_error_names[onerr], name, late);
 		seq_printf(m, "%s/start_on_submit %d\n", name, start);
+		seq_printf(m, "%s/fail_terminate %u\n", name, failt);
 	}
 }

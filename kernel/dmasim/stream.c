@@ -694,8 +694,10 @@ int dmasim_stream_init(struct dmasim_engine *eng)
 	}
 	INIT_WORK(&eng->stream_work, dmasim_stream_work);
 	INIT_WORK(&eng->copy_work, dmasim_copy_work);
-	dmasim_hrtimer_setup(&eng->stream_timer, dmasim_stream_timer_fn);
-	dmasim_hrtimer_setup(&eng->copy_timer, dmasim_copy_timer_fn);
+	dmasim_hrtimer_setup(&eng->stream_timer, dmasim_stream_timer_fn,
+			     HRTIMER_MODE_ABS);
+	dmasim_hrtimer_setup(&eng->copy_timer, dmasim_copy_timer_fn,
+			     HRTIMER_MODE_ABS);
 	return 0;
 }
 
