@@ -49,10 +49,12 @@ enum dmasim_chan_knob {
 	CK_DESC_IN_USE,
 	CK_NO_RESULT,
 	CK_LATE_US,
+	CK_REORDER,
 	CK_FAIL_TERMINATE,
 	CK_DESC_EXHAUSTED,
 	CK_DROPPED,
 	CK_LATE_CALLBACKS,
+	CK_REORDERED,
 	CK_NR
 };
 
@@ -110,10 +112,12 @@ static const struct dmasim_knob dmasim_chan_knobs[CK_NR] = {
 	[CK_DESC_IN_USE] = { "desc_in_use", 0444, 0, CH_ALL },
 	[CK_NO_RESULT] = { "no_result", 0644, 1, CH_ALL },
 	[CK_LATE_US] = { "late_callback_us", 0644, DMASIM_LATE_MAX_US, CH_ALL },
+	[CK_REORDER] = { "reorder", 0644, DMASIM_REORDER_MAX, CH_ALL },
 	[CK_FAIL_TERMINATE] = { "fail_terminate", 0644, U32_MAX, CH_ALL },
 	[CK_DESC_EXHAUSTED] = COUNTER(desc_exhausted, CH_ALL),
 	[CK_DROPPED] = COUNTER(dropped, CH_ALL),
 	[CK_LATE_CALLBACKS] = COUNTER(late_callbacks, CH_ALL),
+	[CK_REORDERED] = COUNTER(reordered, CH_ALL),
 };
 
 static const struct dmasim_knob dmasim_engine_knobs[EK_NR] = {
@@ -155,6 +159,9 @@ static int dmasim_chan_knob_get(void *data, u64 *val)
 		break;
 	case CK_LATE_US:
 		*val = h->late_us;
+		break;
+	case CK_REORDER:
+		*val = h->reorder;
 		break;
 	case CK_FAIL_TERMINATE:
 		*val = h->fail_terminate;
@@ -201,6 +208,9 @@ static int dmasim_chan_knob_set(void *data, u64 val)
 
 	if (val > dmasim_chan_knobs[ref->knob].max)
 		return -EINVAL;
+	/* A window of one shuffles nothing: say 0. */
+	if (ref->knob == CK_REORDER && val == 1)
+		return -EINVAL;
 	spin_lock_irqsave(sc->lock, flags);
 	switch (ref->knob) {
 	case CK_NO_COPY:
@@ -214,6 +224,9 @@ static int dmasim_chan_knob_set(void *data, u64 val)
 		break;
 	case CK_LATE_US:
 		h->late_us = val;
+		break;
+	case CK_REORDER:
+		dmasim_habits_reorder_arm(sc, val);
 		break;
 	case CK_FAIL_TERMINATE:
 		h->fail_terminate = val;

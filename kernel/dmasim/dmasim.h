@@ -72,6 +72,8 @@ enum dmasim_personality {
  * the engine at once (no_synchronize): bounds the time with interrupts off.
  */
 #define DMASIM_ATOMIC_CHUNK	(64 * 1024)
+/* Widest window of callbacks the reorder habit shuffles. */
+#define DMASIM_REORDER_MAX	64
 /* Failed cookies a channel remembers for device_tx_status (no_result). */
 #define DMASIM_ERR_COOKIES	64
 #define DMASIM_BUDGET_MAX	65536
@@ -113,6 +115,7 @@ struct dmasim_stats {
 	u64 desc_exhausted;	/* prep calls refused for want of descriptors */
 	u64 dropped;		/* descriptors dropped without callback on an error */
 	u64 late_callbacks;	/* callbacks run after terminate returned */
+	u64 reordered;		/* callbacks run before an earlier descriptor's */
 };
 
 /*
@@ -124,9 +127,17 @@ struct dmasim_habits {
 	bool no_result;		/* callbacks get no dmaengine_result */
 	enum dmasim_on_error on_error;
 	u32 late_us;		/* completed descriptors call back this long after terminate */
+	u32 reorder;		/* window of callbacks shuffled, 0: in order */
 	u32 fail_terminate;	/* countdown: that terminate_all fails */
 
 	u32 desc_in_use;	/* slots taken by descriptors not recycled */
+	/* reorder: descriptors retired into the window, in slot order */
+	struct dmasim_desc *slot[DMASIM_REORDER_MAX];
+	u8 perm[DMASIM_REORDER_MAX];	/* delivery order of the slots */
+	unsigned int win_in;	/* slots filled */
+	unsigned int win_out;	/* entries of perm delivered or skipped */
+	u64 win_done;		/* slots delivered */
+	u32 prng;
 	/* no_result: the channel's last failed cookies, for device_tx_status */
 	dma_cookie_t err_cookie[DMASIM_ERR_COOKIES];
 	unsigned int err_next;
@@ -169,7 +180,7 @@ struct dmasim_knob_ref {
 	unsigned int knob;
 };
 
-#define DMASIM_CHAN_KNOBS	28
+#define DMASIM_CHAN_KNOBS	30
 
 struct dmasim_chan {
 	struct dma_chan chan;
@@ -395,8 +406,10 @@ extern const char *const dmasim_on_error_names[DMASIM_ON_ERROR_NR];
 bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,
 			u32 slots);
 void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d);
+void dmasim_habits_reorder_arm(struct dmasim_chan *sc, u32 window);
 void dmasim_habits_completed(struct dmasim_chan *sc, struct dmasim_desc *d,
 			     struct dmasim_tick *tick);
+void dmasim_habits_poll(struct dmasim_chan *sc, struct dmasim_tick *tick);
 void dmasim_habits_failed(struct dmasim_chan *sc, struct dmasim_desc *d);
 bool dmasim_habits_error_cookie(struct dmasim_chan *sc, dma_cookie_t cookie);
 void dmasim_habits_terminate(struct dmasim_chan *sc, struct list_head *dead);

@@ -21,6 +21,14 @@
 #include "compat.h"
 #include "dmasim.h"
 
+/* Fixed, so that the same window sequence shuffles the same way each run. */
+#define DMASIM_REORDER_SEED	0x9e3779b9
+/*
+ * A window that cannot fill (the next descriptor waits for data, or the
+ * client waits for a callback first) is let go after this long.
+ */
+#define DMASIM_REORDER_HOLD_US	1000
+
 struct dmasim_preset {
 	bool no_synchronize;
 	bool no_max_seg_size;
@@ -31,6 +39,7 @@ struct dmasim_preset {
 	bool start_on_submit;
 	enum dmasim_on_error on_error;
 	u32 late_us;
+	u32 reorder;
 };
 
 static const char *const dmasim_personality_names[DMASIM_PERS_NR] = {
@@ -55,6 +64,7 @@ static const struct dmasim_preset dmasim_presets[DMASIM_PERS_NR] = {
 		.max_seg_size = 1900800,
 		.no_result = true,
 		.late_us = 5000,
+		.reorder = 4,
 	},
 	[DMASIM_PERS_AXIDMA] = {
 		.no_max_seg_size = true,
@@ -102,6 +112,10 @@ MODULE_PARM_DESC(on_error, "Initial: complete, drop or stall (default: personali
 static int late_callback_us = -1;
 module_param(late_callback_us, int, 0444);
 MODULE_PARM_DESC(late_callback_us, "Initial: completed descriptors call back this long after terminate, 0: never (-1: personality's)");
+
+static int reorder = -1;
+module_param(reorder, int, 0444);
+MODULE_PARM_DESC(reorder, "Initial: window of callbacks delivered out of order, 0: in order (-1: personality's)");
 
 static int start_on_submit = -1;
 module_param(start_on_submit, int, 0444);
@@ -172,9 +186,15 @@ int dmasim_habits_parse_params(void)
 	      dmasim_param_u32("desc_budget", desc_budget, DMASIM_BUDGET_MAX,
 			       &p->desc_budget) ?:
 	      dmasim_param_u32("late_callback_us", late_callback_us,
-			       DMASIM_LATE_MAX_US, &p->late_us);
+			       DMASIM_LATE_MAX_US, &p->late_us) ?:
+	      dmasim_param_u32("reorder", reorder, DMASIM_REORDER_MAX, &p->reorder);
 	if (ret)
 		return ret;
+	if (p->reorder == 1) {
+		pr_err("dmasim: reorder=1: use 0 (in order) or a window of 2..%d\n",
+		       DMASIM_REORDER_MAX);
+		return -EINVAL;
+	}
 	if (on_error) {
 		i = match_string(dmasim_on_error_names, DMASIM_ON_ERROR_NR, on_error);
 		if (i < 0) {
@@ -213,10 +233,94 @@ void dmasim_habits_engine_init(struct dmasim_engine *eng)
 	eng->no_residue = dmasim_habit_params.no_residue;
 }
 
+static u32 dmasim_habits_prng(struct dmasim_habits *h)
+{
+	u32 x = h->prng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	h->prng = x;
+	return x;
+}
+
+/* A fresh window with its own delivery order (Fisher-Yates). */
+static void dmasim_reorder_new_window(struct dmasim_habits *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < h->reorder; i++)
+		h->perm[i] = i;
+	for (i = h->reorder; i > 1; i--) {
+		unsigned int j = dmasim_habits_prng(h) % i;
+
+		swap(h->perm[i - 1], h->perm[j]);
+	}
+	memset(h->slot, 0, sizeof(h->slot));
+	h->win_in = 0;
+	h->win_out = 0;
+	h->win_done = 0;
+}
+
+static u64 dmasim_reorder_held(const struct dmasim_habits *h)
+{
+	u64 filled = h->win_in >= 64 ? ~0ULL : BIT_ULL(h->win_in) - 1;
+
+	return filled & ~h->win_done;
+}
+
 static void dmasim_to_done(struct dmasim_chan *sc, struct dmasim_desc *d)
 {
 	list_add_tail(&d->node, &sc->done);
 	tasklet_schedule(&sc->tasklet);
+}
+
+/*
+ * Hand the held slots to the tasklet in the window's order, as far as
+ * they have arrived; with @flush, all of them (the ones that never came
+ * are skipped) and the window starts again.
+ */
+static void dmasim_reorder_release(struct dmasim_chan *sc, bool flush)
+{
+	struct dmasim_habits *h = &sc->habits;
+
+	while (h->win_out < h->reorder) {
+		unsigned int s = h->perm[h->win_out];
+		struct dmasim_desc *d = h->slot[s];
+
+		if (!d) {
+			if (!flush)
+				break;
+			h->win_out++;
+			continue;
+		}
+		if (dmasim_reorder_held(h) & (BIT_ULL(s) - 1))
+			sc->stats.reordered++;
+		h->slot[s] = NULL;
+		h->win_done |= BIT_ULL(s);
+		h->win_out++;
+		dmasim_to_done(sc, d);
+	}
+	if (h->win_out == h->reorder || flush)
+		dmasim_reorder_new_window(h);
+}
+
+/**
+ * dmasim_habits_reorder_arm() - Set the reorder window, reseeding it.
+ * @sc: the channel, lock held
+ * @window: descriptors per window, 0: callbacks in order
+ *
+ * What the old window held is delivered first, in its order.
+ */
+void dmasim_habits_reorder_arm(struct dmasim_chan *sc, u32 window)
+{
+	struct dmasim_habits *h = &sc->habits;
+
+	if (h->reorder)
+		dmasim_reorder_release(sc, true);
+	h->reorder = window;
+	h->prng = DMASIM_REORDER_SEED;
+	dmasim_reorder_new_window(h);
 }
 
 /**
@@ -224,6 +328,9 @@ static void dmasim_to_done(struct dmasim_chan *sc, struct dmasim_desc *d)
  * @sc: the channel, lock held
  * @d: the descriptor, off every list, its cookie complete
  * @tick: the mover's pass
+ *
+ * With the reorder habit, the descriptor waits in the window until its
+ * turn; the cookies still complete in order, as pl330's do.
  */
 void dmasim_habits_completed(struct dmasim_chan *sc, struct dmasim_desc *d,
 			     struct dmasim_tick *tick)
@@ -234,7 +341,40 @@ void dmasim_habits_completed(struct dmasim_chan *sc, struct dmasim_desc *d,
 		h->err_cookie[h->err_next] = d->tx.cookie;
 		h->err_next = (h->err_next + 1) % DMASIM_ERR_COOKIES;
 	}
-	dmasim_to_done(sc, d);
+	if (!h->reorder) {
+		dmasim_to_done(sc, d);
+		return;
+	}
+	d->retire_at = tick->now;
+	h->slot[h->win_in++] = d;
+	/* Nothing more will complete without the client: let the window go. */
+	dmasim_reorder_release(sc, list_empty(&sc->issued));
+}
+
+/**
+ * dmasim_habits_poll() - Let a reorder window go that waited too long.
+ * @sc: the channel, lock held
+ * @tick: the mover's pass, told when to look again
+ */
+void dmasim_habits_poll(struct dmasim_chan *sc, struct dmasim_tick *tick)
+{
+	struct dmasim_habits *h = &sc->habits;
+	u64 held = h->reorder ? dmasim_reorder_held(h) : 0;
+	ktime_t oldest = KTIME_MAX;
+	unsigned int s;
+
+	if (!held)
+		return;
+	for (s = 0; s < h->win_in; s++)
+		if (h->slot[s] && ktime_before(h->slot[s]->retire_at, oldest))
+			oldest = h->slot[s]->retire_at;
+	oldest = ktime_add_us(oldest, DMASIM_REORDER_HOLD_US);
+	if (ktime_before(tick->now, oldest)) {
+		dmasim_tick_wake(tick, oldest);
+		return;
+	}
+	dmasim_reorder_release(sc, true);
+	tick->completed = true;
 }
 
 /**
@@ -347,8 +487,8 @@ static void dmasim_late_arm(struct dmasim_habits *h, ktime_t due)
  * @sc: the channel, lock held
  * @dead: where descriptors dropped without callback go
  *
- * Completed descriptors whose callback has not run (on the done list, or
- * at the head with their data phase over) are
+ * Completed descriptors whose callback has not run (on the done list, held
+ * by the reorder window, or at the head with their data phase over) are
  * dropped without callback, unless late_us is set: then they call back
  * late_us after terminate, from a soft hrtimer, as pl330's tasklet may
  * still do after its terminate_all returned. Their slots are recycled
@@ -359,8 +499,14 @@ void dmasim_habits_terminate(struct dmasim_chan *sc, struct list_head *dead)
 	struct dmasim_habits *h = &sc->habits;
 	struct dmasim_desc *d, *tmp;
 	LIST_HEAD(completed);
+	unsigned int s;
 	ktime_t due;
 
+	for (s = 0; h->reorder && s < h->win_in; s++)
+		if (h->slot[s])
+			list_add_tail(&h->slot[s]->node, &completed);
+	if (h->reorder)
+		dmasim_reorder_new_window(h);
 	list_splice_tail_init(&sc->done, &completed);
 	while (h->late_us && !sc->fault.stall) {
 		d = list_first_entry_or_null(&sc->issued, struct dmasim_desc,
@@ -466,6 +612,7 @@ void dmasim_habits_chan_init(struct dmasim_chan *sc)
 	INIT_LIST_HEAD(&h->late);
 	dmasim_hrtimer_setup(&h->late_timer, dmasim_late_fire,
 			     HRTIMER_MODE_ABS_SOFT);
+	dmasim_habits_reorder_arm(sc, p->reorder);
 }
 
 /**
@@ -474,7 +621,7 @@ void dmasim_habits_chan_init(struct dmasim_chan *sc)
  *
  * The descriptor pool starts full again, even of slots that prepared and
  * never submitted descriptors kept, as zynqmp_dma's is reallocated; no
- * failed cookie is remembered.
+ * failed cookie is remembered; the reorder window is reseeded.
  */
 void dmasim_habits_chan_reset(struct dmasim_chan *sc)
 {
@@ -483,6 +630,7 @@ void dmasim_habits_chan_reset(struct dmasim_chan *sc)
 	h->desc_in_use = 0;
 	memset(h->err_cookie, 0, sizeof(h->err_cookie));
 	h->err_next = 0;
+	dmasim_habits_reorder_arm(sc, h->reorder);
 }
 
 /**
@@ -516,7 +664,7 @@ void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng)
 		struct dmasim_habits *h = &sc->habits;
 		unsigned long flags;
 		bool start;
-		u32 budget, late, failt;
+		u32 budget, late, window, failt;
 		bool nores;
 		int onerr;
 
@@ -527,6 +675,7 @@ void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng)
 		nores = h->no_result;
 		onerr = h->on_error;
 		late = h->late_us;
+		window = h->reorder;
 		failt = h->fail_terminate;
 		start = sc->start_on_submit;
 		spin_unlock_irqrestore(sc->lock, flags);
@@ -534,7 +683,8 @@ void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng)
 			   name, nores);
 		seq_printf(m, "%s/on_error %s\n%s/late_callback_us %u\n", name,
 			   dmasim_on_error_names[onerr], name, late);
-		seq_printf(m, "%s/start_on_submit %d\n", name, start);
+		seq_printf(m, "%s/reorder %u\n%s/start_on_submit %d\n", name,
+			   window, name, start);
 		seq_printf(m, "%s/fail_terminate %u\n", name, failt);
 	}
 }

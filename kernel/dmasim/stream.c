@@ -534,6 +534,7 @@ static bool dmasim_retire_all(struct dmasim_chan *sc, struct dmasim_tick *tick)
 	spin_lock_irqsave(sc->lock, flags);
 	while (dmasim_retire(sc, tick))
 		progress = true;
+	dmasim_habits_poll(sc, tick);
 	spin_unlock_irqrestore(sc->lock, flags);
 	return progress;
 }
