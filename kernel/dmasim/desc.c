@@ -352,6 +352,13 @@ static void dmasim_quiesce(struct dmasim_chan *sc)
 	spin_lock_irqsave(sc->lock, flags);
 	list_splice_init(&sc->terminated, &dead);
 	list_splice_init(&sc->dropped, &dead);
+	/*
+	 * A channel still running (its terminate failed, or there was none)
+	 * may have retired a descriptor while tasklet_kill() held the tasklet:
+	 * that schedule was lost.
+	 */
+	if (!list_empty(&sc->done))
+		tasklet_schedule(&sc->tasklet);
 	spin_unlock_irqrestore(sc->lock, flags);
 	dmasim_free_list(sc->eng, &dead);
 }
