@@ -20,21 +20,30 @@ enum dsc_when {
 	DSC_TERM_NEVER,
 	DSC_TERM_NOW,		/* right after issue_pending */
 	DSC_TERM_DATA,		/* once the first descriptor's data has moved */
+	DSC_TERM_MOVING,	/* once the first descriptor's data moves */
 };
 
-static const char *const dsc_when_names[] = { "never", "now", "data" };
+static const char *const dsc_when_names[] = { "never", "now", "data", "moving" };
 
-/* The first descriptor moved all its data and waits to complete (delay_us). */
-static bool dsc_data_moved(struct dsc_xfer *x, unsigned int ms)
+/*
+ * The first descriptor, still in progress, moved all its data (it waits to
+ * complete: delay_us) or, with @started, some of it.
+ */
+static bool dsc_data_moved(struct dsc_xfer *x, bool started, unsigned int ms)
 {
+	size_t len = x->buf->len;
 	struct dma_tx_state state;
 	unsigned int i;
 
 	for (i = 0; i < ms; i++) {
 		if (dmaengine_tx_status(x->run->chan, x->cookie, &state) ==
-		    DMA_IN_PROGRESS && !state.residue)
+		    DMA_IN_PROGRESS &&
+		    (started ? state.residue < len : !state.residue))
 			return true;
-		usleep_range(1000, 2000);
+		if (started)
+			cpu_relax();
+		else
+			usleep_range(1000, 2000);
 	}
 	return false;
 }
@@ -133,7 +142,8 @@ static int dsc_observe_submit(struct dsc_client *c, struct dsc_run *run,
  * @a: the command's arguments
  *
  * n copies (ch=memcpy) or n RX descriptors of rxlen fed n TX packets of
- * len (ch=rx); optionally terminate (terminate=now or data), then wait
+ * len (ch=rx); optionally terminate (terminate=now, moving: once the first
+ * descriptor's data began to move, data: once it all moved), then wait
  * until want callbacks came or timeout_ms, and a further settle_ms. Per
  * descriptor, in submission order: called, result, residue, the cookie's
  * status at the end (0 complete, 1 in progress, 3 error), callback order,
@@ -218,8 +228,11 @@ int dsc_cmd_observe(struct dsc_client *c, struct dsc_args *a)
 	if (ret)
 		goto out;
 
-	if (term == DSC_TERM_DATA && !dsc_data_moved(&run->x[0], 20000))
+	if (term == DSC_TERM_DATA && !dsc_data_moved(&run->x[0], false, 20000))
 		dsc_fail(c, "descriptor 0 never finished its data phase");
+	if (term == DSC_TERM_MOVING &&
+	    !dsc_data_moved(&run->x[0], true, 100000000))
+		dsc_fail(c, "descriptor 0 never started");
 	if (term != DSC_TERM_NEVER) {
 		term_ret = dmaengine_terminate_async(chan);
 		t_term = ktime_get();
