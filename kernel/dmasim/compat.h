@@ -28,12 +28,13 @@ static inline int dmasim_set_max_seg_size(struct device *dev, unsigned int size)
 
 /* 6.13 folded hrtimer_init() and the function assignment into hrtimer_setup(). */
 static inline void dmasim_hrtimer_setup(struct hrtimer *timer,
-					enum hrtimer_restart (*fn)(struct hrtimer *))
+					enum hrtimer_restart (*fn)(struct hrtimer *),
+					enum hrtimer_mode mode)
 {
 #if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
-	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, mode);
 #else
-	hrtimer_init(timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	hrtimer_init(timer, CLOCK_MONOTONIC, mode);
 	timer->function = fn;
 #endif
 }

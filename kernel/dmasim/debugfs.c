@@ -45,6 +45,16 @@ enum dmasim_chan_knob {
 	CK_REJECTED,
 	CK_QUEUED,
 	CK_START_ON_SUBMIT,
+	CK_DESC_BUDGET,
+	CK_DESC_IN_USE,
+	CK_NO_RESULT,
+	CK_LATE_US,
+	CK_REORDER,
+	CK_FAIL_TERMINATE,
+	CK_DESC_EXHAUSTED,
+	CK_DROPPED,
+	CK_LATE_CALLBACKS,
+	CK_REORDERED,
 	CK_NR
 };
 
@@ -98,6 +108,16 @@ static const struct dmasim_knob dmasim_chan_knobs[CK_NR] = {
 	[CK_REJECTED] = COUNTER(rejected, CH_ALL),
 	[CK_QUEUED] = { "queued", 0444, 0, CH_ALL },
 	[CK_START_ON_SUBMIT] = { "start_on_submit", 0644, 1, CH_ALL },
+	[CK_DESC_BUDGET] = { "desc_budget", 0644, DMASIM_BUDGET_MAX, CH_ALL },
+	[CK_DESC_IN_USE] = { "desc_in_use", 0444, 0, CH_ALL },
+	[CK_NO_RESULT] = { "no_result", 0644, 1, CH_ALL },
+	[CK_LATE_US] = { "late_callback_us", 0644, DMASIM_LATE_MAX_US, CH_ALL },
+	[CK_REORDER] = { "reorder", 0644, DMASIM_REORDER_MAX, CH_ALL },
+	[CK_FAIL_TERMINATE] = { "fail_terminate", 0644, U32_MAX, CH_ALL },
+	[CK_DESC_EXHAUSTED] = COUNTER(desc_exhausted, CH_ALL),
+	[CK_DROPPED] = COUNTER(dropped, CH_ALL),
+	[CK_LATE_CALLBACKS] = COUNTER(late_callbacks, CH_ALL),
+	[CK_REORDERED] = COUNTER(reordered, CH_ALL),
 };
 
 static const struct dmasim_knob dmasim_engine_knobs[EK_NR] = {
@@ -120,12 +140,31 @@ static int dmasim_chan_knob_get(void *data, u64 *val)
 	const struct dmasim_knob *knob = &dmasim_chan_knobs[ref->knob];
 	struct dmasim_chan *sc = ref->owner;
 	const struct dmasim_fault *f = &sc->fault;
+	const struct dmasim_habits *h = &sc->habits;
 	unsigned long flags;
 
 	spin_lock_irqsave(sc->lock, flags);
 	switch (ref->knob) {
 	case CK_NO_COPY:
 		*val = sc->no_copy;
+		break;
+	case CK_DESC_BUDGET:
+		*val = h->desc_budget;
+		break;
+	case CK_DESC_IN_USE:
+		*val = h->desc_in_use;
+		break;
+	case CK_NO_RESULT:
+		*val = h->no_result;
+		break;
+	case CK_LATE_US:
+		*val = h->late_us;
+		break;
+	case CK_REORDER:
+		*val = h->reorder;
+		break;
+	case CK_FAIL_TERMINATE:
+		*val = h->fail_terminate;
 		break;
 	case CK_START_ON_SUBMIT:
 		*val = sc->start_on_submit;
@@ -164,14 +203,33 @@ static int dmasim_chan_knob_set(void *data, u64 val)
 	struct dmasim_knob_ref *ref = data;
 	struct dmasim_chan *sc = ref->owner;
 	struct dmasim_fault *f = &sc->fault;
+	struct dmasim_habits *h = &sc->habits;
 	unsigned long flags;
 
 	if (val > dmasim_chan_knobs[ref->knob].max)
+		return -EINVAL;
+	/* A window of one shuffles nothing: say 0. */
+	if (ref->knob == CK_REORDER && val == 1)
 		return -EINVAL;
 	spin_lock_irqsave(sc->lock, flags);
 	switch (ref->knob) {
 	case CK_NO_COPY:
 		sc->no_copy = val;
+		break;
+	case CK_DESC_BUDGET:
+		h->desc_budget = val;
+		break;
+	case CK_NO_RESULT:
+		h->no_result = val;
+		break;
+	case CK_LATE_US:
+		h->late_us = val;
+		break;
+	case CK_REORDER:
+		dmasim_habits_reorder_arm(sc, val);
+		break;
+	case CK_FAIL_TERMINATE:
+		h->fail_terminate = val;
 		break;
 	case CK_START_ON_SUBMIT:
 		sc->start_on_submit = val;
@@ -394,6 +452,41 @@ static const struct file_operations dmasim_fail_kind_fops = {
 	.llseek = default_llseek,
 };
 
+static ssize_t dmasim_on_error_read(struct file *file, char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	struct dmasim_chan *sc = file->private_data;
+
+	return dmasim_word_read(file, ubuf, len, ppos,
+				dmasim_on_error_names[READ_ONCE(sc->habits.on_error)]);
+}
+
+static ssize_t dmasim_on_error_write(struct file *file,
+				     const char __user *ubuf, size_t len,
+				     loff_t *ppos)
+{
+	struct dmasim_chan *sc = file->private_data;
+	unsigned long flags;
+	int action;
+
+	action = dmasim_word_write(ubuf, len, dmasim_on_error_names,
+				   ARRAY_SIZE(dmasim_on_error_names));
+	if (action < 0)
+		return action;
+	spin_lock_irqsave(sc->lock, flags);
+	sc->habits.on_error = action;
+	spin_unlock_irqrestore(sc->lock, flags);
+	return len;
+}
+
+static const struct file_operations dmasim_on_error_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = dmasim_on_error_read,
+	.write = dmasim_on_error_write,
+	.llseek = default_llseek,
+};
+
 static ssize_t dmasim_reset_counters_write(struct file *file,
 					   const char __user *ubuf, size_t len,
 					   loff_t *ppos)
@@ -515,6 +608,13 @@ static int dmasim_limits_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(dmasim_limits);
 
+static int dmasim_habits_file_show(struct seq_file *m, void *unused)
+{
+	dmasim_habits_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dmasim_habits_file);
+
 static void dmasim_debugfs_add_chan(struct dmasim_chan *sc, struct dentry *parent)
 {
 	struct dentry *dir = debugfs_create_dir(dmasim_chan_names[sc->id], parent);
@@ -533,6 +633,7 @@ static void dmasim_debugfs_add_chan(struct dmasim_chan *sc, struct dentry *paren
 							       &dmasim_chan_ro_fops);
 	}
 	debugfs_create_file("fail_kind", 0644, dir, sc, &dmasim_fail_kind_fops);
+	debugfs_create_file("on_error", 0644, dir, sc, &dmasim_on_error_fops);
 	debugfs_create_file("reset_counters", 0200, dir, sc,
 			    &dmasim_reset_counters_fops);
 }
@@ -561,6 +662,7 @@ void dmasim_debugfs_add(struct dmasim_engine *eng)
 	debugfs_create_file("source_pattern", 0644, dir, eng,
 			    &dmasim_pattern_fops);
 	debugfs_create_file("limits", 0444, dir, eng, &dmasim_limits_fops);
+	debugfs_create_file("habits", 0444, dir, eng, &dmasim_habits_file_fops);
 	for (k = 0; k < DMASIM_NR_CHANS; k++)
 		if (eng->chans[k].present)
 			dmasim_debugfs_add_chan(&eng->chans[k], dir);

@@ -39,7 +39,12 @@ static struct dmasim_desc *dmasim_desc_alloc(struct dmasim_chan *sc,
 	return d;
 }
 
-static void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d)
+/**
+ * dmasim_desc_free() - Free a descriptor nobody refers to any more.
+ * @eng: its engine
+ * @d: the descriptor, its budget slots already recycled or lost
+ */
+void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d)
 {
 	/* Drops the mapping references async_tx clients (dmatest) attach. */
 	dma_descriptor_unmap(&d->tx);
@@ -124,6 +129,8 @@ dmasim_prep_slave_sg(struct dma_chan *chan, struct scatterlist *sgl,
 		d->segs[i].len = len;
 	}
 	d->len = total;
+	if (!dmasim_budget_take(sc, d, sg_len))
+		goto refuse;
 	return dmasim_desc_prepared(sc, d);
 
 refuse:
@@ -160,6 +167,10 @@ dmasim_prep_memcpy(struct dma_chan *chan, dma_addr_t dst, dma_addr_t src,
 	d->segs[0].addr = dst;
 	d->segs[0].len = len;
 	d->len = len;
+	if (!dmasim_budget_take(sc, d, 1)) {
+		dmasim_desc_free(sc->eng, d);
+		return NULL;
+	}
 	return dmasim_desc_prepared(sc, d);
 }
 
@@ -229,11 +240,14 @@ static enum dma_status dmasim_tx_status(struct dma_chan *chan,
 	spin_lock_irqsave(sc->lock, flags);
 	status = dma_async_is_complete(cookie, chan->completed_cookie,
 				       chan->cookie);
+	/* The only trace of a failure whose callback carried no result. */
+	if (status == DMA_COMPLETE && dmasim_habits_error_cookie(sc, cookie))
+		status = DMA_ERROR;
 	if (state) {
 		state->last = chan->completed_cookie;
 		state->used = chan->cookie;
-		state->residue = status == DMA_COMPLETE ? 0 :
-				 dmasim_residue_of(sc, cookie);
+		state->residue = status != DMA_IN_PROGRESS || sc->eng->no_residue ?
+				 0 : dmasim_residue_of(sc, cookie);
 		state->in_flight_bytes = 0;
 	}
 	spin_unlock_irqrestore(sc->lock, flags);
@@ -250,26 +264,66 @@ static unsigned int dmasim_list_len(struct list_head *list)
 	return n;
 }
 
-static int dmasim_terminate_all(struct dma_chan *chan)
+static void dmasim_recycle_list(struct dmasim_chan *sc, struct list_head *list)
 {
-	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	struct dmasim_desc *d;
+
+	list_for_each_entry(d, list, node)
+		dmasim_budget_put(sc, d);
+}
+
+static void dmasim_terminate(struct dmasim_chan *sc)
+{
+	struct dmasim_desc *d;
 	unsigned long flags;
+	LIST_HEAD(dead);
 
 	spin_lock_irqsave(sc->lock, flags);
+	/* Completed ones first: they may still call back (late_callback_us). */
+	dmasim_habits_terminate(sc, &sc->terminated);
 	sc->stats.aborted += dmasim_list_len(&sc->submitted) +
 			     dmasim_list_len(&sc->issued);
+	/* Never submitted: zynqmp_dma only gets those back at release. */
+	list_for_each_entry(d, &sc->prepared, node)
+		d->slots = 0;
 	list_splice_tail_init(&sc->prepared, &sc->terminated);
+	dmasim_recycle_list(sc, &sc->submitted);
+	dmasim_recycle_list(sc, &sc->issued);
 	list_splice_tail_init(&sc->submitted, &sc->terminated);
 	list_splice_tail_init(&sc->issued, &sc->terminated);
-	/* Finished but not yet reported: no callback for those either. */
-	list_splice_tail_init(&sc->done, &sc->terminated);
 	sc->gen++;
 	/* Terminate is the channel reset that clears latched faults. */
 	sc->fault.stall = false;
 	sc->fault.stuck = false;
 	dmasim_stream_terminated(sc);
+	/*
+	 * Without device_synchronize nobody would free them later; nothing
+	 * refers to them: the movers copy with the lock held in that mode.
+	 */
+	if (sc->eng->no_synchronize)
+		list_splice_init(&sc->terminated, &dead);
 	spin_unlock_irqrestore(sc->lock, flags);
+	dmasim_free_list(sc->eng, &dead);
 	dmasim_kick(sc);
+}
+
+static int dmasim_terminate_all(struct dma_chan *chan)
+{
+	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	struct dmasim_habits *h = &sc->habits;
+	unsigned long flags;
+	bool fail;
+
+	/* Like dw-edma refusing while a stop is pending: nothing changes. */
+	spin_lock_irqsave(sc->lock, flags);
+	fail = h->fail_terminate && --h->fail_terminate == 0;
+	spin_unlock_irqrestore(sc->lock, flags);
+	if (fail) {
+		dev_dbg(sc->eng->dev, "%s: terminate_all fails (fail_terminate)\n",
+			dma_chan_name(chan));
+		return -EPERM;
+	}
+	dmasim_terminate(sc);
 	return 0;
 }
 
@@ -284,20 +338,34 @@ static bool dmasim_chan_idle(struct dmasim_chan *sc)
 	return idle;
 }
 
-static void dmasim_synchronize(struct dma_chan *chan)
+/* device_synchronize, and what release does whether there is one or not. */
+static void dmasim_quiesce(struct dmasim_chan *sc)
 {
-	struct dmasim_chan *sc = to_dmasim_chan(chan);
 	unsigned long flags;
 	LIST_HEAD(dead);
 
 	/* A move that began before terminate may still be writing memory. */
 	wait_event(sc->idle_wq, dmasim_chan_idle(sc));
+	dmasim_habits_late_wait(sc);
 	/* A callback taken off the done list before terminate may be running. */
 	tasklet_kill(&sc->tasklet);
 	spin_lock_irqsave(sc->lock, flags);
 	list_splice_init(&sc->terminated, &dead);
+	list_splice_init(&sc->dropped, &dead);
+	/*
+	 * A channel still running (its terminate failed, or there was none)
+	 * may have retired a descriptor while tasklet_kill() held the tasklet:
+	 * that schedule was lost.
+	 */
+	if (!list_empty(&sc->done))
+		tasklet_schedule(&sc->tasklet);
 	spin_unlock_irqrestore(sc->lock, flags);
 	dmasim_free_list(sc->eng, &dead);
+}
+
+static void dmasim_synchronize(struct dma_chan *chan)
+{
+	dmasim_quiesce(to_dmasim_chan(chan));
 }
 
 static int dmasim_alloc_chan_resources(struct dma_chan *chan)
@@ -308,14 +376,22 @@ static int dmasim_alloc_chan_resources(struct dma_chan *chan)
 	spin_lock_irqsave(sc->lock, flags);
 	chan->cookie = DMA_MIN_COOKIE;
 	chan->completed_cookie = DMA_MIN_COOKIE;
+	dmasim_habits_chan_reset(sc);
 	spin_unlock_irqrestore(sc->lock, flags);
 	return 0;
 }
 
 static void dmasim_free_chan_resources(struct dma_chan *chan)
 {
-	dmasim_terminate_all(chan);
-	dmasim_synchronize(chan);
+	struct dmasim_chan *sc = to_dmasim_chan(chan);
+	unsigned long flags;
+
+	/* Release must not fail, nor leave a callback to run. */
+	dmasim_terminate(sc);
+	dmasim_quiesce(sc);
+	spin_lock_irqsave(sc->lock, flags);
+	dmasim_habits_chan_reset(sc);
+	spin_unlock_irqrestore(sc->lock, flags);
 }
 
 static int dmasim_device_config(struct dma_chan *chan,
@@ -337,41 +413,60 @@ static void dmasim_device_caps(struct dma_chan *chan,
 	caps->directions = dirs[to_dmasim_chan(chan)->id];
 }
 
+/**
+ * dmasim_desc_callback() - Call a completed descriptor back, then free it.
+ * @sc: its channel, lock not held
+ * @d: the descriptor, on no list
+ *
+ * Its budget slots are recycled only after the callback returned, as
+ * zynqmp_dma gives a descriptor back to its pool.
+ */
+void dmasim_desc_callback(struct dmasim_chan *sc, struct dmasim_desc *d)
+{
+	/* What dmaengine_desc_callback_invoke() passes for a NULL result. */
+	struct dmaengine_result res = { .result = DMA_TRANS_NOERROR };
+	unsigned long flags;
+
+	if (!READ_ONCE(sc->habits.no_result)) {
+		res.result = d->result;
+		res.residue = sc->eng->no_residue ? 0 : d->residue;
+	}
+	/* Like an IOC bit: no interrupt asked for, no callback. */
+	if (d->tx.flags & DMA_PREP_INTERRUPT) {
+		if (d->tx.callback_result)
+			d->tx.callback_result(d->tx.callback_param, &res);
+		else if (d->tx.callback)
+			d->tx.callback(d->tx.callback_param);
+	}
+	if (d->slots) {
+		spin_lock_irqsave(sc->lock, flags);
+		dmasim_budget_put(sc, d);
+		spin_unlock_irqrestore(sc->lock, flags);
+	}
+	dmasim_desc_free(sc->eng, d);
+}
+
 static void dmasim_tasklet(struct tasklet_struct *t)
 {
 	struct dmasim_chan *sc = from_tasklet(sc, t, tasklet);
+	struct dmasim_desc *d;
+	unsigned long flags;
+	LIST_HEAD(dropped);
 
+	spin_lock_irqsave(sc->lock, flags);
+	list_splice_init(&sc->dropped, &dropped);
+	spin_unlock_irqrestore(sc->lock, flags);
+	dmasim_free_list(sc->eng, &dropped);
 	for (;;) {
-		struct dmaengine_result res;
-		dma_async_tx_callback_result cb_result;
-		dma_async_tx_callback cb;
-		struct dmasim_desc *d;
-		unsigned long flags;
-		void *param;
-		bool wanted;
-
 		spin_lock_irqsave(sc->lock, flags);
 		d = list_first_entry_or_null(&sc->done, struct dmasim_desc,
 					     node);
-		if (!d) {
-			spin_unlock_irqrestore(sc->lock, flags);
-			break;
-		}
-		list_del(&d->node);
-		cb = d->tx.callback;
-		cb_result = d->tx.callback_result;
-		param = d->tx.callback_param;
-		/* Like an IOC bit: no interrupt asked for, no callback. */
-		wanted = d->tx.flags & DMA_PREP_INTERRUPT;
-		res.result = d->result;
-		res.residue = d->residue;
+		if (d)
+			list_del(&d->node);
 		spin_unlock_irqrestore(sc->lock, flags);
-
-		if (wanted && cb_result)
-			cb_result(param, &res);
-		else if (wanted && cb)
-			cb(param);
-		dmasim_desc_free(sc->eng, d);
+		if (!d)
+			break;
+		dmasim_desc_callback(sc, d);
 	}
 }
 
@@ -396,6 +491,8 @@ void dmasim_desc_finish(struct dmasim_chan *sc, struct dmasim_desc *d,
 	d->finished = true;
 	d->result = result;
 	d->residue = d->len - d->done;
+	if (result != DMA_TRANS_NOERROR)
+		dmasim_habits_failed(sc, d);
 }
 
 /*
@@ -417,11 +514,11 @@ bool dmasim_retire(struct dmasim_chan *sc, struct dmasim_tick *tick)
 		dmasim_tick_wake(tick, d->retire_at);
 		return false;
 	}
-	list_move_tail(&d->node, &sc->done);
+	list_del_init(&d->node);
 	/* Before the callback, so the client sees DMA_COMPLETE inside it. */
 	sc->chan.completed_cookie = d->tx.cookie;
 	sc->stats.descriptors++;
-	tasklet_schedule(&sc->tasklet);
+	dmasim_habits_completed(sc, d, tick);
 	tick->completed = true;
 	return true;
 }
@@ -526,8 +623,10 @@ void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
 	INIT_LIST_HEAD(&sc->issued);
 	INIT_LIST_HEAD(&sc->done);
 	INIT_LIST_HEAD(&sc->terminated);
+	INIT_LIST_HEAD(&sc->dropped);
 	init_waitqueue_head(&sc->idle_wq);
 	tasklet_setup(&sc->tasklet, dmasim_tasklet);
+	dmasim_habits_chan_init(sc);
 	sc->chan.device = dd;
 	list_add_tail(&sc->chan.device_node, &dd->channels);
 }
@@ -535,6 +634,8 @@ void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
 /* Engine going away: dmaengine guarantees no client holds the channel. */
 void dmasim_chan_teardown(struct dmasim_chan *sc)
 {
+	dmasim_habits_chan_teardown(sc);
 	tasklet_kill(&sc->tasklet);
 	dmasim_free_list(sc->eng, &sc->terminated);
+	dmasim_free_list(sc->eng, &sc->dropped);
 }

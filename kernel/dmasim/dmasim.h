@@ -20,6 +20,8 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+struct seq_file;
+
 #include "../../uapi/linux/dmasim.h"
 
 enum dmasim_chan_id {
@@ -40,6 +42,22 @@ enum dmasim_fail_kind {
 	DMASIM_FAIL_WRITE,
 };
 
+/* What a channel does when a descriptor fails (habit on_error). */
+enum dmasim_on_error {
+	DMASIM_ON_ERROR_COMPLETE,	/* it completes, with its result */
+	DMASIM_ON_ERROR_DROP,		/* ... and the rest is dropped (zynqmp_dma) */
+	DMASIM_ON_ERROR_STALL,		/* no callback, stall until terminate (xilinx_dma) */
+	DMASIM_ON_ERROR_NR,
+};
+
+enum dmasim_personality {
+	DMASIM_PERS_DEFAULT,
+	DMASIM_PERS_ZYNQMP,
+	DMASIM_PERS_PL330,
+	DMASIM_PERS_AXIDMA,
+	DMASIM_PERS_NR,
+};
+
 /*
  * Largest piece moved outside the lock: bounds how long synchronize waits
  * for a copy, and keeps the per-piece bookkeeping small next to the copy.
@@ -49,6 +67,17 @@ enum dmasim_fail_kind {
 #define DMASIM_NOCOPY_BURST	64
 /* Packet ends the FIFO can hold; TX stalls when they are all in use. */
 #define DMASIM_FIFO_MAX_PKTS	256
+/*
+ * Largest piece copied with the channel lock held, when terminate must stop
+ * the engine at once (no_synchronize): bounds the time with interrupts off.
+ */
+#define DMASIM_ATOMIC_CHUNK	(64 * 1024)
+/* Widest window of callbacks the reorder habit shuffles. */
+#define DMASIM_REORDER_MAX	64
+/* Failed cookies a channel remembers for device_tx_status (no_result). */
+#define DMASIM_ERR_COOKIES	64
+#define DMASIM_BUDGET_MAX	65536
+#define DMASIM_LATE_MAX_US	1000000
 
 /* Per-engine limits, fixed at probe. */
 struct dmasim_limits {
@@ -83,6 +112,39 @@ struct dmasim_stats {
 	u64 overruns;		/* rx: source packets dropped for want of room */
 	u64 source_cut;		/* rx: source packets lost midway (terminate) */
 	u64 rejected;		/* prep calls refused for breaking a limit */
+	u64 desc_exhausted;	/* prep calls refused for want of descriptors */
+	u64 dropped;		/* descriptors dropped without callback on an error */
+	u64 late_callbacks;	/* callbacks run after terminate returned */
+	u64 reordered;		/* callbacks run before an earlier descriptor's */
+};
+
+/*
+ * Habits of real providers that a channel copies (habits.c), under the
+ * channel lock. The knobs come first; the rest is their state.
+ */
+struct dmasim_habits {
+	u32 desc_budget;	/* descriptor slots, 0: no limit */
+	bool no_result;		/* callbacks get no dmaengine_result */
+	enum dmasim_on_error on_error;
+	u32 late_us;		/* completed descriptors call back this long after terminate */
+	u32 reorder;		/* window of callbacks shuffled, 0: in order */
+	u32 fail_terminate;	/* countdown: that terminate_all fails */
+
+	u32 desc_in_use;	/* slots taken by descriptors not recycled */
+	/* reorder: descriptors retired into the window, in slot order */
+	struct dmasim_desc *slot[DMASIM_REORDER_MAX];
+	u8 perm[DMASIM_REORDER_MAX];	/* delivery order of the slots */
+	unsigned int win_in;	/* slots filled */
+	unsigned int win_out;	/* entries of perm delivered or skipped */
+	u64 win_done;		/* slots delivered */
+	u32 prng;
+	/* no_result: the channel's last failed cookies, for device_tx_status */
+	dma_cookie_t err_cookie[DMASIM_ERR_COOKIES];
+	unsigned int err_next;
+	/* late_us: descriptors waiting for their late callback */
+	struct list_head late;
+	struct hrtimer late_timer;
+	bool late_running;
 };
 
 struct dmasim_seg {
@@ -102,7 +164,8 @@ struct dmasim_desc {
 	bool started;
 	bool finished;		/* data phase over, result below is final */
 	bool retire_armed;
-	ktime_t retire_at;	/* delay fault: completion not before */
+	ktime_t retire_at;	/* delay fault: completion not before; late callback due */
+	u32 slots;		/* descriptor budget taken, 0 once recycled */
 	enum dmaengine_tx_result result;
 	u32 residue;
 	unsigned int nsegs;
@@ -117,7 +180,7 @@ struct dmasim_knob_ref {
 	unsigned int knob;
 };
 
-#define DMASIM_CHAN_KNOBS	20
+#define DMASIM_CHAN_KNOBS	30
 
 struct dmasim_chan {
 	struct dma_chan chan;
@@ -133,6 +196,7 @@ struct dmasim_chan {
 	struct list_head issued;
 	struct list_head done;
 	struct list_head terminated;
+	struct list_head dropped;	/* on_error drop: freed by the tasklet */
 	struct tasklet_struct tasklet;
 	unsigned int gen;	/* bumped by terminate: stale moves are dropped */
 	unsigned int busy;	/* moves running outside the lock */
@@ -141,6 +205,7 @@ struct dmasim_chan {
 	/* start descriptors at tx_submit, before issue_pending (xilinx_dma does) */
 	bool start_on_submit;
 	struct dmasim_fault fault;
+	struct dmasim_habits habits;
 	struct dmasim_stats stats;
 	struct dmasim_knob_ref knob_refs[DMASIM_CHAN_KNOBS];
 };
@@ -205,6 +270,11 @@ struct dmasim_engine {
 	struct dma_slave_map map[DMASIM_NR_CHANS];
 	char client_name[32];
 	struct dmasim_limits limits;
+	/* Habits fixed at registration; the per-channel ones are in chans[]. */
+	enum dmasim_personality personality;
+	bool no_synchronize;	/* no device_synchronize; terminate stops at once */
+	bool no_max_seg_size;	/* dma_parms' max_segment_size left unset */
+	bool no_residue;	/* residue granularity DESCRIPTOR, always 0 */
 	/* tx and rx queues, faults and counters, and the whole stream state */
 	spinlock_t stream_lock;
 	struct dmasim_stream stream;
@@ -216,6 +286,19 @@ struct dmasim_engine {
 	atomic_t live_descs;
 	struct dentry *debugfs;
 	struct dmasim_knob_ref knob_refs[DMASIM_ENGINE_KNOBS];
+};
+
+/*
+ * One piece a mover moves: between two engine addresses, or between one
+ * and the FIFO's buffer, or generated into one. len 0: nothing moves.
+ */
+struct dmasim_move {
+	dma_addr_t dst, src;
+	void *dst_buf;			/* read src into it */
+	const void *src_buf;		/* write it to dst */
+	void (*gen)(void *buf, size_t n, void *ctx);	/* generate at dst */
+	void *ctx;
+	size_t len;
 };
 
 /* What one pass of a mover saw: the time, when to look again, completions. */
@@ -239,6 +322,12 @@ static inline dma_addr_t dmasim_addr(const struct dmasim_desc *d)
 static inline u32 dmasim_span(const struct dmasim_desc *d)
 {
 	return d->segs[d->seg].len - d->seg_off;
+}
+
+/* Largest piece a mover moves at once. */
+static inline u32 dmasim_chunk(const struct dmasim_engine *eng)
+{
+	return eng->no_synchronize ? DMASIM_ATOMIC_CHUNK : DMASIM_CHUNK;
 }
 
 static inline void dmasim_tick_wake(struct dmasim_tick *tick, ktime_t when)
@@ -265,6 +354,8 @@ void dmasim_desc_finish(struct dmasim_chan *sc, struct dmasim_desc *d,
 			enum dmaengine_tx_result result);
 void dmasim_desc_advance(struct dmasim_desc *d, size_t n);
 u64 dmasim_rx_room(struct dmasim_chan *sc);
+void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d);
+void dmasim_desc_callback(struct dmasim_chan *sc, struct dmasim_desc *d);
 unsigned int dmasim_chan_queued(struct dmasim_chan *sc);
 void dmasim_chan_hold(struct dmasim_chan *sc);
 void dmasim_chan_release(struct dmasim_chan *sc);
@@ -284,12 +375,16 @@ void dmasim_mem_read(struct dmasim_engine *eng, void *dst, dma_addr_t src,
 		     size_t len);
 void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
 			 void (*gen)(void *buf, size_t n, void *ctx), void *ctx);
+void dmasim_mem_move(struct dmasim_engine *eng, const struct dmasim_move *mv);
 
 /* stream.c: the movers (loopback, sink, memcpy) and their scheduling. */
 int dmasim_stream_init(struct dmasim_engine *eng);
 void dmasim_stream_stop(struct dmasim_engine *eng);
 void dmasim_stream_free(struct dmasim_engine *eng);
 void dmasim_kick(struct dmasim_chan *sc);
+void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
+		 unsigned long *flags, const struct dmasim_move *mv)
+	__must_hold(lock);
 void dmasim_stream_terminated(struct dmasim_chan *sc);
 void dmasim_fifo_flush(struct dmasim_engine *eng);
 u64 dmasim_fifo_level(const struct dmasim_fifo *fifo);
@@ -298,6 +393,28 @@ unsigned int dmasim_fifo_packets(const struct dmasim_fifo *fifo);
 /* source.c: the packet source on RX. */
 bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick);
 void dmasim_source_start(struct dmasim_engine *eng);
+
+/* habits.c: personalities and the habits of real providers. */
+int dmasim_habits_parse_params(void);
+void dmasim_habits_engine_init(struct dmasim_engine *eng);
+void dmasim_habits_chan_init(struct dmasim_chan *sc);
+void dmasim_habits_chan_reset(struct dmasim_chan *sc);
+void dmasim_habits_chan_teardown(struct dmasim_chan *sc);
+bool dmasim_habits_max_seg_size(u32 *size);
+const char *dmasim_personality_name(enum dmasim_personality p);
+extern const char *const dmasim_on_error_names[DMASIM_ON_ERROR_NR];
+bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,
+			u32 slots);
+void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d);
+void dmasim_habits_reorder_arm(struct dmasim_chan *sc, u32 window);
+void dmasim_habits_completed(struct dmasim_chan *sc, struct dmasim_desc *d,
+			     struct dmasim_tick *tick);
+void dmasim_habits_poll(struct dmasim_chan *sc, struct dmasim_tick *tick);
+void dmasim_habits_failed(struct dmasim_chan *sc, struct dmasim_desc *d);
+bool dmasim_habits_error_cookie(struct dmasim_chan *sc, dma_cookie_t cookie);
+void dmasim_habits_terminate(struct dmasim_chan *sc, struct list_head *dead);
+void dmasim_habits_late_wait(struct dmasim_chan *sc);
+void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng);
 
 /* debugfs.c */
 void dmasim_debugfs_add(struct dmasim_engine *eng);

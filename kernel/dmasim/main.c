@@ -45,8 +45,23 @@ module_param(fifo_depth, uint, 0444);
 MODULE_PARM_DESC(fifo_depth, "Bytes the TX->RX stream FIFO holds (0-64 MiB, default 64 KiB)");
 
 static unsigned int max_seg_size = SZ_8M;
-module_param(max_seg_size, uint, 0444);
-MODULE_PARM_DESC(max_seg_size, "Largest scatter-gather entry or copy, bytes (1 B-1 GiB, default 8 MiB)");
+/* Given or not: a personality may have its own (pl330's). */
+static bool max_seg_size_given;
+
+static int dmasim_max_seg_size_set(const char *val, const struct kernel_param *kp)
+{
+	max_seg_size_given = true;
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops dmasim_max_seg_size_ops = {
+	.set = dmasim_max_seg_size_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_seg_size, &dmasim_max_seg_size_ops, &max_seg_size, 0444);
+__MODULE_PARM_TYPE(max_seg_size, "uint");
+MODULE_PARM_DESC(max_seg_size, "Largest scatter-gather entry or copy, bytes (1 B-1 GiB, default 8 MiB or the personality's)");
 
 static unsigned int max_segments = 128;
 module_param(max_segments, uint, 0444);
@@ -162,10 +177,13 @@ static int dmasim_read_limits(struct dmasim_engine *eng)
 	};
 	struct dmasim_limits *lim = &eng->limits;
 	struct device *dev = eng->dev;
+	u32 seg = max_seg_size;
 	u64 whole;
 	int ret;
 
-	ret = dmasim_limit(dev, &ranges[0], max_seg_size, &lim->max_seg_size) ?:
+	if (!max_seg_size_given)
+		dmasim_habits_max_seg_size(&seg);
+	ret = dmasim_limit(dev, &ranges[0], seg, &lim->max_seg_size) ?:
 	      dmasim_limit(dev, &ranges[1], max_segments, &lim->max_segments) ?:
 	      dmasim_limit(dev, &ranges[2], copy_align, &lim->copy_align) ?:
 	      dmasim_limit(dev, &ranges[3], fifo_depth, &lim->fifo_depth);
@@ -216,11 +234,15 @@ static void dmasim_setup_dma_device(struct dmasim_engine *eng,
 	dd->min_burst = 1;
 	dd->max_burst = 256;
 	dd->max_sg_burst = eng->limits.max_segments;
-	dd->residue_granularity = DMA_RESIDUE_GRANULARITY_BURST;
+	dd->residue_granularity = eng->no_residue ? DMA_RESIDUE_GRANULARITY_DESCRIPTOR :
+						    DMA_RESIDUE_GRANULARITY_BURST;
 	dd->copy_align = (enum dmaengine_alignment)eng->limits.copy_align;
 	dd->descriptor_reuse = false;
 	dd->filter.fn = dmasim_filter;
 	dmasim_set_chan_ops(dd);
+	/* dmaengine_synchronize() then returns at once, as with pl330. */
+	if (eng->no_synchronize)
+		dd->device_synchronize = NULL;
 }
 
 static void dmasim_add_channels(struct dmasim_engine *eng)
@@ -318,16 +340,19 @@ static int dmasim_probe(struct platform_device *pdev)
 	ret = dmasim_check_dma(dev);
 	if (ret)
 		return ret;
-	if (!dev->dma_parms) {
-		dev->dma_parms = devm_kzalloc(dev, sizeof(*dev->dma_parms),
-					      GFP_KERNEL);
-		if (!dev->dma_parms)
-			return -ENOMEM;
-	}
 
 	eng = kzalloc(sizeof(*eng), GFP_KERNEL);
 	if (!eng)
 		return -ENOMEM;
+	dmasim_habits_engine_init(eng);
+	if (!eng->no_max_seg_size && !dev->dma_parms) {
+		dev->dma_parms = devm_kzalloc(dev, sizeof(*dev->dma_parms),
+					      GFP_KERNEL);
+		if (!dev->dma_parms) {
+			kfree(eng);
+			return -ENOMEM;
+		}
+	}
 	kref_init(&eng->ref);
 	eng->dev = dev;
 	atomic_set(&eng->live_descs, 0);
@@ -345,9 +370,14 @@ static int dmasim_probe(struct platform_device *pdev)
 	ret = dmasim_read_limits(eng);
 	if (ret)
 		goto err_index;
-	ret = dmasim_set_max_seg_size(dev, eng->limits.max_seg_size);
-	if (ret)
-		goto err_index;
+	if (!eng->no_max_seg_size) {
+		ret = dmasim_set_max_seg_size(dev, eng->limits.max_seg_size);
+		if (ret)
+			goto err_index;
+	} else if (dev->dma_parms) {
+		/* Unset: a device-tree engine keeps its device across reloads. */
+		dev->dma_parms->max_segment_size = 0;
+	}
 	ret = dmasim_stream_init(eng);
 	if (ret)
 		goto err_index;
@@ -376,10 +406,12 @@ static int dmasim_probe(struct platform_device *pdev)
 			goto err_cdma;
 	}
 	dmasim_debugfs_add(eng);
-	dev_info(dev, "engine %d: tx %s, rx %s, memcpy %s, FIFO %u bytes\n",
+	dev_info(dev, "engine %d: tx %s, rx %s, memcpy %s, FIFO %u bytes%s%s\n",
 		 eng->index, dmasim_chan_label(eng, DMASIM_TX),
 		 dmasim_chan_label(eng, DMASIM_RX),
-		 dmasim_chan_label(eng, DMASIM_MEMCPY), eng->limits.fifo_depth);
+		 dmasim_chan_label(eng, DMASIM_MEMCPY), eng->limits.fifo_depth,
+		 eng->personality ? ", personality " : "",
+		 eng->personality ? dmasim_personality_name(eng->personality) : "");
 	return 0;
 
 err_cdma:
@@ -526,6 +558,9 @@ static int dmasim_parse_params(void)
 		return -EINVAL;
 	}
 	dmasim_initial_pattern = i;
+	ret = dmasim_habits_parse_params();
+	if (ret)
+		return ret;
 
 	list = kstrdup(channels, GFP_KERNEL);
 	if (!list)

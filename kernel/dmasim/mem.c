@@ -128,3 +128,22 @@ void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
 		len -= n;
 	}
 }
+
+/**
+ * dmasim_mem_move() - Do what a mover's piece says.
+ * @eng: the engine
+ * @mv: the piece
+ */
+void dmasim_mem_move(struct dmasim_engine *eng, const struct dmasim_move *mv)
+{
+	if (!mv->len)
+		return;
+	if (mv->gen)
+		dmasim_mem_generate(eng, mv->dst, mv->len, mv->gen, mv->ctx);
+	else if (mv->dst_buf)
+		dmasim_mem_read(eng, mv->dst_buf, mv->src, mv->len);
+	else if (mv->src_buf)
+		dmasim_mem_write(eng, mv->dst, mv->src_buf, mv->len);
+	else
+		dmasim_mem_copy(eng, mv->dst, mv->src, mv->len);
+}

@@ -138,6 +138,7 @@ bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 	struct dmasim_source *src = &st->source;
 	struct dmasim_chan *rx = &eng->chans[DMASIM_RX];
 	unsigned int gen, sgen;
+	struct dmasim_move mv;
 	struct dmasim_desc *rd;
 	struct dmasim_gen g;
 	bool progress = false;
@@ -162,7 +163,7 @@ bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 		progress = true;
 		goto out;
 	}
-	n = min3(src->pkt.len - src->pkt.off, dmasim_span(rd), (u32)DMASIM_CHUNK);
+	n = min3(src->pkt.len - src->pkt.off, dmasim_span(rd), dmasim_chunk(eng));
 	addr = dmasim_addr(rd);
 	progress = true;
 	if (!rx->no_copy && !dmasim_mem_ok(eng, addr, n)) {
@@ -177,12 +178,11 @@ bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 	gen = rx->gen;
 	sgen = st->gen;
 	dmasim_chan_hold(rx);
-	spin_unlock_irqrestore(&eng->stream_lock, flags);
-	if (!rx->no_copy)
-		dmasim_mem_generate(eng, addr, n, dmasim_gen_fill, &g);
-	else
+	mv = (struct dmasim_move){ .dst = addr, .gen = dmasim_gen_fill,
+				   .ctx = &g, .len = rx->no_copy ? 0 : n };
+	dmasim_move(eng, &eng->stream_lock, &flags, &mv);
+	if (!mv.len)
 		g.pkt.off += n;
-	spin_lock_irqsave(&eng->stream_lock, flags);
 	dmasim_chan_release(rx);
 	if (gen != rx->gen || sgen != st->gen || !src->pkt.active)
 		goto out;

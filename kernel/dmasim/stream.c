@@ -219,11 +219,12 @@ static bool dmasim_tx_to_fifo(struct dmasim_engine *eng,
 	unsigned int gen = tx->gen, sgen = st->gen;
 	bool copy = !tx->no_copy;
 	u32 off = f->wr_off, n;
+	struct dmasim_move mv;
 	dma_addr_t addr;
 
 	n = min_t(u64, td->xfer_len - td->done, dmasim_span(td));
 	n = min_t(u64, n, f->size - dmasim_fifo_level(f));
-	n = min3(n, f->size - off, (u32)DMASIM_CHUNK);
+	n = min3(n, f->size - off, dmasim_chunk(eng));
 	addr = dmasim_addr(td);
 	if (copy && !dmasim_mem_ok(eng, addr, n)) {
 		dmasim_tx_bus_error(eng, td);
@@ -231,10 +232,9 @@ static bool dmasim_tx_to_fifo(struct dmasim_engine *eng,
 	}
 
 	dmasim_chan_hold(tx);
-	spin_unlock_irqrestore(&eng->stream_lock, *flags);
-	if (copy)
-		dmasim_mem_read(eng, f->buf + off, addr, n);
-	spin_lock_irqsave(&eng->stream_lock, *flags);
+	mv = (struct dmasim_move){ .src = addr, .dst_buf = f->buf + off,
+				   .len = copy ? n : 0 };
+	dmasim_move(eng, &eng->stream_lock, flags, &mv);
 	dmasim_chan_release(tx);
 	if (gen != tx->gen || sgen != st->gen)
 		return true;
@@ -263,10 +263,11 @@ static bool dmasim_fifo_to_rx(struct dmasim_engine *eng,
 	u64 stop = has_end ? dmasim_fifo_next_end(f) : f->wr;
 	bool copy = !rx->no_copy;
 	u32 off = f->rd_off, n;
+	struct dmasim_move mv;
 	dma_addr_t addr;
 
 	n = min_t(u64, stop - f->rd, dmasim_span(rd));
-	n = min3(n, f->size - off, (u32)DMASIM_CHUNK);
+	n = min3(n, f->size - off, dmasim_chunk(eng));
 	n = dmasim_rx_trunc_left(eng, n);
 	if (WARN_ON_ONCE(!n))
 		return false;
@@ -277,10 +278,9 @@ static bool dmasim_fifo_to_rx(struct dmasim_engine *eng,
 	}
 
 	dmasim_chan_hold(rx);
-	spin_unlock_irqrestore(&eng->stream_lock, *flags);
-	if (copy)
-		dmasim_mem_write(eng, addr, f->buf + off, n);
-	spin_lock_irqsave(&eng->stream_lock, *flags);
+	mv = (struct dmasim_move){ .dst = addr, .src_buf = f->buf + off,
+				   .len = copy ? n : 0 };
+	dmasim_move(eng, &eng->stream_lock, flags, &mv);
 	dmasim_chan_release(rx);
 	if (gen != rx->gen || sgen != st->gen)
 		return true;
@@ -326,10 +326,11 @@ static bool dmasim_tx_to_rx(struct dmasim_engine *eng, struct dmasim_desc *td,
 	unsigned int tgen = tx->gen, rgen = rx->gen;
 	dma_addr_t src = dmasim_addr(td), dst = 0;
 	bool copy = rd && !tx->no_copy && !rx->no_copy;
+	struct dmasim_move mv;
 	u32 n;
 
 	n = min_t(u64, td->xfer_len - td->done, dmasim_span(td));
-	n = min_t(u32, n, DMASIM_CHUNK);
+	n = min_t(u32, n, dmasim_chunk(eng));
 	if (rd) {
 		n = min(n, dmasim_span(rd));
 		n = dmasim_rx_trunc_left(eng, n);
@@ -347,10 +348,8 @@ static bool dmasim_tx_to_rx(struct dmasim_engine *eng, struct dmasim_desc *td,
 	dmasim_chan_hold(tx);
 	if (rd)
 		dmasim_chan_hold(rx);
-	spin_unlock_irqrestore(&eng->stream_lock, *flags);
-	if (copy)
-		dmasim_mem_copy(eng, dst, src, n);
-	spin_lock_irqsave(&eng->stream_lock, *flags);
+	mv = (struct dmasim_move){ .dst = dst, .src = src, .len = copy ? n : 0 };
+	dmasim_move(eng, &eng->stream_lock, flags, &mv);
 	dmasim_chan_release(tx);
 	if (rd)
 		dmasim_chan_release(rx);
@@ -479,6 +478,7 @@ static bool dmasim_copy_step(struct dmasim_engine *eng,
 {
 	struct dmasim_chan *mc = &eng->chans[DMASIM_MEMCPY];
 	enum dmaengine_tx_result bad = DMA_TRANS_NOERROR;
+	struct dmasim_move mv;
 	struct dmasim_desc *d;
 	dma_addr_t src, dst;
 	unsigned long flags;
@@ -497,7 +497,7 @@ static bool dmasim_copy_step(struct dmasim_engine *eng,
 		spin_unlock_irqrestore(mc->lock, flags);
 		return true;
 	}
-	n = min_t(u64, d->xfer_len - d->done, DMASIM_CHUNK);
+	n = min_t(u64, d->xfer_len - d->done, dmasim_chunk(eng));
 	src = d->copy_src + d->done;
 	dst = d->segs[0].addr + d->done;
 	copy = !mc->no_copy;
@@ -513,10 +513,8 @@ static bool dmasim_copy_step(struct dmasim_engine *eng,
 	}
 	gen = mc->gen;
 	dmasim_chan_hold(mc);
-	spin_unlock_irqrestore(mc->lock, flags);
-	if (copy)
-		dmasim_mem_copy(eng, dst, src, n);
-	spin_lock_irqsave(mc->lock, flags);
+	mv = (struct dmasim_move){ .dst = dst, .src = src, .len = copy ? n : 0 };
+	dmasim_move(eng, mc->lock, &flags, &mv);
 	dmasim_chan_release(mc);
 	if (gen == mc->gen) {
 		dmasim_desc_advance(d, n);
@@ -536,6 +534,7 @@ static bool dmasim_retire_all(struct dmasim_chan *sc, struct dmasim_tick *tick)
 	spin_lock_irqsave(sc->lock, flags);
 	while (dmasim_retire(sc, tick))
 		progress = true;
+	dmasim_habits_poll(sc, tick);
 	spin_unlock_irqrestore(sc->lock, flags);
 	return progress;
 }
@@ -625,6 +624,32 @@ static enum hrtimer_restart dmasim_copy_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/**
+ * dmasim_move() - Move a mover's piece.
+ * @eng: the engine
+ * @lock: the channel lock the mover holds
+ * @flags: what it was taken with
+ * @mv: the piece
+ *
+ * Without the lock, so that the engine never holds interrupts off for a
+ * whole piece; with it (pieces of DMASIM_ATOMIC_CHUNK) when the engine has
+ * no device_synchronize: terminate, taking the lock, then finds the engine
+ * stopped, as pl330's terminate halts its channel thread, so no byte moves
+ * after it returned.
+ */
+void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
+		 unsigned long *flags, const struct dmasim_move *mv)
+	__must_hold(lock)
+{
+	if (eng->no_synchronize) {
+		dmasim_mem_move(eng, mv);
+		return;
+	}
+	spin_unlock_irqrestore(lock, *flags);
+	dmasim_mem_move(eng, mv);
+	spin_lock_irqsave(lock, *flags);
+}
+
 void dmasim_kick(struct dmasim_chan *sc)
 {
 	struct dmasim_engine *eng = sc->eng;
@@ -670,8 +695,10 @@ int dmasim_stream_init(struct dmasim_engine *eng)
 	}
 	INIT_WORK(&eng->stream_work, dmasim_stream_work);
 	INIT_WORK(&eng->copy_work, dmasim_copy_work);
-	dmasim_hrtimer_setup(&eng->stream_timer, dmasim_stream_timer_fn);
-	dmasim_hrtimer_setup(&eng->copy_timer, dmasim_copy_timer_fn);
+	dmasim_hrtimer_setup(&eng->stream_timer, dmasim_stream_timer_fn,
+			     HRTIMER_MODE_ABS);
+	dmasim_hrtimer_setup(&eng->copy_timer, dmasim_copy_timer_fn,
+			     HRTIMER_MODE_ABS);
 	return 0;
 }
 

@@ -63,6 +63,7 @@ struct dsc_xfer {
 	enum dmaengine_tx_result result;
 	u32 residue;
 	ktime_t when;
+	bool behind;			/* probe: its cookie was not complete yet */
 };
 
 /* The descriptors of one channel in one test case. */
@@ -81,6 +82,7 @@ struct dsc_run {
 	 */
 	bool (*on_done)(struct dsc_xfer *x);
 	void *priv;
+	bool probe;			/* callbacks ask the cookie's status */
 };
 
 struct dsc_args {
@@ -152,5 +154,9 @@ int dsc_cmd_memcpy(struct dsc_client *c, struct dsc_args *a);
 int dsc_cmd_limits(struct dsc_client *c, struct dsc_args *a);
 int dsc_cmd_bus(struct dsc_client *c, struct dsc_args *a);
 int dsc_cmd_bench(struct dsc_client *c, struct dsc_args *a);
+
+/* dmasim_client_habits.c */
+int dsc_cmd_observe(struct dsc_client *c, struct dsc_args *a);
+int dsc_cmd_budget(struct dsc_client *c, struct dsc_args *a);
 
 #endif /* DMASIM_CLIENT_H */

@@ -38,9 +38,11 @@ int dsc_cmd_caps(struct dsc_client *c, struct dsc_args *a)
 			dsc_chan_names[i], caps.cmd_terminate, dsc_chan_names[i],
 			caps.cmd_pause, dsc_chan_names[i],
 			dma_get_max_seg_size(chan->device->dev));
-		dsc_out(c, "%s_copy_align=%d %s_memcpy=%d\n", dsc_chan_names[i],
-			chan->device->copy_align, dsc_chan_names[i],
-			dma_has_cap(DMA_MEMCPY, chan->device->cap_mask));
+		dsc_out(c, "%s_copy_align=%d %s_memcpy=%d %s_synchronize=%d\n",
+			dsc_chan_names[i], chan->device->copy_align,
+			dsc_chan_names[i],
+			dma_has_cap(DMA_MEMCPY, chan->device->cap_mask),
+			dsc_chan_names[i], !!chan->device->device_synchronize);
 	}
 	return 0;
 }
