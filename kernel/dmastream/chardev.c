@@ -136,6 +136,10 @@ static int dmastream_get_caps(struct dmastream_chan *chan, void __user *uarg)
 	caps.max_buffers = READ_ONCE(dmastream_buffers_max);
 	caps.max_buffer_size = READ_ONCE(dmastream_buffer_size_max);
 	caps.max_ring_bytes = READ_ONCE(dmastream_ring_bytes_max);
+	if (chan->kind == DMASTREAM_DIR_MEMCPY) {
+		caps.max_seg_size = caps.max_buffer_size;
+		caps.max_xfer_bytes = min_t(u64, (u64)caps.max_segs * caps.max_seg_size, U32_MAX);
+	}
 	return copy_to_user(uarg, &caps, sizeof(caps)) ? -EFAULT : 0;
 }
 

@@ -119,14 +119,26 @@ static int dmastream_chan_caps(struct dmastream_chan *chan)
 	if (dd->device_pause && dd->device_resume)
 		caps->flags |= DMASTREAM_CAP_PAUSE;
 
-	max_seg = dma_get_max_seg_size(chan->dma_dev);
-	caps->max_seg_size = min_t(unsigned int, max_seg, dmastream_buffer_size_max);
+	max_seg = min_t(unsigned int, dma_get_max_seg_size(chan->dma_dev),
+			dmastream_buffer_size_max);
+	caps->addr_align = 1U << dd->copy_align;
 	caps->max_segs = DMASTREAM_MAX_SEGS;
-	if (sc.max_sg_burst)
-		caps->max_segs = min_t(u32, caps->max_segs, sc.max_sg_burst);
+	if (chan->kind == DMASTREAM_DIR_MEMCPY) {
+		/*
+		 * The driver cuts copies into the engine's pieces itself, so a
+		 * segment may be any part of a buffer (GET_CAPS reports the
+		 * module's current buffer_size_max).
+		 */
+		chan->piece_max = max_t(u32, rounddown(max_seg, caps->addr_align),
+					caps->addr_align);
+		caps->max_seg_size = dmastream_buffer_size_max;
+	} else {
+		caps->max_seg_size = max_seg;
+		if (sc.max_sg_burst)
+			caps->max_segs = min_t(u32, caps->max_segs, sc.max_sg_burst);
+	}
 	max_xfer = (u64)caps->max_segs * caps->max_seg_size;
 	caps->max_xfer_bytes = min_t(u64, max_xfer, U32_MAX);
-	caps->addr_align = 1U << dd->copy_align;
 	/* Memcpy pieces are cut at segment boundaries: lengths align like addresses. */
 	caps->len_align = chan->kind == DMASTREAM_DIR_MEMCPY ? caps->addr_align : 1;
 	caps->max_buffers = dmastream_buffers_max;

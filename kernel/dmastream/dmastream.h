@@ -230,6 +230,7 @@ struct dmastream_chan {
 	enum dma_transfer_direction dir;
 	u32 kind;			/* DMASTREAM_DIR_* */
 	struct dmastream_caps caps;
+	u32 piece_max;			/* memcpy: longest descriptor handed to the engine */
 	bool has_synchronize;		/* the provider implements device_synchronize */
 	int minor;			/* -1 until allocated */
 

@@ -269,7 +269,7 @@ static enum dmastream_feed_result dmastream_feed_one(struct dmastream_chan *chan
 	if (chan->kind == DMASTREAM_DIR_MEMCPY) {
 		dma_addr_t dst, src;
 
-		len = dmastream_memcpy_piece(req, ring, chan->caps.max_seg_size, &dst, &src);
+		len = dmastream_memcpy_piece(req, ring, chan->piece_max, &dst, &src);
 		txd = dmaengine_prep_dma_memcpy(chan->dma, dst, src, len,
 						DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
 	} else {

@@ -42,7 +42,8 @@ static int dmastream_check_seg(const struct dmastream_chan *chan,
 	if (seg->reserved || !seg->len || seg->buf >= ring->count ||
 	    seg->offset > ring->size || seg->len > ring->size - seg->offset)
 		return -EINVAL;
-	if (seg->len > chan->caps.max_seg_size)
+	/* A memcpy's segments are cut into the engine's pieces by the driver. */
+	if (chan->kind != DMASTREAM_DIR_MEMCPY && seg->len > chan->caps.max_seg_size)
 		return -E2BIG;
 	if (!IS_ALIGNED(seg->offset, chan->caps.addr_align) ||
 	    !IS_ALIGNED(seg->len, chan->caps.len_align))
@@ -81,6 +82,11 @@ static s64 dmastream_check_list(const struct dmastream_chan *chan,
 		INIT_LIST_HEAD(&refs[i].node);
 		total += seg->len;
 	}
+	if (chan->kind == DMASTREAM_DIR_MEMCPY)
+		/* As GET_CAPS reports it, from the current buffer_size_max. */
+		return total > min_t(u64, (u64)chan->caps.max_segs *
+					  READ_ONCE(dmastream_buffer_size_max), U32_MAX) ?
+		       -E2BIG : total;
 	return total > chan->caps.max_xfer_bytes ? -E2BIG : total;
 }
 

@@ -55,7 +55,8 @@
  *			untransferred bytes, hence how exact
  *			dmastream_cqe.bytes is for short transfers.
  * @max_seg_size:	largest segment, in bytes, the engine takes in one
- *			scatter-gather entry.
+ *			scatter-gather entry; on a memcpy channel, the largest
+ *			buffer: the driver cuts copies into the engine's pieces.
  * @max_segs:		most segments in one transfer (per side for memcpy).
  * @max_xfer_bytes:	largest total length of one transfer, in bytes.
  * @addr_align:		required alignment, in bytes, of each segment's
