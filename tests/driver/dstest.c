@@ -307,3 +307,8 @@ long long t_sim_get(const char *chan, const char *knob)
 	t_sim_path(path, sizeof(path), chan, knob);
 	return t_read_num(path);
 }
+
+bool t_exact_rx_length(void)
+{
+	return !getenv("DSTEST_NO_RX_LENGTH");
+}
