@@ -70,3 +70,29 @@ verify_loop() {
 	got="$(jv transfers) $(jv errors) $(jv verify_errors)"
 	is "$1 $2 depth $3: transfers errors verify_errors" "$got" "$4 0 0"
 }
+
+# provider_dmatest ITERATIONS: the kernel's dmatest, two threads on each
+# of two free channels of the provider; every thread must pass them all.
+provider_dmatest() {
+	P=/sys/module/dmatest/parameters
+	insmod "$DMASTREAM_KMODS/linux-source/dmatest.ko" || { fail "insmod dmatest"; return 1; }
+	chans=$(free_chans | head -n 2)
+	cmp_n "free channels for dmatest" "$(echo "$chans" | wc -w)" -ge 1
+	for kv in timeout=10000 threads_per_chan=2 iterations=$1 max_channels=2 \
+		  test_buf_size=65536; do
+		echo "${kv#*=}" >"$P/${kv%%=*}" || fail "dmatest parameter $kv"
+	done
+	for c in $chans; do
+		echo "$c" >"$P/channel" || fail "dmatest channel $c"
+	done
+	dmesg -c >/dev/null
+	echo 1 >"$P/run" || fail "dmatest run"
+	cat "$P/wait" >/dev/null
+	dmesg | grep 'summary' >/tmp/summary
+	cat /tmp/summary
+	for c in $chans; do
+		n=$(grep -c "$c-copy[0-9]*: summary $1 tests, 0 failures" /tmp/summary)
+		is "dmatest threads on $c ($(provider_of "$c")) passing $1 tests" "$n" 2
+	done
+	rmmod dmatest || fail "rmmod dmatest"
+}

@@ -10,6 +10,7 @@
 # and runs all of them with ring_bytes_max raised to 1 GiB; the armhf
 # lane's lowmem leaves 384 MiB of CMA, and points above 256 MiB (8 MiB x
 # 64, 4 MiB x 64) cannot be allocated there: they are listed as not run.
+# Then the kernel's dmatest, in the same boot.
 set -u
 . "$DMASTREAM_SRC/tests/lanes/lib.sh"
 
@@ -46,4 +47,6 @@ for target in "$DT/mem0" cfs0/mem1; do
 	done
 done
 expect 0 "$T" remove cfs0
+# The provider is still fine, in the same boot.
+provider_dmatest 100
 finish

@@ -31,8 +31,9 @@ gone_under_loop() {
 	is "$target: the loop's exit status once the device is gone" $? 3
 }
 
+rounds=${1:-5}
 i=0
-while [ $i -lt 5 ]; do
+while [ $i -lt "$rounds" ]; do
 	expect 0 "$T" create cfs0 --channels "mem0=$chan" || break
 	gone_under_loop cfs0/mem0 "$T" remove cfs0
 	i=$((i + 1))
@@ -43,7 +44,7 @@ expect 0 "$T" remove cfs0
 
 dt_dev=$(basename "$(readlink "/sys/class/dmastream/$DT.mem0/device")")
 i=0
-while [ $i -lt 5 ]; do
+while [ $i -lt "$rounds" ]; do
 	gone_under_loop "$DT/mem0" sh -c "echo $dt_dev >/sys/bus/platform/drivers/dmastream/unbind"
 	echo "$dt_dev" >/sys/bus/platform/drivers/dmastream/bind || fail "rebind $dt_dev"
 	wait_for 20 test -c "/dev/dmastream/$DT/mem0" || fail "$DT is back"
