@@ -72,6 +72,34 @@ static u32 dmastream_dirs_of_caps(const struct dma_slave_caps *sc)
 	return dirs;
 }
 
+/*
+ * Providers whose descriptors may carry a result callback. A descriptor is
+ * the provider's to recycle once it completes or is terminated, and the
+ * client API leaves ->callback_result set until someone clears it: pl330
+ * keeps one descriptor pool for all its channels and clears only
+ * ->callback when it hands one out, so a ->callback_result of ours would
+ * later be called with another client's parameter (dmatest's, say), even
+ * after this module is gone. Only these providers report results anyway
+ * (xilinx_dma: the received length and the error kind) and allocate each
+ * descriptor afresh; elsewhere the plain callback is used and tx_status
+ * tells errors.
+ */
+static const char *const dmastream_result_providers[] = {
+	"xilinx-vdma",	/* xilinx_dma: AXI DMA, CDMA, VDMA, MCDMA */
+	"dmasim",
+};
+
+static bool dmastream_provider_reports_results(const struct dma_device *dd)
+{
+	const char *drv = dd->dev && dd->dev->driver ? dd->dev->driver->name : NULL;
+	unsigned int i;
+
+	for (i = 0; drv && i < ARRAY_SIZE(dmastream_result_providers); i++)
+		if (!strcmp(drv, dmastream_result_providers[i]))
+			return true;
+	return false;
+}
+
 /* Fill chan->caps from what dmaengine reports about the channel. */
 static int dmastream_chan_caps(struct dmastream_chan *chan)
 {
@@ -114,6 +142,7 @@ static int dmastream_chan_caps(struct dmastream_chan *chan)
 	caps->flags |= DMASTREAM_CAP_TERMINATE;
 	/* Without it a callback may still run after terminate: see stop.c. */
 	chan->has_synchronize = !!dd->device_synchronize;
+	chan->wants_result = dmastream_provider_reports_results(dd);
 	if (dev_is_dma_coherent(chan->dma_dev))
 		caps->flags |= DMASTREAM_CAP_COHERENT;
 	if (dd->device_pause && dd->device_resume)
@@ -221,6 +250,9 @@ static int dmastream_slave_config(struct dmastream_chan *chan,
 		cfg.src_addr_width = width;
 		cfg.src_maxburst = spec->maxburst ?: 1;
 	}
+	chan->slave_width = width;
+	chan->slave_burst = spec->maxburst ?: 1;
+	chan->slave_addr = spec->dev_addr;
 	if (!chan->dma->device->device_config) {
 		if (given)
 			dev_err(&chan->dev, "%s takes no slave configuration\n", chan->dma_name);

@@ -231,7 +231,12 @@ struct dmastream_chan {
 	u32 kind;			/* DMASTREAM_DIR_* */
 	struct dmastream_caps caps;
 	u32 piece_max;			/* memcpy: longest descriptor handed to the engine */
+	/* tx/rx: the slave configuration applied at creation (sysfs slave_config) */
+	u32 slave_width;
+	u32 slave_burst;
+	u64 slave_addr;
 	bool has_synchronize;		/* the provider implements device_synchronize */
+	bool wants_result;		/* descriptors carry callback_result: device.c */
 	int minor;			/* -1 until allocated */
 
 	struct mutex lock;		/* control; see the top of this file */

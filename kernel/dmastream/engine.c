@@ -174,6 +174,12 @@ static void dmastream_desc_done(void *param, const struct dmaengine_result *res)
 	dmastream_after_retire(chan, &after);
 }
 
+/* The callback of providers not asked for results: see device.c. */
+static void dmastream_desc_done_plain(void *param)
+{
+	dmastream_desc_done(param, NULL);
+}
+
 /*
  * The next piece of a memcpy: contiguous on both sides and at most the
  * engine's segment size.
@@ -296,7 +302,10 @@ static enum dmastream_feed_result dmastream_feed_one(struct dmastream_chan *chan
 		dmastream_feed_refused(chan, req);
 		return DMASTREAM_FED;
 	}
-	txd->callback_result = dmastream_desc_done;
+	if (chan->wants_result)
+		txd->callback_result = dmastream_desc_done;
+	else
+		txd->callback = dmastream_desc_done_plain;
 	txd->callback_param = desc;
 
 	/* On the engine list before the engine can possibly call back. */

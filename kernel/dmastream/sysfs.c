@@ -97,6 +97,19 @@ static ssize_t ring_show(struct device *dev, struct device_attribute *attr, char
 }
 static DEVICE_ATTR_RO(ring);
 
+/* tx/rx: "width=W burst=B addr=0xA" as configured at creation; memcpy: "-". */
+static ssize_t slave_config_show(struct device *dev, struct device_attribute *attr,
+				 char *buf)
+{
+	struct dmastream_chan *chan = to_dmastream_chan(dev);
+
+	if (chan->kind == DMASTREAM_DIR_MEMCPY)
+		return sysfs_emit(buf, "-\n");
+	return sysfs_emit(buf, "width=%u burst=%u addr=%#llx\n", chan->slave_width,
+			  chan->slave_burst, (unsigned long long)chan->slave_addr);
+}
+static DEVICE_ATTR_RO(slave_config);
+
 static ssize_t timeout_ms_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%u\n", READ_ONCE(to_dmastream_chan(dev)->timeout_ms));
@@ -118,6 +131,7 @@ static struct attribute *dmastream_chan_attrs[] = {
 	&dev_attr_state.attr,
 	&dev_attr_ring.attr,
 	&dev_attr_timeout_ms.attr,
+	&dev_attr_slave_config.attr,
 	NULL,
 };
 

@@ -48,5 +48,5 @@ for target in "$DT/mem0" cfs0/mem1; do
 done
 expect 0 "$T" remove cfs0
 # The provider is still fine, in the same boot.
-provider_dmatest 100
+provider_dmatest 300
 finish
