@@ -365,7 +365,7 @@ bool dmasim_fault_fails(struct dmasim_chan *sc,
 			enum dmaengine_tx_result *result);
 void dmasim_fault_arm_permille(struct dmasim_fault *f, u32 permille);
 
-/* mem.c: the simulated device's view of memory. */
+/* mem.c: the simulated device's view of memory, and moving a mover's piece. */
 bool dmasim_mem_ok(struct dmasim_engine *eng, dma_addr_t addr, size_t len);
 void dmasim_mem_copy(struct dmasim_engine *eng, dma_addr_t dst,
 		     dma_addr_t src, size_t len);
@@ -376,15 +376,15 @@ void dmasim_mem_read(struct dmasim_engine *eng, void *dst, dma_addr_t src,
 void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
 			 void (*gen)(void *buf, size_t n, void *ctx), void *ctx);
 void dmasim_mem_move(struct dmasim_engine *eng, const struct dmasim_move *mv);
+void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
+		 unsigned long *flags, const struct dmasim_move *mv)
+	__must_hold(lock);
 
 /* stream.c: the movers (loopback, sink, memcpy) and their scheduling. */
 int dmasim_stream_init(struct dmasim_engine *eng);
 void dmasim_stream_stop(struct dmasim_engine *eng);
 void dmasim_stream_free(struct dmasim_engine *eng);
 void dmasim_kick(struct dmasim_chan *sc);
-void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
-		 unsigned long *flags, const struct dmasim_move *mv)
-	__must_hold(lock);
 void dmasim_stream_terminated(struct dmasim_chan *sc);
 void dmasim_fifo_flush(struct dmasim_engine *eng);
 u64 dmasim_fifo_level(const struct dmasim_fifo *fifo);

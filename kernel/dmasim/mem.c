@@ -7,6 +7,9 @@
  * devices behind an IOMMU or with other DMA ops, where this would be wrong)
  * and touches the pages through the kernel mapping. Addresses that are not
  * RAM fail the descriptor, as an AXI decode error would on hardware.
+ *
+ * The movers (stream.c, source.c) hand their pieces to dmasim_move(),
+ * which also decides whether the channel lock is dropped for the copy.
  */
 
 #include <linux/dma-direct.h>
@@ -14,6 +17,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "dmasim.h"
@@ -146,4 +150,30 @@ void dmasim_mem_move(struct dmasim_engine *eng, const struct dmasim_move *mv)
 		dmasim_mem_write(eng, mv->dst, mv->src_buf, mv->len);
 	else
 		dmasim_mem_copy(eng, mv->dst, mv->src, mv->len);
+}
+
+/**
+ * dmasim_move() - Move a mover's piece.
+ * @eng: the engine
+ * @lock: the channel lock the mover holds
+ * @flags: what it was taken with
+ * @mv: the piece
+ *
+ * Without the lock, so that the engine never holds interrupts off for a
+ * whole piece; with it (pieces of DMASIM_ATOMIC_CHUNK) when the engine has
+ * no device_synchronize: terminate, taking the lock, then finds the engine
+ * stopped, as pl330's terminate halts its channel thread, so no byte moves
+ * after it returned.
+ */
+void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
+		 unsigned long *flags, const struct dmasim_move *mv)
+	__must_hold(lock)
+{
+	if (eng->no_synchronize) {
+		dmasim_mem_move(eng, mv);
+		return;
+	}
+	spin_unlock_irqrestore(lock, *flags);
+	dmasim_mem_move(eng, mv);
+	spin_lock_irqsave(lock, *flags);
 }

@@ -624,32 +624,6 @@ static enum hrtimer_restart dmasim_copy_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-/**
- * dmasim_move() - Move a mover's piece.
- * @eng: the engine
- * @lock: the channel lock the mover holds
- * @flags: what it was taken with
- * @mv: the piece
- *
- * Without the lock, so that the engine never holds interrupts off for a
- * whole piece; with it (pieces of DMASIM_ATOMIC_CHUNK) when the engine has
- * no device_synchronize: terminate, taking the lock, then finds the engine
- * stopped, as pl330's terminate halts its channel thread, so no byte moves
- * after it returned.
- */
-void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
-		 unsigned long *flags, const struct dmasim_move *mv)
-	__must_hold(lock)
-{
-	if (eng->no_synchronize) {
-		dmasim_mem_move(eng, mv);
-		return;
-	}
-	spin_unlock_irqrestore(lock, *flags);
-	dmasim_mem_move(eng, mv);
-	spin_lock_irqsave(lock, *flags);
-}
-
 void dmasim_kick(struct dmasim_chan *sc)
 {
 	struct dmasim_engine *eng = sc->eng;
