@@ -375,7 +375,7 @@ static int dmasim_engine_knob_set(void *data, u64 val)
 	spin_unlock_irqrestore(&eng->stream_lock, flags);
 	/* A started source or a new sink rate needs the stream mover. */
 	if (!ret)
-		queue_work(dmasim_wq, &eng->stream_work);
+		dmasim_kick_stream(eng);
 	return ret;
 }
 

@@ -63,8 +63,6 @@ enum dmasim_personality {
  * for a copy, and keeps the per-piece bookkeeping small next to the copy.
  */
 #define DMASIM_CHUNK		(1024 * 1024)
-/* memcpy descriptors a no-copy pass finishes at most */
-#define DMASIM_NOCOPY_BURST	64
 /* Packet ends the FIFO can hold; TX stalls when they are all in use. */
 #define DMASIM_FIFO_MAX_PKTS	256
 /*
@@ -339,7 +337,6 @@ static inline void dmasim_tick_wake(struct dmasim_tick *tick, ktime_t when)
 extern const char *const dmasim_chan_names[DMASIM_NR_CHANS];
 extern const char *const dmasim_mode_names[2];
 extern const char *const dmasim_pattern_names[2];
-extern struct workqueue_struct *dmasim_wq;
 extern struct dentry *dmasim_debugfs_root;
 
 /* desc.c: dmaengine callbacks, descriptor queues and completion. */
@@ -380,11 +377,22 @@ void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
 		 unsigned long *flags, const struct dmasim_move *mv)
 	__must_hold(lock);
 
-/* stream.c: the movers (loopback, sink, memcpy) and their scheduling. */
-int dmasim_stream_init(struct dmasim_engine *eng);
-void dmasim_stream_stop(struct dmasim_engine *eng);
-void dmasim_stream_free(struct dmasim_engine *eng);
+/* sched.c: when the movers run. */
+int dmasim_sched_module_init(void);
+void dmasim_sched_module_exit(void);
+void dmasim_sched_init(struct dmasim_engine *eng);
+void dmasim_sched_stop(struct dmasim_engine *eng);
 void dmasim_kick(struct dmasim_chan *sc);
+void dmasim_kick_stream(struct dmasim_engine *eng);
+
+/* copy.c: the memcpy channel's mover. */
+bool dmasim_copy_step(struct dmasim_engine *eng, struct dmasim_tick *tick);
+
+/* stream.c: the stream's movers (loopback, sink) and its FIFO. */
+int dmasim_stream_init(struct dmasim_engine *eng);
+void dmasim_stream_free(struct dmasim_engine *eng);
+bool dmasim_loop_step(struct dmasim_engine *eng, struct dmasim_tick *tick);
+bool dmasim_sink_step(struct dmasim_engine *eng, struct dmasim_tick *tick);
 void dmasim_stream_terminated(struct dmasim_chan *sc);
 void dmasim_fifo_flush(struct dmasim_engine *eng);
 u64 dmasim_fifo_level(const struct dmasim_fifo *fifo);

@@ -95,7 +95,6 @@ static unsigned long long sink_bps;
 module_param(sink_bps, ullong, 0444);
 MODULE_PARM_DESC(sink_bps, "Initial sink rate, bytes/s (0: unlimited, default)");
 
-struct workqueue_struct *dmasim_wq;
 struct dentry *dmasim_debugfs_root;
 static DEFINE_IDA(dmasim_ida);
 static struct platform_device *dmasim_pdevs[DMASIM_MAX_ENGINES];
@@ -381,6 +380,7 @@ static int dmasim_probe(struct platform_device *pdev)
 	ret = dmasim_stream_init(eng);
 	if (ret)
 		goto err_index;
+	dmasim_sched_init(eng);
 	eng->stream.mode = dmasim_initial_mode;
 	eng->stream.sink_bps = sink_bps;
 	eng->stream.source.len = source_len;
@@ -421,7 +421,7 @@ err_axi:
 	if (eng->axi_registered)
 		dma_async_device_unregister(&eng->axi);
 err_stop:
-	dmasim_stream_stop(eng);
+	dmasim_sched_stop(eng);
 err_index:
 	if (pdev->id < 0)
 		ida_free(&dmasim_ida, eng->index);
@@ -444,7 +444,7 @@ static void dmasim_remove(struct platform_device *pdev)
 		dma_async_device_unregister(&eng->cdma);
 	if (eng->axi_registered)
 		dma_async_device_unregister(&eng->axi);
-	dmasim_stream_stop(eng);
+	dmasim_sched_stop(eng);
 	for (id = 0; id < DMASIM_NR_CHANS; id++)
 		if (eng->chans[id].present)
 			dmasim_chan_teardown(&eng->chans[id]);
@@ -598,9 +598,9 @@ static int __init dmasim_init(void)
 	ret = dmasim_parse_params();
 	if (ret)
 		return ret;
-	dmasim_wq = alloc_workqueue("dmasim", WQ_UNBOUND, 0);
-	if (!dmasim_wq)
-		return -ENOMEM;
+	ret = dmasim_sched_module_init();
+	if (ret)
+		return ret;
 	dmasim_debugfs_root = debugfs_create_dir("dmasim", NULL);
 	ret = platform_driver_register(&dmasim_driver);
 	if (ret)
@@ -634,7 +634,7 @@ err_engines:
 	platform_driver_unregister(&dmasim_driver);
 err_wq:
 	debugfs_remove_recursive(dmasim_debugfs_root);
-	destroy_workqueue(dmasim_wq);
+	dmasim_sched_module_exit();
 	return ret;
 }
 
@@ -643,7 +643,7 @@ static void __exit dmasim_exit(void)
 	dmasim_remove_engines();
 	platform_driver_unregister(&dmasim_driver);
 	debugfs_remove_recursive(dmasim_debugfs_root);
-	destroy_workqueue(dmasim_wq);
+	dmasim_sched_module_exit();
 	ida_destroy(&dmasim_ida);
 }
 
