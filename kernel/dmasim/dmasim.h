@@ -411,9 +411,6 @@ void dmasim_habits_chan_teardown(struct dmasim_chan *sc);
 bool dmasim_habits_max_seg_size(u32 *size);
 const char *dmasim_personality_name(enum dmasim_personality p);
 extern const char *const dmasim_on_error_names[DMASIM_ON_ERROR_NR];
-bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,
-			u32 slots);
-void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d);
 void dmasim_habits_reorder_arm(struct dmasim_chan *sc, u32 window);
 void dmasim_habits_completed(struct dmasim_chan *sc, struct dmasim_desc *d,
 			     struct dmasim_tick *tick);
@@ -423,6 +420,11 @@ bool dmasim_habits_error_cookie(struct dmasim_chan *sc, dma_cookie_t cookie);
 void dmasim_habits_terminate(struct dmasim_chan *sc, struct list_head *dead);
 void dmasim_habits_late_wait(struct dmasim_chan *sc);
 void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng);
+
+/* budget.c: the descriptor budget. */
+bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,
+			u32 slots);
+void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d);
 
 /* debugfs.c */
 void dmasim_debugfs_add(struct dmasim_engine *eng);

@@ -378,51 +378,6 @@ void dmasim_habits_poll(struct dmasim_chan *sc, struct dmasim_tick *tick)
 }
 
 /**
- * dmasim_budget_take() - Take descriptor slots for a prepared descriptor.
- * @sc: the channel, lock not held
- * @d: the descriptor
- * @slots: slots it needs (one per scatter-gather entry; a copy is one)
- *
- * Return: false, counted in desc_exhausted, when the budget cannot hold
- * them: prep then returns NULL, as zynqmp_dma does when its 32 descriptors
- * are taken.
- */
-bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,
-			u32 slots)
-{
-	struct dmasim_habits *h = &sc->habits;
-	unsigned long flags;
-	bool ok = true;
-
-	spin_lock_irqsave(sc->lock, flags);
-	if (h->desc_budget) {
-		ok = h->desc_in_use + slots <= h->desc_budget;
-		if (ok) {
-			h->desc_in_use += slots;
-			d->slots = slots;
-		} else {
-			sc->stats.desc_exhausted++;
-		}
-	}
-	spin_unlock_irqrestore(sc->lock, flags);
-	if (!ok)
-		dev_dbg(sc->eng->dev, "%s: prep refused: %u descriptor slots in use, %u needed\n",
-			dma_chan_name(&sc->chan), h->desc_in_use, slots);
-	return ok;
-}
-
-/**
- * dmasim_budget_put() - Recycle a descriptor's slots.
- * @sc: the channel, lock held
- * @d: the descriptor
- */
-void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d)
-{
-	sc->habits.desc_in_use -= d->slots;
-	d->slots = 0;
-}
-
-/**
  * dmasim_habits_failed() - A descriptor failed: the channel reacts.
  * @sc: the channel, lock held
  * @d: the failed descriptor, at the head of the issued queue
