@@ -3,7 +3,7 @@
  * dmasim: the descriptor budget (habit desc_budget), as zynqmp_dma's pool
  * of 32 descriptors per channel or xilinx_dma's 255 hardware segments.
  * Prep takes slots; they come back after the descriptor's callback or
- * when terminate drops it (desc.c), or when on_error drops it (habits.c).
+ * when terminate drops it (callback.c, chan.c), or when on_error drops it (habits.c).
  * docs/dmasim.md says when exactly. Nothing here calls out of this file.
  */
 

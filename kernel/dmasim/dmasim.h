@@ -339,11 +339,13 @@ extern const char *const dmasim_mode_names[2];
 extern const char *const dmasim_pattern_names[2];
 extern struct dentry *dmasim_debugfs_root;
 
-/* desc.c: dmaengine callbacks, descriptor queues and completion. */
+/* chan.c: the dmaengine channel operations. */
 void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
 		      struct dma_device *dd);
 void dmasim_chan_teardown(struct dmasim_chan *sc);
 void dmasim_set_chan_ops(struct dma_device *dd);
+
+/* queue.c: the issued queue as the movers work down it. */
 struct dmasim_desc *dmasim_active_desc(struct dmasim_chan *sc,
 				       struct dmasim_tick *tick);
 bool dmasim_retire(struct dmasim_chan *sc, struct dmasim_tick *tick);
@@ -351,11 +353,15 @@ void dmasim_desc_finish(struct dmasim_chan *sc, struct dmasim_desc *d,
 			enum dmaengine_tx_result result);
 void dmasim_desc_advance(struct dmasim_desc *d, size_t n);
 u64 dmasim_rx_room(struct dmasim_chan *sc);
-void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d);
-void dmasim_desc_callback(struct dmasim_chan *sc, struct dmasim_desc *d);
 unsigned int dmasim_chan_queued(struct dmasim_chan *sc);
 void dmasim_chan_hold(struct dmasim_chan *sc);
 void dmasim_chan_release(struct dmasim_chan *sc);
+
+/* callback.c: calling descriptors back, and freeing them. */
+void dmasim_callback_init(struct dmasim_chan *sc);
+void dmasim_desc_callback(struct dmasim_chan *sc, struct dmasim_desc *d);
+void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d);
+void dmasim_desc_free_list(struct dmasim_engine *eng, struct list_head *list);
 
 /* fault.c: decisions taken when a descriptor starts. */
 bool dmasim_fault_fails(struct dmasim_chan *sc,

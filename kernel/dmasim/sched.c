@@ -4,7 +4,7 @@
  * movers (stream.c: TX -> FIFO -> RX loopback, or the sink; source.c: the
  * source) and another the memcpy channel's (copy.c); an hrtimer brings
  * them back when a rate or a delay fault makes them wait. Each pass also
- * retires finished descriptors (desc.c) and lets a reorder window go
+ * retires finished descriptors (queue.c) and lets a reorder window go
  * that waited too long (habits.c).
  *
  * Each step decides what to move under the lock, drops the lock for the
