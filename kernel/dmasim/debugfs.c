@@ -608,9 +608,48 @@ static int dmasim_limits_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(dmasim_limits);
 
+/*
+ * The habits in effect: "name value" lines; per-channel knobs as
+ * "channel/knob value", the path of the knob under the engine's directory.
+ */
 static int dmasim_habits_file_show(struct seq_file *m, void *unused)
 {
-	dmasim_habits_show(m, m->private);
+	struct dmasim_engine *eng = m->private;
+	enum dmasim_chan_id id;
+
+	seq_printf(m, "personality %s\n", dmasim_personality_name(eng->personality));
+	seq_printf(m, "no_synchronize %d\nno_max_seg_size %d\nno_residue %d\n",
+		   eng->no_synchronize, eng->no_max_seg_size, eng->no_residue);
+	seq_printf(m, "max_seg_size %u\n", eng->limits.max_seg_size);
+	for (id = 0; id < DMASIM_NR_CHANS; id++) {
+		struct dmasim_chan *sc = &eng->chans[id];
+		const char *name = dmasim_chan_names[id];
+		struct dmasim_habits *h = &sc->habits;
+		unsigned long flags;
+		bool start;
+		u32 budget, late, window, failt;
+		bool nores;
+		int onerr;
+
+		if (!sc->present)
+			continue;
+		spin_lock_irqsave(sc->lock, flags);
+		budget = h->desc_budget;
+		nores = h->no_result;
+		onerr = h->on_error;
+		late = h->late_us;
+		window = h->reorder;
+		failt = h->fail_terminate;
+		start = sc->start_on_submit;
+		spin_unlock_irqrestore(sc->lock, flags);
+		seq_printf(m, "%s/desc_budget %u\n%s/no_result %d\n", name, budget,
+			   name, nores);
+		seq_printf(m, "%s/on_error %s\n%s/late_callback_us %u\n", name,
+			   dmasim_on_error_names[onerr], name, late);
+		seq_printf(m, "%s/reorder %u\n%s/start_on_submit %d\n", name,
+			   window, name, start);
+		seq_printf(m, "%s/fail_terminate %u\n", name, failt);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(dmasim_habits_file);

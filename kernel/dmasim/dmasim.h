@@ -408,14 +408,10 @@ unsigned int dmasim_fifo_packets(const struct dmasim_fifo *fifo);
 bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick);
 void dmasim_source_start(struct dmasim_engine *eng);
 
-/* habits.c: personalities and the habits of real providers. */
-int dmasim_habits_parse_params(void);
-void dmasim_habits_engine_init(struct dmasim_engine *eng);
+/* habits.c: the habits of real providers, carried out. */
 void dmasim_habits_chan_init(struct dmasim_chan *sc);
 void dmasim_habits_chan_reset(struct dmasim_chan *sc);
 void dmasim_habits_chan_teardown(struct dmasim_chan *sc);
-bool dmasim_habits_max_seg_size(u32 *size);
-const char *dmasim_personality_name(enum dmasim_personality p);
 extern const char *const dmasim_on_error_names[DMASIM_ON_ERROR_NR];
 void dmasim_habits_reorder_arm(struct dmasim_chan *sc, u32 window);
 void dmasim_habits_completed(struct dmasim_chan *sc, struct dmasim_desc *d,
@@ -425,7 +421,13 @@ void dmasim_habits_failed(struct dmasim_chan *sc, struct dmasim_desc *d);
 bool dmasim_habits_error_cookie(struct dmasim_chan *sc, dma_cookie_t cookie);
 void dmasim_habits_terminate(struct dmasim_chan *sc, struct list_head *dead);
 void dmasim_habits_late_wait(struct dmasim_chan *sc);
-void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng);
+
+/* personality.c: personalities and the habit module parameters. */
+int dmasim_personality_parse_params(void);
+bool dmasim_personality_max_seg_size(u32 *size);
+const char *dmasim_personality_name(enum dmasim_personality p);
+void dmasim_personality_engine_init(struct dmasim_engine *eng);
+void dmasim_personality_chan_init(struct dmasim_chan *sc);
 
 /* budget.c: the descriptor budget. */
 bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,

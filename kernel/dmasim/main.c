@@ -181,7 +181,7 @@ static int dmasim_read_limits(struct dmasim_engine *eng)
 	int ret;
 
 	if (!max_seg_size_given)
-		dmasim_habits_max_seg_size(&seg);
+		dmasim_personality_max_seg_size(&seg);
 	ret = dmasim_limit(dev, &ranges[0], seg, &lim->max_seg_size) ?:
 	      dmasim_limit(dev, &ranges[1], max_segments, &lim->max_segments) ?:
 	      dmasim_limit(dev, &ranges[2], copy_align, &lim->copy_align) ?:
@@ -257,6 +257,7 @@ static void dmasim_add_channels(struct dmasim_engine *eng)
 		if (!dmasim_chan_wanted[id])
 			continue;
 		dmasim_chan_init(eng, id, dd);
+		dmasim_personality_chan_init(&eng->chans[id]);
 		eng->chans[id].present = true;
 		m->devname = eng->client_name;
 		m->slave = dmasim_chan_names[id];
@@ -343,7 +344,7 @@ static int dmasim_probe(struct platform_device *pdev)
 	eng = kzalloc(sizeof(*eng), GFP_KERNEL);
 	if (!eng)
 		return -ENOMEM;
-	dmasim_habits_engine_init(eng);
+	dmasim_personality_engine_init(eng);
 	if (!eng->no_max_seg_size && !dev->dma_parms) {
 		dev->dma_parms = devm_kzalloc(dev, sizeof(*dev->dma_parms),
 					      GFP_KERNEL);
@@ -558,7 +559,7 @@ static int dmasim_parse_params(void)
 		return -EINVAL;
 	}
 	dmasim_initial_pattern = i;
-	ret = dmasim_habits_parse_params();
+	ret = dmasim_personality_parse_params();
 	if (ret)
 		return ret;
 
