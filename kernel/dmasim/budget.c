@@ -2,16 +2,16 @@
 /*
  * dmasim: the descriptor budget (habit desc_budget), as zynqmp_dma's pool
  * of 32 descriptors per channel or xilinx_dma's 255 hardware segments.
- * Prep takes slots; they come back after the descriptor's callback or
- * when terminate drops it (callback.c, chan.c), or when on_error drops it (habits.c).
- * docs/dmasim.md says when exactly. Nothing here calls out of this file.
+ * Prep takes slots (chan.c); they come back after the descriptor's
+ * callback (callback.c), when terminate drops it (chan.c, habits.c) or
+ * when on_error drops it (habits.c). docs/dmasim.md says when exactly.
  */
 
 #include <linux/device.h>
 #include <linux/dmaengine.h>
 #include <linux/spinlock.h>
 
-#include "dmasim.h"
+#include "budget.h"
 
 /**
  * dmasim_budget_take() - Take descriptor slots for a prepared descriptor.

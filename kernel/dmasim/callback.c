@@ -12,7 +12,8 @@
 #include <linux/list.h>
 #include <linux/slab.h>
 
-#include "dmasim.h"
+#include "budget.h"
+#include "callback.h"
 
 /**
  * dmasim_desc_free() - Free a descriptor nobody refers to any more.

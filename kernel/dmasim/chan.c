@@ -16,7 +16,19 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
-#include "dmasim.h"
+#include "budget.h"
+#include "callback.h"
+#include "chan.h"
+#include "habits.h"
+#include "queue.h"
+#include "sched.h"
+#include "stream.h"
+
+const char *const dmasim_chan_names[DMASIM_NR_CHANS] = {
+	[DMASIM_TX] = "tx",
+	[DMASIM_RX] = "rx",
+	[DMASIM_MEMCPY] = "memcpy",
+};
 
 static dma_cookie_t dmasim_tx_submit(struct dma_async_tx_descriptor *tx);
 

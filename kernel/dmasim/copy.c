@@ -9,7 +9,9 @@
 #include <linux/minmax.h>
 #include <linux/spinlock.h>
 
-#include "dmasim.h"
+#include "copy.h"
+#include "mem.h"
+#include "queue.h"
 
 /* memcpy descriptors a no-copy pass finishes at most */
 #define DMASIM_NOCOPY_BURST	64

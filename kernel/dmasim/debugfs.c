@@ -17,7 +17,16 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "dmasim.h"
+#include "budget.h"
+#include "chan.h"
+#include "debugfs.h"
+#include "fault.h"
+#include "habits.h"
+#include "personality.h"
+#include "queue.h"
+#include "sched.h"
+#include "source.h"
+#include "stream.h"
 
 #define CH_TX		BIT(DMASIM_TX)
 #define CH_RX		BIT(DMASIM_RX)
@@ -72,6 +81,8 @@ enum dmasim_engine_knob {
 	EK_LIVE_DESCS,
 	EK_NR
 };
+
+static struct dentry *dmasim_debugfs_root;
 
 static_assert(CK_NR == DMASIM_CHAN_KNOBS);
 static_assert(EK_NR == DMASIM_ENGINE_KNOBS);
@@ -677,6 +688,12 @@ static void dmasim_debugfs_add_chan(struct dmasim_chan *sc, struct dentry *paren
 			    &dmasim_reset_counters_fops);
 }
 
+/**
+ * dmasim_debugfs_add() - Create an engine's directory and files.
+ * @eng: the engine, registered
+ *
+ * Failures are not reported, as debugfs wants: the engine works without.
+ */
 void dmasim_debugfs_add(struct dmasim_engine *eng)
 {
 	struct dentry *dir = debugfs_create_dir(dev_name(eng->dev),
@@ -705,4 +722,31 @@ void dmasim_debugfs_add(struct dmasim_engine *eng)
 	for (k = 0; k < DMASIM_NR_CHANS; k++)
 		if (eng->chans[k].present)
 			dmasim_debugfs_add_chan(&eng->chans[k], dir);
+}
+
+/**
+ * dmasim_debugfs_remove() - Remove an engine's directory and files.
+ * @eng: the engine
+ *
+ * Context: process; waits for readers and writers still inside a handler.
+ */
+void dmasim_debugfs_remove(struct dmasim_engine *eng)
+{
+	debugfs_remove_recursive(eng->debugfs);
+}
+
+/**
+ * dmasim_debugfs_init() - Create dmasim's directory, /sys/kernel/debug/dmasim.
+ */
+void dmasim_debugfs_init(void)
+{
+	dmasim_debugfs_root = debugfs_create_dir("dmasim", NULL);
+}
+
+/**
+ * dmasim_debugfs_exit() - Remove dmasim's directory, once no engine is left.
+ */
+void dmasim_debugfs_exit(void)
+{
+	debugfs_remove_recursive(dmasim_debugfs_root);
 }

@@ -18,8 +18,10 @@
 #include <linux/hrtimer.h>
 #include <linux/string.h>
 
+#include "budget.h"
+#include "callback.h"
 #include "compat.h"
-#include "dmasim.h"
+#include "habits.h"
 
 /* Fixed, so that the same window sequence shuffles the same way each run. */
 #define DMASIM_REORDER_SEED	0x9e3779b9

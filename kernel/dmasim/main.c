@@ -11,7 +11,6 @@
  * sysfs is disabled for the same reason.
  */
 
-#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
@@ -25,8 +24,13 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 
+#include "chan.h"
 #include "compat.h"
-#include "dmasim.h"
+#include "debugfs.h"
+#include "personality.h"
+#include "sched.h"
+#include "source.h"
+#include "stream.h"
 
 #define DMASIM_MAX_ENGINES	16
 /* Engines from the device tree get indexes from here on. */
@@ -95,28 +99,11 @@ static unsigned long long sink_bps;
 module_param(sink_bps, ullong, 0444);
 MODULE_PARM_DESC(sink_bps, "Initial sink rate, bytes/s (0: unlimited, default)");
 
-struct dentry *dmasim_debugfs_root;
 static DEFINE_IDA(dmasim_ida);
 static struct platform_device *dmasim_pdevs[DMASIM_MAX_ENGINES];
 static bool dmasim_chan_wanted[DMASIM_NR_CHANS];
 static enum dmasim_mode dmasim_initial_mode;
 static u32 dmasim_initial_pattern;
-
-const char *const dmasim_chan_names[DMASIM_NR_CHANS] = {
-	[DMASIM_TX] = "tx",
-	[DMASIM_RX] = "rx",
-	[DMASIM_MEMCPY] = "memcpy",
-};
-
-const char *const dmasim_mode_names[] = {
-	[DMASIM_MODE_LOOPBACK] = "loopback",
-	[DMASIM_MODE_SOURCE_SINK] = "source-sink",
-};
-
-const char *const dmasim_pattern_names[] = {
-	[DMASIM_PATTERN_COUNTER] = "counter",
-	[DMASIM_PATTERN_PRBS] = "prbs",
-};
 
 static void dmasim_engine_release(struct kref *ref)
 {
@@ -439,8 +426,7 @@ static void dmasim_remove(struct platform_device *pdev)
 
 	if (pdev->dev.of_node)
 		of_dma_controller_free(pdev->dev.of_node);
-	/* Waits for debugfs readers and writers still inside a handler. */
-	debugfs_remove_recursive(eng->debugfs);
+	dmasim_debugfs_remove(eng);
 	if (eng->cdma_registered)
 		dma_async_device_unregister(&eng->cdma);
 	if (eng->axi_registered)
@@ -602,7 +588,7 @@ static int __init dmasim_init(void)
 	ret = dmasim_sched_module_init();
 	if (ret)
 		return ret;
-	dmasim_debugfs_root = debugfs_create_dir("dmasim", NULL);
+	dmasim_debugfs_init();
 	ret = platform_driver_register(&dmasim_driver);
 	if (ret)
 		goto err_wq;
@@ -634,7 +620,7 @@ err_engines:
 	dmasim_remove_engines();
 	platform_driver_unregister(&dmasim_driver);
 err_wq:
-	debugfs_remove_recursive(dmasim_debugfs_root);
+	dmasim_debugfs_exit();
 	dmasim_sched_module_exit();
 	return ret;
 }
@@ -643,7 +629,7 @@ static void __exit dmasim_exit(void)
 {
 	dmasim_remove_engines();
 	platform_driver_unregister(&dmasim_driver);
-	debugfs_remove_recursive(dmasim_debugfs_root);
+	dmasim_debugfs_exit();
 	dmasim_sched_module_exit();
 	ida_destroy(&dmasim_ida);
 }

@@ -8,8 +8,8 @@
  * and touches the pages through the kernel mapping. Addresses that are not
  * RAM fail the descriptor, as an AXI decode error would on hardware.
  *
- * The movers (stream.c, source.c) hand their pieces to dmasim_move(),
- * which also decides whether the channel lock is dropped for the copy.
+ * The movers hand their pieces to dmasim_move(), which also decides
+ * whether the channel lock is dropped for the copy.
  */
 
 #include <linux/dma-direct.h>
@@ -20,7 +20,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "dmasim.h"
+#include "mem.h"
 
 static phys_addr_t dmasim_phys(struct dmasim_engine *eng, dma_addr_t addr)
 {
@@ -34,6 +34,15 @@ static phys_addr_t dmasim_phys(struct dmasim_engine *eng, dma_addr_t addr)
  */
 #define DMASIM_PROBE_PAGES	(SZ_2M >> PAGE_SHIFT)
 
+/**
+ * dmasim_mem_ok() - Is there RAM the engine can reach at these addresses?
+ * @eng: the engine
+ * @addr: first DMA address
+ * @len: bytes from there
+ *
+ * Return: false for an address that is not RAM, or that phys_addr_t cannot
+ * hold: the descriptor then fails, as on an AXI decode error.
+ */
 bool dmasim_mem_ok(struct dmasim_engine *eng, dma_addr_t addr, size_t len)
 {
 	phys_addr_t phys = dmasim_phys(eng, addr);
@@ -62,8 +71,8 @@ static void *dmasim_map(phys_addr_t phys, size_t *len)
 	return kmap_local_page(pfn_to_page(PHYS_PFN(phys))) + offset_in_page(phys);
 }
 
-void dmasim_mem_copy(struct dmasim_engine *eng, dma_addr_t dst,
-		     dma_addr_t src, size_t len)
+static void dmasim_mem_copy(struct dmasim_engine *eng, dma_addr_t dst,
+			    dma_addr_t src, size_t len)
 {
 	phys_addr_t pd = dmasim_phys(eng, dst), ps = dmasim_phys(eng, src);
 
@@ -83,8 +92,8 @@ void dmasim_mem_copy(struct dmasim_engine *eng, dma_addr_t dst,
 	}
 }
 
-void dmasim_mem_write(struct dmasim_engine *eng, dma_addr_t dst,
-		      const void *src, size_t len)
+static void dmasim_mem_write(struct dmasim_engine *eng, dma_addr_t dst,
+			     const void *src, size_t len)
 {
 	phys_addr_t pd = dmasim_phys(eng, dst);
 
@@ -100,8 +109,8 @@ void dmasim_mem_write(struct dmasim_engine *eng, dma_addr_t dst,
 	}
 }
 
-void dmasim_mem_read(struct dmasim_engine *eng, void *dst, dma_addr_t src,
-		     size_t len)
+static void dmasim_mem_read(struct dmasim_engine *eng, void *dst,
+			    dma_addr_t src, size_t len)
 {
 	phys_addr_t ps = dmasim_phys(eng, src);
 
@@ -117,8 +126,10 @@ void dmasim_mem_read(struct dmasim_engine *eng, void *dst, dma_addr_t src,
 	}
 }
 
-void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
-			 void (*gen)(void *buf, size_t n, void *ctx), void *ctx)
+static void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst,
+				size_t len,
+				void (*gen)(void *buf, size_t n, void *ctx),
+				void *ctx)
 {
 	phys_addr_t pd = dmasim_phys(eng, dst);
 
@@ -133,12 +144,9 @@ void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
 	}
 }
 
-/**
- * dmasim_mem_move() - Do what a mover's piece says.
- * @eng: the engine
- * @mv: the piece
- */
-void dmasim_mem_move(struct dmasim_engine *eng, const struct dmasim_move *mv)
+/* Do what a mover's piece says. */
+static void dmasim_mem_move(struct dmasim_engine *eng,
+			    const struct dmasim_move *mv)
 {
 	if (!mv->len)
 		return;

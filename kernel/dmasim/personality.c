@@ -11,7 +11,9 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
-#include "dmasim.h"
+#include "budget.h"
+#include "habits.h"
+#include "personality.h"
 
 struct dmasim_preset {
 	bool no_synchronize;

@@ -12,7 +12,9 @@
 #include <linux/minmax.h>
 #include <linux/wait.h>
 
-#include "dmasim.h"
+#include "fault.h"
+#include "habits.h"
+#include "queue.h"
 
 static unsigned int dmasim_list_len(struct list_head *list)
 {

@@ -20,7 +20,12 @@
 #include <linux/workqueue.h>
 
 #include "compat.h"
-#include "dmasim.h"
+#include "copy.h"
+#include "habits.h"
+#include "queue.h"
+#include "sched.h"
+#include "source.h"
+#include "stream.h"
 
 static struct workqueue_struct *dmasim_wq;
 

@@ -19,17 +19,36 @@
 #include <linux/minmax.h>
 #include <linux/slab.h>
 
-#include "dmasim.h"
+#include "mem.h"
+#include "queue.h"
+#include "stream.h"
 
 #define DMASIM_ENDS_MASK	(DMASIM_FIFO_MAX_PKTS - 1)
 
 static_assert((DMASIM_FIFO_MAX_PKTS & DMASIM_ENDS_MASK) == 0);
 
+const char *const dmasim_mode_names[] = {
+	[DMASIM_MODE_LOOPBACK] = "loopback",
+	[DMASIM_MODE_SOURCE_SINK] = "source-sink",
+};
+
+/**
+ * dmasim_fifo_level() - Bytes in the FIFO.
+ * @f: the FIFO, stream lock held
+ *
+ * Return: bytes written and not yet read.
+ */
 u64 dmasim_fifo_level(const struct dmasim_fifo *f)
 {
 	return f->wr - f->rd;
 }
 
+/**
+ * dmasim_fifo_packets() - Packet ends (TLASTs) in the FIFO.
+ * @f: the FIFO, stream lock held
+ *
+ * Return: how many packets end in the FIFO.
+ */
 unsigned int dmasim_fifo_packets(const struct dmasim_fifo *f)
 {
 	return f->ends_wr - f->ends_rd;
@@ -62,7 +81,14 @@ static void dmasim_fifo_consume(struct dmasim_fifo *f, u32 n)
 		f->rd_off = 0;
 }
 
-/* Stream lock held. */
+/**
+ * dmasim_fifo_flush() - Empty the FIFO and forget every packet in flight.
+ * @eng: the engine
+ *
+ * Movers in the middle of a copy drop it (the stream's generation changes).
+ *
+ * Context: stream lock held.
+ */
 void dmasim_fifo_flush(struct dmasim_engine *eng)
 {
 	struct dmasim_stream *st = &eng->stream;
@@ -455,7 +481,16 @@ out:
 	return progress;
 }
 
-/* terminate_all on a stream channel, stream lock held. */
+/**
+ * dmasim_stream_terminated() - terminate_all met a stream channel.
+ * @sc: the channel
+ *
+ * The FIFO is outside the DMA core, so it keeps its bytes: a packet TX was
+ * sending ends where it was cut, and RX drops the rest of the packet it
+ * was receiving (and the source's packet in flight).
+ *
+ * Context: stream lock held.
+ */
 void dmasim_stream_terminated(struct dmasim_chan *sc)
 {
 	struct dmasim_stream *st = &sc->eng->stream;
@@ -480,6 +515,12 @@ void dmasim_stream_terminated(struct dmasim_chan *sc)
 	}
 }
 
+/**
+ * dmasim_stream_init() - Allocate an engine's FIFO.
+ * @eng: the engine, its limits read
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int dmasim_stream_init(struct dmasim_engine *eng)
 {
 	struct dmasim_fifo *f = &eng->stream.fifo;
@@ -493,6 +534,10 @@ int dmasim_stream_init(struct dmasim_engine *eng)
 	return 0;
 }
 
+/**
+ * dmasim_stream_free() - Free an engine's FIFO.
+ * @eng: the engine, whose movers have stopped
+ */
 void dmasim_stream_free(struct dmasim_engine *eng)
 {
 	kvfree(eng->stream.fifo.buf);
