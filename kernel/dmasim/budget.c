@@ -5,6 +5,9 @@
  * Prep takes slots (chan.c); they come back after the descriptor's
  * callback (callback.c), when terminate drops it (chan.c, habits.c) or
  * when on_error drops it (habits.c). docs/dmasim.md says when exactly.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by chan.c,
+ * callback.c and habits.c; calls nothing of dmasim's.
  */
 
 #include <linux/device.h>

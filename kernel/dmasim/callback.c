@@ -5,6 +5,9 @@
  * in the order they reached the done list; then their budget slots are
  * recycled and they are freed. Late callbacks after terminate (habits.c)
  * call back through dmasim_desc_callback() too.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by chan.c and
+ * habits.c; calls budget.c.
  */
 
 #include <linux/dmaengine.h>

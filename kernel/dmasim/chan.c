@@ -10,6 +10,10 @@
  * finished head moves to "done" and a tasklet runs the callback
  * (callback.c). terminate moves everything to "terminated"; synchronize
  * waits for the movers and the tasklet and frees those.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by dmaengine and
+ * main.c; calls sched.c, stream.c, queue.c, habits.c, callback.c and
+ * budget.c.
  */
 
 #include <linux/dmaengine.h>

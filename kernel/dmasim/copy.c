@@ -4,6 +4,9 @@
  * addresses. It copies the head descriptor of the memcpy channel in pieces
  * of at most dmasim_chunk() bytes; sched.c runs it from the engine's copy
  * work item.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by sched.c; calls
+ * queue.c and mem.c.
  */
 
 #include <linux/minmax.h>

@@ -7,6 +7,10 @@
  * fails with EINVAL (ERANGE when it does not fit 64 bits), a change the
  * engine cannot take in its current state with EBUSY. docs/dmasim.md lists
  * the files, their ranges and errors.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by main.c; calls
+ * personality.c, chan.c (for channel names), sched.c, stream.c, source.c,
+ * queue.c, fault.c and habits.c.
  */
 
 #include <linux/debugfs.h>

@@ -8,6 +8,9 @@
  * length as residue. The fraction uses a fixed-seed generator so a test
  * that writes fail_permille and runs the same sequence gets the same
  * failures every time.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by debugfs.c and
+ * queue.c; calls nothing of dmasim's.
  */
 
 #include "fault.h"

@@ -13,6 +13,10 @@
  * terminate (late_callback_us). The descriptor budget is budget.c; the
  * personalities and the module parameters that set the knobs are
  * personality.c.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by debugfs.c,
+ * personality.c, chan.c, sched.c and queue.c; calls callback.c and
+ * budget.c.
  */
 
 #include <linux/hrtimer.h>

@@ -9,6 +9,11 @@
  * While a client holds a channel, dmaengine holds a reference on this
  * module (dma_device.owner), so rmmod fails with EBUSY; bind/unbind through
  * sysfs is disabled for the same reason.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): only the kernel calls this
+ * file (module init and exit, probe and remove); it calls debugfs.c,
+ * personality.c, chan.c, sched.c and stream.c, and takes the names of the
+ * source patterns from source.c.
  */
 
 #include <linux/device.h>

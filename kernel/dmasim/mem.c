@@ -10,6 +10,9 @@
  *
  * The movers hand their pieces to dmasim_move(), which also decides
  * whether the channel lock is dropped for the copy.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by the movers
+ * (stream.c, source.c, copy.c); calls nothing of dmasim's.
  */
 
 #include <linux/dma-direct.h>

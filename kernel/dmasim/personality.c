@@ -6,6 +6,9 @@
  * carry are fixed for an engine at registration; the per-channel ones are
  * only the knobs' initial values here: habits.c carries them out, and
  * debugfs.c changes them at run time.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by main.c and
+ * debugfs.c; calls habits.c.
  */
 
 #include <linux/module.h>

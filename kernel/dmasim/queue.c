@@ -5,6 +5,10 @@
  * move, its data phase finished, and it is retired: its cookie completes
  * and it goes on to be called back (habits.c decides when). Only the head
  * moves, so descriptors finish in submission order.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by debugfs.c,
+ * chan.c, sched.c and the movers (stream.c, source.c, copy.c); calls
+ * fault.c and habits.c.
  */
 
 #include <linux/dmaengine.h>

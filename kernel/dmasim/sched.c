@@ -12,6 +12,10 @@
  * for are marked busy so that device_synchronize can wait for the copy; a
  * terminate meanwhile bumps the channel's generation and the mover then
  * forgets the copy instead of completing anything with it.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by main.c,
+ * debugfs.c and chan.c; calls stream.c, source.c, copy.c, queue.c and
+ * habits.c.
  */
 
 #include <linux/bottom_half.h>

@@ -9,6 +9,9 @@
  * lost, so the receiver sees the drop as a gap. With source_pps = 0 the
  * source is paced by RX instead: it waits for room and never drops.
  * The packet layout is in uapi/linux/dmasim.h.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by main.c,
+ * debugfs.c and sched.c; calls queue.c and mem.c.
  */
 
 #include <linux/math64.h>

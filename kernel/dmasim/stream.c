@@ -13,6 +13,9 @@
  *    when the FIFO is full (or holds DMASIM_FIFO_MAX_PKTS packet ends).
  * While the FIFO is empty and both sides have a descriptor, bytes go from
  * TX to RX in one copy, so the simulator costs one memcpy per byte.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by main.c,
+ * debugfs.c, chan.c (terminate) and sched.c; calls queue.c and mem.c.
  */
 
 #include <linux/math64.h>
