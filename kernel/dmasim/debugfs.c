@@ -7,6 +7,10 @@
  * fails with EINVAL (ERANGE when it does not fit 64 bits), a change the
  * engine cannot take in its current state with EBUSY. docs/dmasim.md lists
  * the files, their ranges and errors.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by main.c; calls
+ * personality.c, chan.c (for channel names), sched.c, stream.c, source.c,
+ * queue.c, fault.c and habits.c.
  */
 
 #include <linux/debugfs.h>
@@ -17,7 +21,16 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "dmasim.h"
+#include "budget.h"
+#include "chan.h"
+#include "debugfs.h"
+#include "fault.h"
+#include "habits.h"
+#include "personality.h"
+#include "queue.h"
+#include "sched.h"
+#include "source.h"
+#include "stream.h"
 
 #define CH_TX		BIT(DMASIM_TX)
 #define CH_RX		BIT(DMASIM_RX)
@@ -72,6 +85,8 @@ enum dmasim_engine_knob {
 	EK_LIVE_DESCS,
 	EK_NR
 };
+
+static struct dentry *dmasim_debugfs_root;
 
 static_assert(CK_NR == DMASIM_CHAN_KNOBS);
 static_assert(EK_NR == DMASIM_ENGINE_KNOBS);
@@ -375,7 +390,7 @@ static int dmasim_engine_knob_set(void *data, u64 val)
 	spin_unlock_irqrestore(&eng->stream_lock, flags);
 	/* A started source or a new sink rate needs the stream mover. */
 	if (!ret)
-		queue_work(dmasim_wq, &eng->stream_work);
+		dmasim_kick_stream(eng);
 	return ret;
 }
 
@@ -608,9 +623,48 @@ static int dmasim_limits_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(dmasim_limits);
 
+/*
+ * The habits in effect: "name value" lines; per-channel knobs as
+ * "channel/knob value", the path of the knob under the engine's directory.
+ */
 static int dmasim_habits_file_show(struct seq_file *m, void *unused)
 {
-	dmasim_habits_show(m, m->private);
+	struct dmasim_engine *eng = m->private;
+	enum dmasim_chan_id id;
+
+	seq_printf(m, "personality %s\n", dmasim_personality_name(eng->personality));
+	seq_printf(m, "no_synchronize %d\nno_max_seg_size %d\nno_residue %d\n",
+		   eng->no_synchronize, eng->no_max_seg_size, eng->no_residue);
+	seq_printf(m, "max_seg_size %u\n", eng->limits.max_seg_size);
+	for (id = 0; id < DMASIM_NR_CHANS; id++) {
+		struct dmasim_chan *sc = &eng->chans[id];
+		const char *name = dmasim_chan_names[id];
+		struct dmasim_habits *h = &sc->habits;
+		unsigned long flags;
+		bool start;
+		u32 budget, late, window, failt;
+		bool nores;
+		int onerr;
+
+		if (!sc->present)
+			continue;
+		spin_lock_irqsave(sc->lock, flags);
+		budget = h->desc_budget;
+		nores = h->no_result;
+		onerr = h->on_error;
+		late = h->late_us;
+		window = h->reorder;
+		failt = h->fail_terminate;
+		start = sc->start_on_submit;
+		spin_unlock_irqrestore(sc->lock, flags);
+		seq_printf(m, "%s/desc_budget %u\n%s/no_result %d\n", name, budget,
+			   name, nores);
+		seq_printf(m, "%s/on_error %s\n%s/late_callback_us %u\n", name,
+			   dmasim_on_error_names[onerr], name, late);
+		seq_printf(m, "%s/reorder %u\n%s/start_on_submit %d\n", name,
+			   window, name, start);
+		seq_printf(m, "%s/fail_terminate %u\n", name, failt);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(dmasim_habits_file);
@@ -638,6 +692,12 @@ static void dmasim_debugfs_add_chan(struct dmasim_chan *sc, struct dentry *paren
 			    &dmasim_reset_counters_fops);
 }
 
+/**
+ * dmasim_debugfs_add() - Create an engine's directory and files.
+ * @eng: the engine, registered
+ *
+ * Failures are not reported, as debugfs wants: the engine works without.
+ */
 void dmasim_debugfs_add(struct dmasim_engine *eng)
 {
 	struct dentry *dir = debugfs_create_dir(dev_name(eng->dev),
@@ -666,4 +726,31 @@ void dmasim_debugfs_add(struct dmasim_engine *eng)
 	for (k = 0; k < DMASIM_NR_CHANS; k++)
 		if (eng->chans[k].present)
 			dmasim_debugfs_add_chan(&eng->chans[k], dir);
+}
+
+/**
+ * dmasim_debugfs_remove() - Remove an engine's directory and files.
+ * @eng: the engine
+ *
+ * Context: process; waits for readers and writers still inside a handler.
+ */
+void dmasim_debugfs_remove(struct dmasim_engine *eng)
+{
+	debugfs_remove_recursive(eng->debugfs);
+}
+
+/**
+ * dmasim_debugfs_init() - Create dmasim's directory, /sys/kernel/debug/dmasim.
+ */
+void dmasim_debugfs_init(void)
+{
+	dmasim_debugfs_root = debugfs_create_dir("dmasim", NULL);
+}
+
+/**
+ * dmasim_debugfs_exit() - Remove dmasim's directory, once no engine is left.
+ */
+void dmasim_debugfs_exit(void)
+{
+	debugfs_remove_recursive(dmasim_debugfs_root);
 }

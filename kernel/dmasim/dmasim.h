@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmasim: a simulated DMA controller (dmaengine provider), shared types.
+ * dmasim: a simulated DMA controller (dmaengine provider), the objects its
+ * files share. Each .c file declares what it offers in a header of its own
+ * name; calls between files go one way, as docs/dmasim.md ("Sources")
+ * draws them.
  *
  * One engine per platform device: an AXI-DMA-like dma_device with a TX
  * (MM2S) and an RX (S2MM) channel joined by a stream, and a CDMA-like
@@ -19,8 +22,6 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
-
-struct seq_file;
 
 #include "../../uapi/linux/dmasim.h"
 
@@ -58,26 +59,12 @@ enum dmasim_personality {
 	DMASIM_PERS_NR,
 };
 
-/*
- * Largest piece moved outside the lock: bounds how long synchronize waits
- * for a copy, and keeps the per-piece bookkeeping small next to the copy.
- */
-#define DMASIM_CHUNK		(1024 * 1024)
-/* memcpy descriptors a no-copy pass finishes at most */
-#define DMASIM_NOCOPY_BURST	64
 /* Packet ends the FIFO can hold; TX stalls when they are all in use. */
 #define DMASIM_FIFO_MAX_PKTS	256
-/*
- * Largest piece copied with the channel lock held, when terminate must stop
- * the engine at once (no_synchronize): bounds the time with interrupts off.
- */
-#define DMASIM_ATOMIC_CHUNK	(64 * 1024)
 /* Widest window of callbacks the reorder habit shuffles. */
 #define DMASIM_REORDER_MAX	64
 /* Failed cookies a channel remembers for device_tx_status (no_result). */
 #define DMASIM_ERR_COOKIES	64
-#define DMASIM_BUDGET_MAX	65536
-#define DMASIM_LATE_MAX_US	1000000
 
 /* Per-engine limits, fixed at probe. */
 struct dmasim_limits {
@@ -119,8 +106,8 @@ struct dmasim_stats {
 };
 
 /*
- * Habits of real providers that a channel copies (habits.c), under the
- * channel lock. The knobs come first; the rest is their state.
+ * Habits of real providers that a channel copies (habits.c, budget.c), under
+ * the channel lock. The knobs come first; the rest is their state.
  */
 struct dmasim_habits {
 	u32 desc_budget;	/* descriptor slots, 0: no limit */
@@ -288,19 +275,6 @@ struct dmasim_engine {
 	struct dmasim_knob_ref knob_refs[DMASIM_ENGINE_KNOBS];
 };
 
-/*
- * One piece a mover moves: between two engine addresses, or between one
- * and the FIFO's buffer, or generated into one. len 0: nothing moves.
- */
-struct dmasim_move {
-	dma_addr_t dst, src;
-	void *dst_buf;			/* read src into it */
-	const void *src_buf;		/* write it to dst */
-	void (*gen)(void *buf, size_t n, void *ctx);	/* generate at dst */
-	void *ctx;
-	size_t len;
-};
-
 /* What one pass of a mover saw: the time, when to look again, completions. */
 struct dmasim_tick {
 	ktime_t now;
@@ -313,110 +287,11 @@ static inline struct dmasim_chan *to_dmasim_chan(struct dma_chan *chan)
 	return container_of(chan, struct dmasim_chan, chan);
 }
 
-/* Where the descriptor's cursor is, and how much of its segment is left. */
-static inline dma_addr_t dmasim_addr(const struct dmasim_desc *d)
-{
-	return d->segs[d->seg].addr + d->seg_off;
-}
-
-static inline u32 dmasim_span(const struct dmasim_desc *d)
-{
-	return d->segs[d->seg].len - d->seg_off;
-}
-
-/* Largest piece a mover moves at once. */
-static inline u32 dmasim_chunk(const struct dmasim_engine *eng)
-{
-	return eng->no_synchronize ? DMASIM_ATOMIC_CHUNK : DMASIM_CHUNK;
-}
-
+/* The pass is to come back at @when, unless it already comes back sooner. */
 static inline void dmasim_tick_wake(struct dmasim_tick *tick, ktime_t when)
 {
 	if (ktime_before(when, tick->wake))
 		tick->wake = when;
 }
-
-extern const char *const dmasim_chan_names[DMASIM_NR_CHANS];
-extern const char *const dmasim_mode_names[2];
-extern const char *const dmasim_pattern_names[2];
-extern struct workqueue_struct *dmasim_wq;
-extern struct dentry *dmasim_debugfs_root;
-
-/* desc.c: dmaengine callbacks, descriptor queues and completion. */
-void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
-		      struct dma_device *dd);
-void dmasim_chan_teardown(struct dmasim_chan *sc);
-void dmasim_set_chan_ops(struct dma_device *dd);
-struct dmasim_desc *dmasim_active_desc(struct dmasim_chan *sc,
-				       struct dmasim_tick *tick);
-bool dmasim_retire(struct dmasim_chan *sc, struct dmasim_tick *tick);
-void dmasim_desc_finish(struct dmasim_chan *sc, struct dmasim_desc *d,
-			enum dmaengine_tx_result result);
-void dmasim_desc_advance(struct dmasim_desc *d, size_t n);
-u64 dmasim_rx_room(struct dmasim_chan *sc);
-void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d);
-void dmasim_desc_callback(struct dmasim_chan *sc, struct dmasim_desc *d);
-unsigned int dmasim_chan_queued(struct dmasim_chan *sc);
-void dmasim_chan_hold(struct dmasim_chan *sc);
-void dmasim_chan_release(struct dmasim_chan *sc);
-
-/* fault.c: decisions taken when a descriptor starts. */
-bool dmasim_fault_fails(struct dmasim_chan *sc,
-			enum dmaengine_tx_result *result);
-void dmasim_fault_arm_permille(struct dmasim_fault *f, u32 permille);
-
-/* mem.c: the simulated device's view of memory. */
-bool dmasim_mem_ok(struct dmasim_engine *eng, dma_addr_t addr, size_t len);
-void dmasim_mem_copy(struct dmasim_engine *eng, dma_addr_t dst,
-		     dma_addr_t src, size_t len);
-void dmasim_mem_write(struct dmasim_engine *eng, dma_addr_t dst,
-		      const void *src, size_t len);
-void dmasim_mem_read(struct dmasim_engine *eng, void *dst, dma_addr_t src,
-		     size_t len);
-void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
-			 void (*gen)(void *buf, size_t n, void *ctx), void *ctx);
-void dmasim_mem_move(struct dmasim_engine *eng, const struct dmasim_move *mv);
-
-/* stream.c: the movers (loopback, sink, memcpy) and their scheduling. */
-int dmasim_stream_init(struct dmasim_engine *eng);
-void dmasim_stream_stop(struct dmasim_engine *eng);
-void dmasim_stream_free(struct dmasim_engine *eng);
-void dmasim_kick(struct dmasim_chan *sc);
-void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
-		 unsigned long *flags, const struct dmasim_move *mv)
-	__must_hold(lock);
-void dmasim_stream_terminated(struct dmasim_chan *sc);
-void dmasim_fifo_flush(struct dmasim_engine *eng);
-u64 dmasim_fifo_level(const struct dmasim_fifo *fifo);
-unsigned int dmasim_fifo_packets(const struct dmasim_fifo *fifo);
-
-/* source.c: the packet source on RX. */
-bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick);
-void dmasim_source_start(struct dmasim_engine *eng);
-
-/* habits.c: personalities and the habits of real providers. */
-int dmasim_habits_parse_params(void);
-void dmasim_habits_engine_init(struct dmasim_engine *eng);
-void dmasim_habits_chan_init(struct dmasim_chan *sc);
-void dmasim_habits_chan_reset(struct dmasim_chan *sc);
-void dmasim_habits_chan_teardown(struct dmasim_chan *sc);
-bool dmasim_habits_max_seg_size(u32 *size);
-const char *dmasim_personality_name(enum dmasim_personality p);
-extern const char *const dmasim_on_error_names[DMASIM_ON_ERROR_NR];
-bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,
-			u32 slots);
-void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d);
-void dmasim_habits_reorder_arm(struct dmasim_chan *sc, u32 window);
-void dmasim_habits_completed(struct dmasim_chan *sc, struct dmasim_desc *d,
-			     struct dmasim_tick *tick);
-void dmasim_habits_poll(struct dmasim_chan *sc, struct dmasim_tick *tick);
-void dmasim_habits_failed(struct dmasim_chan *sc, struct dmasim_desc *d);
-bool dmasim_habits_error_cookie(struct dmasim_chan *sc, dma_cookie_t cookie);
-void dmasim_habits_terminate(struct dmasim_chan *sc, struct list_head *dead);
-void dmasim_habits_late_wait(struct dmasim_chan *sc);
-void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng);
-
-/* debugfs.c */
-void dmasim_debugfs_add(struct dmasim_engine *eng);
 
 #endif /* DMASIM_H */

@@ -8,9 +8,12 @@
  * length as residue. The fraction uses a fixed-seed generator so a test
  * that writes fail_permille and runs the same sequence gets the same
  * failures every time.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by debugfs.c and
+ * queue.c; calls nothing of dmasim's.
  */
 
-#include "dmasim.h"
+#include "fault.h"
 
 #define DMASIM_FAULT_SEED	0x2545f491
 
@@ -25,6 +28,13 @@ static u32 dmasim_fault_prng(struct dmasim_fault *f)
 	return x;
 }
 
+/**
+ * dmasim_fault_arm_permille() - Set the share of descriptors that fail.
+ * @f: the channel's faults, channel lock held
+ * @permille: failures per thousand descriptors
+ *
+ * The generator is reseeded, so the same sequence fails the same way.
+ */
 void dmasim_fault_arm_permille(struct dmasim_fault *f, u32 permille)
 {
 	f->fail_permille = permille;
@@ -45,7 +55,14 @@ static enum dmaengine_tx_result dmasim_fault_result(struct dmasim_chan *sc)
 	}
 }
 
-/* Called with the channel lock held, once per descriptor as it starts. */
+/**
+ * dmasim_fault_fails() - Does the descriptor that starts now fail?
+ * @sc: the channel
+ * @result: set to the failure to report, if it fails
+ *
+ * Context: channel lock held; once per descriptor, as it starts.
+ * Return: true if it fails.
+ */
 bool dmasim_fault_fails(struct dmasim_chan *sc, enum dmaengine_tx_result *result)
 {
 	struct dmasim_fault *f = &sc->fault;

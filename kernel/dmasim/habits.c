@@ -1,25 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmasim: habits of real dmaengine providers, and the personalities that
- * bundle them (docs/dmasim.md, "Personalities").
+ * dmasim: habits of real dmaengine providers, as a channel carries them
+ * out (docs/dmasim.md, "Personalities").
  *
  * dmasim is friendlier than the providers our users have: it never runs
  * out of descriptors, always passes a result with an exact residue, calls
- * back in order, drops nothing, and synchronizes. Each habit here copies
- * one way in which zynqmp_dma, pl330 or xilinx_dma (Linux 6.1) differ, so
- * that a client's bugs show on x86 before they show on the boards. Habits
- * that dma_device fields carry are fixed at registration (module
- * parameters); the others are per-channel debugfs knobs, initialised from
- * the personality and the module parameters.
+ * back in order, drops nothing, and synchronizes. Each habit copies one
+ * way in which zynqmp_dma, pl330 or xilinx_dma (Linux 6.1) differ, so
+ * that a client's bugs show on x86 before they show on the boards. Here:
+ * callbacks out of order (reorder), failures without a result
+ * (no_result), the reaction to an error (on_error) and callbacks after
+ * terminate (late_callback_us). The descriptor budget is budget.c; the
+ * personalities and the module parameters that set the knobs are
+ * personality.c.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by debugfs.c,
+ * personality.c, chan.c, sched.c and queue.c; calls callback.c and
+ * budget.c.
  */
 
 #include <linux/hrtimer.h>
-#include <linux/module.h>
-#include <linux/seq_file.h>
 #include <linux/string.h>
 
+#include "budget.h"
+#include "callback.h"
 #include "compat.h"
-#include "dmasim.h"
+#include "habits.h"
 
 /* Fixed, so that the same window sequence shuffles the same way each run. */
 #define DMASIM_REORDER_SEED	0x9e3779b9
@@ -29,209 +35,11 @@
  */
 #define DMASIM_REORDER_HOLD_US	1000
 
-struct dmasim_preset {
-	bool no_synchronize;
-	bool no_max_seg_size;
-	bool no_residue;
-	u32 max_seg_size;	/* 0: the module parameter's */
-	u32 desc_budget;
-	bool no_result;
-	bool start_on_submit;
-	enum dmasim_on_error on_error;
-	u32 late_us;
-	u32 reorder;
-};
-
-static const char *const dmasim_personality_names[DMASIM_PERS_NR] = {
-	[DMASIM_PERS_DEFAULT] = "default",
-	[DMASIM_PERS_ZYNQMP] = "zynqmp",
-	[DMASIM_PERS_PL330] = "pl330",
-	[DMASIM_PERS_AXIDMA] = "axidma",
-};
-
-/* The facts behind each value are in docs/dmasim.md. */
-static const struct dmasim_preset dmasim_presets[DMASIM_PERS_NR] = {
-	[DMASIM_PERS_DEFAULT] = { },
-	[DMASIM_PERS_ZYNQMP] = {
-		.no_max_seg_size = true,
-		.no_residue = true,
-		.desc_budget = 32,
-		.no_result = true,
-		.on_error = DMASIM_ON_ERROR_DROP,
-	},
-	[DMASIM_PERS_PL330] = {
-		.no_synchronize = true,
-		.max_seg_size = 1900800,
-		.no_result = true,
-		.late_us = 5000,
-		.reorder = 4,
-	},
-	[DMASIM_PERS_AXIDMA] = {
-		.no_max_seg_size = true,
-		.desc_budget = 255,
-		.start_on_submit = true,
-		.on_error = DMASIM_ON_ERROR_STALL,
-	},
-};
-
 const char *const dmasim_on_error_names[DMASIM_ON_ERROR_NR] = {
 	[DMASIM_ON_ERROR_COMPLETE] = "complete",
 	[DMASIM_ON_ERROR_DROP] = "drop",
 	[DMASIM_ON_ERROR_STALL] = "stall",
 };
-
-static char *personality = "default";
-module_param(personality, charp, 0444);
-MODULE_PARM_DESC(personality, "Habits of a real provider: default, zynqmp, pl330 or axidma");
-
-/* -1 (or no word): what the personality says. */
-static int no_synchronize = -1;
-module_param(no_synchronize, int, 0444);
-MODULE_PARM_DESC(no_synchronize, "1: no device_synchronize, callbacks may run after terminate (-1: personality's)");
-
-static int no_max_seg_size = -1;
-module_param(no_max_seg_size, int, 0444);
-MODULE_PARM_DESC(no_max_seg_size, "1: leave the max segment size unset, clients see 64 KiB (-1: personality's)");
-
-static int no_residue = -1;
-module_param(no_residue, int, 0444);
-MODULE_PARM_DESC(no_residue, "1: residue granularity DESCRIPTOR, residue always 0 (-1: personality's)");
-
-static int desc_budget = -1;
-module_param(desc_budget, int, 0444);
-MODULE_PARM_DESC(desc_budget, "Initial descriptor slots per channel, 0: no limit (-1: personality's)");
-
-static int no_result = -1;
-module_param(no_result, int, 0444);
-MODULE_PARM_DESC(no_result, "Initial: 1: callbacks get no dmaengine_result (-1: personality's)");
-
-static char *on_error;
-module_param(on_error, charp, 0444);
-MODULE_PARM_DESC(on_error, "Initial: complete, drop or stall (default: personality's)");
-
-static int late_callback_us = -1;
-module_param(late_callback_us, int, 0444);
-MODULE_PARM_DESC(late_callback_us, "Initial: completed descriptors call back this long after terminate, 0: never (-1: personality's)");
-
-static int reorder = -1;
-module_param(reorder, int, 0444);
-MODULE_PARM_DESC(reorder, "Initial: window of callbacks delivered out of order, 0: in order (-1: personality's)");
-
-static int start_on_submit = -1;
-module_param(start_on_submit, int, 0444);
-MODULE_PARM_DESC(start_on_submit, "Initial: 1: descriptors start at submission (-1: personality's)");
-
-/* The personality with the module parameters applied over it. */
-static struct dmasim_preset dmasim_habit_params;
-static enum dmasim_personality dmasim_personality;
-
-/**
- * dmasim_personality_name() - The word that selects a personality.
- * @p: the personality
- *
- * Return: its name, as the personality parameter takes it.
- */
-const char *dmasim_personality_name(enum dmasim_personality p)
-{
-	return dmasim_personality_names[p];
-}
-
-static int dmasim_param_bool(const char *name, int val, bool *out)
-{
-	if (val < -1 || val > 1) {
-		pr_err("dmasim: %s=%d: use 0 or 1\n", name, val);
-		return -EINVAL;
-	}
-	if (val >= 0)
-		*out = val;
-	return 0;
-}
-
-static int dmasim_param_u32(const char *name, int val, u32 max, u32 *out)
-{
-	if (val < -1 || (val >= 0 && (u32)val > max)) {
-		pr_err("dmasim: %s=%d is outside 0..%u\n", name, val, max);
-		return -EINVAL;
-	}
-	if (val >= 0)
-		*out = val;
-	return 0;
-}
-
-/**
- * dmasim_habits_parse_params() - Check the habit module parameters.
- *
- * Return: 0, or -EINVAL with the reason in the kernel log. On success the
- * preset of the personality, with each habit parameter given applied over
- * it, is what engines and channels start from.
- */
-int dmasim_habits_parse_params(void)
-{
-	struct dmasim_preset *p = &dmasim_habit_params;
-	int i, ret;
-
-	i = match_string(dmasim_personality_names, DMASIM_PERS_NR, personality);
-	if (i < 0) {
-		pr_err("dmasim: personality=%s: use default, zynqmp, pl330 or axidma\n",
-		       personality);
-		return -EINVAL;
-	}
-	dmasim_personality = i;
-	*p = dmasim_presets[i];
-	ret = dmasim_param_bool("no_synchronize", no_synchronize, &p->no_synchronize) ?:
-	      dmasim_param_bool("no_max_seg_size", no_max_seg_size, &p->no_max_seg_size) ?:
-	      dmasim_param_bool("no_residue", no_residue, &p->no_residue) ?:
-	      dmasim_param_bool("no_result", no_result, &p->no_result) ?:
-	      dmasim_param_bool("start_on_submit", start_on_submit, &p->start_on_submit) ?:
-	      dmasim_param_u32("desc_budget", desc_budget, DMASIM_BUDGET_MAX,
-			       &p->desc_budget) ?:
-	      dmasim_param_u32("late_callback_us", late_callback_us,
-			       DMASIM_LATE_MAX_US, &p->late_us) ?:
-	      dmasim_param_u32("reorder", reorder, DMASIM_REORDER_MAX, &p->reorder);
-	if (ret)
-		return ret;
-	if (p->reorder == 1) {
-		pr_err("dmasim: reorder=1: use 0 (in order) or a window of 2..%d\n",
-		       DMASIM_REORDER_MAX);
-		return -EINVAL;
-	}
-	if (on_error) {
-		i = match_string(dmasim_on_error_names, DMASIM_ON_ERROR_NR, on_error);
-		if (i < 0) {
-			pr_err("dmasim: on_error=%s: use complete, drop or stall\n",
-			       on_error);
-			return -EINVAL;
-		}
-		p->on_error = i;
-	}
-	return 0;
-}
-
-/**
- * dmasim_habits_max_seg_size() - The personality's max segment size.
- * @size: set to it, if the personality has one
- *
- * Return: true if @size was set.
- */
-bool dmasim_habits_max_seg_size(u32 *size)
-{
-	if (!dmasim_habit_params.max_seg_size)
-		return false;
-	*size = dmasim_habit_params.max_seg_size;
-	return true;
-}
-
-/**
- * dmasim_habits_engine_init() - Fix an engine's registration-time habits.
- * @eng: the engine, before its dma_devices are set up
- */
-void dmasim_habits_engine_init(struct dmasim_engine *eng)
-{
-	eng->personality = dmasim_personality;
-	eng->no_synchronize = dmasim_habit_params.no_synchronize;
-	eng->no_max_seg_size = dmasim_habit_params.no_max_seg_size;
-	eng->no_residue = dmasim_habit_params.no_residue;
-}
 
 static u32 dmasim_habits_prng(struct dmasim_habits *h)
 {
@@ -375,51 +183,6 @@ void dmasim_habits_poll(struct dmasim_chan *sc, struct dmasim_tick *tick)
 	}
 	dmasim_reorder_release(sc, true);
 	tick->completed = true;
-}
-
-/**
- * dmasim_budget_take() - Take descriptor slots for a prepared descriptor.
- * @sc: the channel, lock not held
- * @d: the descriptor
- * @slots: slots it needs (one per scatter-gather entry; a copy is one)
- *
- * Return: false, counted in desc_exhausted, when the budget cannot hold
- * them: prep then returns NULL, as zynqmp_dma does when its 32 descriptors
- * are taken.
- */
-bool dmasim_budget_take(struct dmasim_chan *sc, struct dmasim_desc *d,
-			u32 slots)
-{
-	struct dmasim_habits *h = &sc->habits;
-	unsigned long flags;
-	bool ok = true;
-
-	spin_lock_irqsave(sc->lock, flags);
-	if (h->desc_budget) {
-		ok = h->desc_in_use + slots <= h->desc_budget;
-		if (ok) {
-			h->desc_in_use += slots;
-			d->slots = slots;
-		} else {
-			sc->stats.desc_exhausted++;
-		}
-	}
-	spin_unlock_irqrestore(sc->lock, flags);
-	if (!ok)
-		dev_dbg(sc->eng->dev, "%s: prep refused: %u descriptor slots in use, %u needed\n",
-			dma_chan_name(&sc->chan), h->desc_in_use, slots);
-	return ok;
-}
-
-/**
- * dmasim_budget_put() - Recycle a descriptor's slots.
- * @sc: the channel, lock held
- * @d: the descriptor
- */
-void dmasim_budget_put(struct dmasim_chan *sc, struct dmasim_desc *d)
-{
-	sc->habits.desc_in_use -= d->slots;
-	d->slots = 0;
 }
 
 /**
@@ -596,23 +359,16 @@ void dmasim_habits_late_wait(struct dmasim_chan *sc)
 }
 
 /**
- * dmasim_habits_chan_init() - Set a channel's knobs from the personality.
+ * dmasim_habits_chan_init() - Set up the state of a channel's habits.
  * @sc: the channel, not yet registered
  */
 void dmasim_habits_chan_init(struct dmasim_chan *sc)
 {
-	const struct dmasim_preset *p = &dmasim_habit_params;
 	struct dmasim_habits *h = &sc->habits;
 
-	h->desc_budget = p->desc_budget;
-	h->no_result = p->no_result;
-	h->on_error = p->on_error;
-	h->late_us = p->late_us;
-	sc->start_on_submit = p->start_on_submit;
 	INIT_LIST_HEAD(&h->late);
 	dmasim_hrtimer_setup(&h->late_timer, dmasim_late_fire,
 			     HRTIMER_MODE_ABS_SOFT);
-	dmasim_habits_reorder_arm(sc, p->reorder);
 }
 
 /**
@@ -642,49 +398,3 @@ void dmasim_habits_chan_teardown(struct dmasim_chan *sc)
 	hrtimer_cancel(&sc->habits.late_timer);
 }
 
-/**
- * dmasim_habits_show() - The habits in effect, for the engine's habits file.
- * @m: the file
- * @eng: the engine
- *
- * "name value" lines; per-channel knobs as "channel/knob value", the path
- * of the knob under the engine's debugfs directory.
- */
-void dmasim_habits_show(struct seq_file *m, struct dmasim_engine *eng)
-{
-	enum dmasim_chan_id id;
-
-	seq_printf(m, "personality %s\n", dmasim_personality_name(eng->personality));
-	seq_printf(m, "no_synchronize %d\nno_max_seg_size %d\nno_residue %d\n",
-		   eng->no_synchronize, eng->no_max_seg_size, eng->no_residue);
-	seq_printf(m, "max_seg_size %u\n", eng->limits.max_seg_size);
-	for (id = 0; id < DMASIM_NR_CHANS; id++) {
-		struct dmasim_chan *sc = &eng->chans[id];
-		const char *name = dmasim_chan_names[id];
-		struct dmasim_habits *h = &sc->habits;
-		unsigned long flags;
-		bool start;
-		u32 budget, late, window, failt;
-		bool nores;
-		int onerr;
-
-		if (!sc->present)
-			continue;
-		spin_lock_irqsave(sc->lock, flags);
-		budget = h->desc_budget;
-		nores = h->no_result;
-		onerr = h->on_error;
-		late = h->late_us;
-		window = h->reorder;
-		failt = h->fail_terminate;
-		start = sc->start_on_submit;
-		spin_unlock_irqrestore(sc->lock, flags);
-		seq_printf(m, "%s/desc_budget %u\n%s/no_result %d\n", name, budget,
-			   name, nores);
-		seq_printf(m, "%s/on_error %s\n%s/late_callback_us %u\n", name,
-			   dmasim_on_error_names[onerr], name, late);
-		seq_printf(m, "%s/reorder %u\n%s/start_on_submit %d\n", name,
-			   window, name, start);
-		seq_printf(m, "%s/fail_terminate %u\n", name, failt);
-	}
-}

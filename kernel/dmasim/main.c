@@ -9,9 +9,13 @@
  * While a client holds a channel, dmaengine holds a reference on this
  * module (dma_device.owner), so rmmod fails with EBUSY; bind/unbind through
  * sysfs is disabled for the same reason.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): only the kernel calls this
+ * file (module init and exit, probe and remove); it calls debugfs.c,
+ * personality.c, chan.c, sched.c and stream.c, and takes the names of the
+ * source patterns from source.c.
  */
 
-#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
@@ -25,8 +29,13 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 
+#include "chan.h"
 #include "compat.h"
-#include "dmasim.h"
+#include "debugfs.h"
+#include "personality.h"
+#include "sched.h"
+#include "source.h"
+#include "stream.h"
 
 #define DMASIM_MAX_ENGINES	16
 /* Engines from the device tree get indexes from here on. */
@@ -95,29 +104,11 @@ static unsigned long long sink_bps;
 module_param(sink_bps, ullong, 0444);
 MODULE_PARM_DESC(sink_bps, "Initial sink rate, bytes/s (0: unlimited, default)");
 
-struct workqueue_struct *dmasim_wq;
-struct dentry *dmasim_debugfs_root;
 static DEFINE_IDA(dmasim_ida);
 static struct platform_device *dmasim_pdevs[DMASIM_MAX_ENGINES];
 static bool dmasim_chan_wanted[DMASIM_NR_CHANS];
 static enum dmasim_mode dmasim_initial_mode;
 static u32 dmasim_initial_pattern;
-
-const char *const dmasim_chan_names[DMASIM_NR_CHANS] = {
-	[DMASIM_TX] = "tx",
-	[DMASIM_RX] = "rx",
-	[DMASIM_MEMCPY] = "memcpy",
-};
-
-const char *const dmasim_mode_names[] = {
-	[DMASIM_MODE_LOOPBACK] = "loopback",
-	[DMASIM_MODE_SOURCE_SINK] = "source-sink",
-};
-
-const char *const dmasim_pattern_names[] = {
-	[DMASIM_PATTERN_COUNTER] = "counter",
-	[DMASIM_PATTERN_PRBS] = "prbs",
-};
 
 static void dmasim_engine_release(struct kref *ref)
 {
@@ -182,7 +173,7 @@ static int dmasim_read_limits(struct dmasim_engine *eng)
 	int ret;
 
 	if (!max_seg_size_given)
-		dmasim_habits_max_seg_size(&seg);
+		dmasim_personality_max_seg_size(&seg);
 	ret = dmasim_limit(dev, &ranges[0], seg, &lim->max_seg_size) ?:
 	      dmasim_limit(dev, &ranges[1], max_segments, &lim->max_segments) ?:
 	      dmasim_limit(dev, &ranges[2], copy_align, &lim->copy_align) ?:
@@ -258,6 +249,7 @@ static void dmasim_add_channels(struct dmasim_engine *eng)
 		if (!dmasim_chan_wanted[id])
 			continue;
 		dmasim_chan_init(eng, id, dd);
+		dmasim_personality_chan_init(&eng->chans[id]);
 		eng->chans[id].present = true;
 		m->devname = eng->client_name;
 		m->slave = dmasim_chan_names[id];
@@ -344,7 +336,7 @@ static int dmasim_probe(struct platform_device *pdev)
 	eng = kzalloc(sizeof(*eng), GFP_KERNEL);
 	if (!eng)
 		return -ENOMEM;
-	dmasim_habits_engine_init(eng);
+	dmasim_personality_engine_init(eng);
 	if (!eng->no_max_seg_size && !dev->dma_parms) {
 		dev->dma_parms = devm_kzalloc(dev, sizeof(*dev->dma_parms),
 					      GFP_KERNEL);
@@ -381,6 +373,7 @@ static int dmasim_probe(struct platform_device *pdev)
 	ret = dmasim_stream_init(eng);
 	if (ret)
 		goto err_index;
+	dmasim_sched_init(eng);
 	eng->stream.mode = dmasim_initial_mode;
 	eng->stream.sink_bps = sink_bps;
 	eng->stream.source.len = source_len;
@@ -421,7 +414,7 @@ err_axi:
 	if (eng->axi_registered)
 		dma_async_device_unregister(&eng->axi);
 err_stop:
-	dmasim_stream_stop(eng);
+	dmasim_sched_stop(eng);
 err_index:
 	if (pdev->id < 0)
 		ida_free(&dmasim_ida, eng->index);
@@ -438,13 +431,12 @@ static void dmasim_remove(struct platform_device *pdev)
 
 	if (pdev->dev.of_node)
 		of_dma_controller_free(pdev->dev.of_node);
-	/* Waits for debugfs readers and writers still inside a handler. */
-	debugfs_remove_recursive(eng->debugfs);
+	dmasim_debugfs_remove(eng);
 	if (eng->cdma_registered)
 		dma_async_device_unregister(&eng->cdma);
 	if (eng->axi_registered)
 		dma_async_device_unregister(&eng->axi);
-	dmasim_stream_stop(eng);
+	dmasim_sched_stop(eng);
 	for (id = 0; id < DMASIM_NR_CHANS; id++)
 		if (eng->chans[id].present)
 			dmasim_chan_teardown(&eng->chans[id]);
@@ -558,7 +550,7 @@ static int dmasim_parse_params(void)
 		return -EINVAL;
 	}
 	dmasim_initial_pattern = i;
-	ret = dmasim_habits_parse_params();
+	ret = dmasim_personality_parse_params();
 	if (ret)
 		return ret;
 
@@ -598,10 +590,10 @@ static int __init dmasim_init(void)
 	ret = dmasim_parse_params();
 	if (ret)
 		return ret;
-	dmasim_wq = alloc_workqueue("dmasim", WQ_UNBOUND, 0);
-	if (!dmasim_wq)
-		return -ENOMEM;
-	dmasim_debugfs_root = debugfs_create_dir("dmasim", NULL);
+	ret = dmasim_sched_module_init();
+	if (ret)
+		return ret;
+	dmasim_debugfs_init();
 	ret = platform_driver_register(&dmasim_driver);
 	if (ret)
 		goto err_wq;
@@ -633,8 +625,8 @@ err_engines:
 	dmasim_remove_engines();
 	platform_driver_unregister(&dmasim_driver);
 err_wq:
-	debugfs_remove_recursive(dmasim_debugfs_root);
-	destroy_workqueue(dmasim_wq);
+	dmasim_debugfs_exit();
+	dmasim_sched_module_exit();
 	return ret;
 }
 
@@ -642,8 +634,8 @@ static void __exit dmasim_exit(void)
 {
 	dmasim_remove_engines();
 	platform_driver_unregister(&dmasim_driver);
-	debugfs_remove_recursive(dmasim_debugfs_root);
-	destroy_workqueue(dmasim_wq);
+	dmasim_debugfs_exit();
+	dmasim_sched_module_exit();
 	ida_destroy(&dmasim_ida);
 }
 

@@ -7,6 +7,12 @@
  * devices behind an IOMMU or with other DMA ops, where this would be wrong)
  * and touches the pages through the kernel mapping. Addresses that are not
  * RAM fail the descriptor, as an AXI decode error would on hardware.
+ *
+ * The movers hand their pieces to dmasim_move(), which also decides
+ * whether the channel lock is dropped for the copy.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by the movers
+ * (stream.c, source.c, copy.c); calls nothing of dmasim's.
  */
 
 #include <linux/dma-direct.h>
@@ -14,9 +20,10 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "dmasim.h"
+#include "mem.h"
 
 static phys_addr_t dmasim_phys(struct dmasim_engine *eng, dma_addr_t addr)
 {
@@ -30,6 +37,15 @@ static phys_addr_t dmasim_phys(struct dmasim_engine *eng, dma_addr_t addr)
  */
 #define DMASIM_PROBE_PAGES	(SZ_2M >> PAGE_SHIFT)
 
+/**
+ * dmasim_mem_ok() - Is there RAM the engine can reach at these addresses?
+ * @eng: the engine
+ * @addr: first DMA address
+ * @len: bytes from there
+ *
+ * Return: false for an address that is not RAM, or that phys_addr_t cannot
+ * hold: the descriptor then fails, as on an AXI decode error.
+ */
 bool dmasim_mem_ok(struct dmasim_engine *eng, dma_addr_t addr, size_t len)
 {
 	phys_addr_t phys = dmasim_phys(eng, addr);
@@ -58,8 +74,8 @@ static void *dmasim_map(phys_addr_t phys, size_t *len)
 	return kmap_local_page(pfn_to_page(PHYS_PFN(phys))) + offset_in_page(phys);
 }
 
-void dmasim_mem_copy(struct dmasim_engine *eng, dma_addr_t dst,
-		     dma_addr_t src, size_t len)
+static void dmasim_mem_copy(struct dmasim_engine *eng, dma_addr_t dst,
+			    dma_addr_t src, size_t len)
 {
 	phys_addr_t pd = dmasim_phys(eng, dst), ps = dmasim_phys(eng, src);
 
@@ -79,8 +95,8 @@ void dmasim_mem_copy(struct dmasim_engine *eng, dma_addr_t dst,
 	}
 }
 
-void dmasim_mem_write(struct dmasim_engine *eng, dma_addr_t dst,
-		      const void *src, size_t len)
+static void dmasim_mem_write(struct dmasim_engine *eng, dma_addr_t dst,
+			     const void *src, size_t len)
 {
 	phys_addr_t pd = dmasim_phys(eng, dst);
 
@@ -96,8 +112,8 @@ void dmasim_mem_write(struct dmasim_engine *eng, dma_addr_t dst,
 	}
 }
 
-void dmasim_mem_read(struct dmasim_engine *eng, void *dst, dma_addr_t src,
-		     size_t len)
+static void dmasim_mem_read(struct dmasim_engine *eng, void *dst,
+			    dma_addr_t src, size_t len)
 {
 	phys_addr_t ps = dmasim_phys(eng, src);
 
@@ -113,8 +129,10 @@ void dmasim_mem_read(struct dmasim_engine *eng, void *dst, dma_addr_t src,
 	}
 }
 
-void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
-			 void (*gen)(void *buf, size_t n, void *ctx), void *ctx)
+static void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst,
+				size_t len,
+				void (*gen)(void *buf, size_t n, void *ctx),
+				void *ctx)
 {
 	phys_addr_t pd = dmasim_phys(eng, dst);
 
@@ -129,12 +147,9 @@ void dmasim_mem_generate(struct dmasim_engine *eng, dma_addr_t dst, size_t len,
 	}
 }
 
-/**
- * dmasim_mem_move() - Do what a mover's piece says.
- * @eng: the engine
- * @mv: the piece
- */
-void dmasim_mem_move(struct dmasim_engine *eng, const struct dmasim_move *mv)
+/* Do what a mover's piece says. */
+static void dmasim_mem_move(struct dmasim_engine *eng,
+			    const struct dmasim_move *mv)
 {
 	if (!mv->len)
 		return;
@@ -146,4 +161,30 @@ void dmasim_mem_move(struct dmasim_engine *eng, const struct dmasim_move *mv)
 		dmasim_mem_write(eng, mv->dst, mv->src_buf, mv->len);
 	else
 		dmasim_mem_copy(eng, mv->dst, mv->src, mv->len);
+}
+
+/**
+ * dmasim_move() - Move a mover's piece.
+ * @eng: the engine
+ * @lock: the channel lock the mover holds
+ * @flags: what it was taken with
+ * @mv: the piece
+ *
+ * Without the lock, so that the engine never holds interrupts off for a
+ * whole piece; with it (pieces of DMASIM_ATOMIC_CHUNK) when the engine has
+ * no device_synchronize: terminate, taking the lock, then finds the engine
+ * stopped, as pl330's terminate halts its channel thread, so no byte moves
+ * after it returned.
+ */
+void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
+		 unsigned long *flags, const struct dmasim_move *mv)
+	__must_hold(lock)
+{
+	if (eng->no_synchronize) {
+		dmasim_mem_move(eng, mv);
+		return;
+	}
+	spin_unlock_irqrestore(lock, *flags);
+	dmasim_mem_move(eng, mv);
+	spin_lock_irqsave(lock, *flags);
 }

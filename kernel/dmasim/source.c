@@ -9,13 +9,23 @@
  * lost, so the receiver sees the drop as a gap. With source_pps = 0 the
  * source is paced by RX instead: it waits for room and never drops.
  * The packet layout is in uapi/linux/dmasim.h.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by main.c,
+ * debugfs.c and sched.c; calls queue.c and mem.c.
  */
 
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 
-#include "dmasim.h"
+#include "mem.h"
+#include "queue.h"
+#include "source.h"
+
+const char *const dmasim_pattern_names[] = {
+	[DMASIM_PATTERN_COUNTER] = "counter",
+	[DMASIM_PATTERN_PRBS] = "prbs",
+};
 
 struct dmasim_gen {
 	struct dmasim_src_pkt pkt;	/* a private copy, advanced as we write */
@@ -132,6 +142,14 @@ static bool dmasim_source_begin(struct dmasim_engine *eng,
 	return true;
 }
 
+/**
+ * dmasim_source_step() - One step of the source, in source-sink mode.
+ * @eng: the engine
+ * @tick: the pass it is part of, told when the next packet is due
+ *
+ * Context: the engine's stream work item; takes the stream lock.
+ * Return: true if it wrote bytes, started, dropped or lost a packet.
+ */
 bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 {
 	struct dmasim_stream *st = &eng->stream;
@@ -203,7 +221,12 @@ out:
 	return progress;
 }
 
-/* Stream lock held. */
+/**
+ * dmasim_source_start() - Start the source from packet 0, due now.
+ * @eng: the engine
+ *
+ * Context: stream lock held.
+ */
 void dmasim_source_start(struct dmasim_engine *eng)
 {
 	struct dmasim_source *src = &eng->stream.source;

@@ -1,15 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmasim: the movers. A work item per engine runs the stream (TX -> FIFO ->
- * RX loopback, or TX -> sink and source -> RX) and another the memcpy
- * channel; an hrtimer brings them back when a rate or a delay fault makes
- * them wait.
- *
- * Each step decides what to move under the lock, drops the lock for the
- * copy itself and takes it back to account for it. Channels being copied
- * for are marked busy so that device_synchronize can wait for the copy; a
- * terminate meanwhile bumps the channel's generation and the mover then
- * forgets the copy instead of completing anything with it.
+ * dmasim: the stream between the TX and RX channels, as its movers see it:
+ * in loopback mode TX -> FIFO -> RX, in source-sink mode TX -> sink (the
+ * source, which feeds RX then, is source.c). sched.c runs the steps.
  *
  * Stream rules (AXI-Stream as AXI DMA sees it):
  *  - a TX descriptor is one packet: TLAST follows its last byte;
@@ -20,27 +13,45 @@
  *    when the FIFO is full (or holds DMASIM_FIFO_MAX_PKTS packet ends).
  * While the FIFO is empty and both sides have a descriptor, bytes go from
  * TX to RX in one copy, so the simulator costs one memcpy per byte.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by main.c,
+ * debugfs.c, chan.c (terminate) and sched.c; calls queue.c and mem.c.
  */
 
-#include <linux/bottom_half.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
-#include <linux/mm.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
 
-#include "compat.h"
-#include "dmasim.h"
+#include "mem.h"
+#include "queue.h"
+#include "stream.h"
 
 #define DMASIM_ENDS_MASK	(DMASIM_FIFO_MAX_PKTS - 1)
 
 static_assert((DMASIM_FIFO_MAX_PKTS & DMASIM_ENDS_MASK) == 0);
 
+const char *const dmasim_mode_names[] = {
+	[DMASIM_MODE_LOOPBACK] = "loopback",
+	[DMASIM_MODE_SOURCE_SINK] = "source-sink",
+};
+
+/**
+ * dmasim_fifo_level() - Bytes in the FIFO.
+ * @f: the FIFO, stream lock held
+ *
+ * Return: bytes written and not yet read.
+ */
 u64 dmasim_fifo_level(const struct dmasim_fifo *f)
 {
 	return f->wr - f->rd;
 }
 
+/**
+ * dmasim_fifo_packets() - Packet ends (TLASTs) in the FIFO.
+ * @f: the FIFO, stream lock held
+ *
+ * Return: how many packets end in the FIFO.
+ */
 unsigned int dmasim_fifo_packets(const struct dmasim_fifo *f)
 {
 	return f->ends_wr - f->ends_rd;
@@ -73,7 +84,14 @@ static void dmasim_fifo_consume(struct dmasim_fifo *f, u32 n)
 		f->rd_off = 0;
 }
 
-/* Stream lock held. */
+/**
+ * dmasim_fifo_flush() - Empty the FIFO and forget every packet in flight.
+ * @eng: the engine
+ *
+ * Movers in the middle of a copy drop it (the stream's generation changes).
+ *
+ * Context: stream lock held.
+ */
 void dmasim_fifo_flush(struct dmasim_engine *eng)
 {
 	struct dmasim_stream *st = &eng->stream;
@@ -371,8 +389,15 @@ static bool dmasim_tx_to_rx(struct dmasim_engine *eng, struct dmasim_desc *td,
 	return true;
 }
 
-static bool dmasim_loop_step(struct dmasim_engine *eng,
-			     struct dmasim_tick *tick)
+/**
+ * dmasim_loop_step() - One step of the loopback stream: TX -> FIFO -> RX.
+ * @eng: the engine
+ * @tick: the pass it is part of
+ *
+ * Context: the engine's stream work item; takes the stream lock.
+ * Return: true if it moved data or finished a descriptor.
+ */
+bool dmasim_loop_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 {
 	struct dmasim_stream *st = &eng->stream;
 	struct dmasim_fifo *f = &st->fifo;
@@ -406,9 +431,17 @@ out:
 	return progress;
 }
 
-/* The sink takes whole TX descriptors, at sink_bps if set; it reads nothing. */
-static bool dmasim_sink_step(struct dmasim_engine *eng,
-			     struct dmasim_tick *tick)
+/**
+ * dmasim_sink_step() - One step of the sink, in source-sink mode.
+ * @eng: the engine
+ * @tick: the pass it is part of
+ *
+ * The sink takes whole TX descriptors, at sink_bps if set; it reads nothing.
+ *
+ * Context: the engine's stream work item; takes the stream lock.
+ * Return: true if it took bytes.
+ */
+bool dmasim_sink_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 {
 	struct dmasim_chan *tx = &eng->chans[DMASIM_TX];
 	struct dmasim_stream *st = &eng->stream;
@@ -451,214 +484,16 @@ out:
 	return progress;
 }
 
-/*
- * Nothing to move: finish up to DMASIM_NOCOPY_BURST descriptors in one
- * pass, as an engine works down its chain while the CPU takes a single
- * interrupt for several of them. One descriptor per pass would make the
- * simulator's own per-pass cost (locks, softirq, reschedule) what a
- * no-copy benchmark measures. Faults still apply per descriptor: the next
- * one is started (and maybe failed) by dmasim_active_desc(), and a delay
- * or a stall ends the burst. Channel lock held.
- */
-static void dmasim_nocopy_burst(struct dmasim_chan *mc, struct dmasim_desc *d,
-				struct dmasim_tick *tick)
-{
-	unsigned int i;
-
-	for (i = 0; d && i < DMASIM_NOCOPY_BURST; i++) {
-		mc->stats.bytes += d->xfer_len - d->done;
-		dmasim_desc_advance(d, d->xfer_len - d->done);
-		dmasim_desc_finish(mc, d, DMA_TRANS_NOERROR);
-		d = dmasim_active_desc(mc, tick);
-	}
-}
-
-static bool dmasim_copy_step(struct dmasim_engine *eng,
-			     struct dmasim_tick *tick)
-{
-	struct dmasim_chan *mc = &eng->chans[DMASIM_MEMCPY];
-	enum dmaengine_tx_result bad = DMA_TRANS_NOERROR;
-	struct dmasim_move mv;
-	struct dmasim_desc *d;
-	dma_addr_t src, dst;
-	unsigned long flags;
-	unsigned int gen;
-	bool copy;
-	u32 n;
-
-	spin_lock_irqsave(mc->lock, flags);
-	d = dmasim_active_desc(mc, tick);
-	if (!d) {
-		spin_unlock_irqrestore(mc->lock, flags);
-		return false;
-	}
-	if (mc->no_copy) {
-		dmasim_nocopy_burst(mc, d, tick);
-		spin_unlock_irqrestore(mc->lock, flags);
-		return true;
-	}
-	n = min_t(u64, d->xfer_len - d->done, dmasim_chunk(eng));
-	src = d->copy_src + d->done;
-	dst = d->segs[0].addr + d->done;
-	copy = !mc->no_copy;
-	if (copy && !dmasim_mem_ok(eng, src, n))
-		bad = DMA_TRANS_READ_FAILED;
-	else if (copy && !dmasim_mem_ok(eng, dst, n))
-		bad = DMA_TRANS_WRITE_FAILED;
-	if (bad != DMA_TRANS_NOERROR) {
-		mc->stats.bus_errors++;
-		dmasim_desc_finish(mc, d, bad);
-		spin_unlock_irqrestore(mc->lock, flags);
-		return true;
-	}
-	gen = mc->gen;
-	dmasim_chan_hold(mc);
-	mv = (struct dmasim_move){ .dst = dst, .src = src, .len = copy ? n : 0 };
-	dmasim_move(eng, mc->lock, &flags, &mv);
-	dmasim_chan_release(mc);
-	if (gen == mc->gen) {
-		dmasim_desc_advance(d, n);
-		mc->stats.bytes += n;
-		if (d->done == d->xfer_len)
-			dmasim_desc_finish(mc, d, DMA_TRANS_NOERROR);
-	}
-	spin_unlock_irqrestore(mc->lock, flags);
-	return true;
-}
-
-static bool dmasim_retire_all(struct dmasim_chan *sc, struct dmasim_tick *tick)
-{
-	unsigned long flags;
-	bool progress = false;
-
-	spin_lock_irqsave(sc->lock, flags);
-	while (dmasim_retire(sc, tick))
-		progress = true;
-	dmasim_habits_poll(sc, tick);
-	spin_unlock_irqrestore(sc->lock, flags);
-	return progress;
-}
-
-static void dmasim_run(struct dmasim_engine *eng, struct hrtimer *timer,
-		       bool (*step)(struct dmasim_engine *eng,
-				    struct dmasim_tick *tick))
-{
-	struct dmasim_tick tick;
-	bool progress;
-
-	do {
-		tick.now = ktime_get();
-		tick.wake = KTIME_MAX;
-		tick.completed = false;
-		progress = step(eng, &tick);
-		/*
-		 * Like the interrupt of a real engine: the callbacks run now,
-		 * in softirq context, not when ksoftirqd or the next tick gets
-		 * to them while this pass keeps the CPU busy.
-		 */
-		if (tick.completed) {
-			local_bh_disable();
-			local_bh_enable();
-		}
-		cond_resched();
-	} while (progress && !READ_ONCE(eng->dying));
-	if (tick.wake != KTIME_MAX && !READ_ONCE(eng->dying))
-		hrtimer_start(timer, tick.wake, HRTIMER_MODE_ABS);
-}
-
-static bool dmasim_stream_step(struct dmasim_engine *eng,
-			       struct dmasim_tick *tick)
-{
-	bool progress;
-
-	/* Retire first: a delayed head's deadline must be seen every pass. */
-	progress = dmasim_retire_all(&eng->chans[DMASIM_TX], tick);
-	progress |= dmasim_retire_all(&eng->chans[DMASIM_RX], tick);
-	progress |= dmasim_loop_step(eng, tick);
-	progress |= dmasim_sink_step(eng, tick);
-	progress |= dmasim_source_step(eng, tick);
-	return progress;
-}
-
-static bool dmasim_memcpy_step(struct dmasim_engine *eng,
-			       struct dmasim_tick *tick)
-{
-	bool progress;
-
-	progress = dmasim_retire_all(&eng->chans[DMASIM_MEMCPY], tick);
-	progress |= dmasim_copy_step(eng, tick);
-	return progress;
-}
-
-static void dmasim_stream_work(struct work_struct *work)
-{
-	struct dmasim_engine *eng = container_of(work, struct dmasim_engine,
-						 stream_work);
-
-	dmasim_run(eng, &eng->stream_timer, dmasim_stream_step);
-}
-
-static void dmasim_copy_work(struct work_struct *work)
-{
-	struct dmasim_engine *eng = container_of(work, struct dmasim_engine,
-						 copy_work);
-
-	dmasim_run(eng, &eng->copy_timer, dmasim_memcpy_step);
-}
-
-static enum hrtimer_restart dmasim_stream_timer_fn(struct hrtimer *t)
-{
-	struct dmasim_engine *eng = container_of(t, struct dmasim_engine,
-						 stream_timer);
-
-	queue_work(dmasim_wq, &eng->stream_work);
-	return HRTIMER_NORESTART;
-}
-
-static enum hrtimer_restart dmasim_copy_timer_fn(struct hrtimer *t)
-{
-	struct dmasim_engine *eng = container_of(t, struct dmasim_engine,
-						 copy_timer);
-
-	queue_work(dmasim_wq, &eng->copy_work);
-	return HRTIMER_NORESTART;
-}
-
 /**
- * dmasim_move() - Move a mover's piece.
- * @eng: the engine
- * @lock: the channel lock the mover holds
- * @flags: what it was taken with
- * @mv: the piece
+ * dmasim_stream_terminated() - terminate_all met a stream channel.
+ * @sc: the channel
  *
- * Without the lock, so that the engine never holds interrupts off for a
- * whole piece; with it (pieces of DMASIM_ATOMIC_CHUNK) when the engine has
- * no device_synchronize: terminate, taking the lock, then finds the engine
- * stopped, as pl330's terminate halts its channel thread, so no byte moves
- * after it returned.
+ * The FIFO is outside the DMA core, so it keeps its bytes: a packet TX was
+ * sending ends where it was cut, and RX drops the rest of the packet it
+ * was receiving (and the source's packet in flight).
+ *
+ * Context: stream lock held.
  */
-void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
-		 unsigned long *flags, const struct dmasim_move *mv)
-	__must_hold(lock)
-{
-	if (eng->no_synchronize) {
-		dmasim_mem_move(eng, mv);
-		return;
-	}
-	spin_unlock_irqrestore(lock, *flags);
-	dmasim_mem_move(eng, mv);
-	spin_lock_irqsave(lock, *flags);
-}
-
-void dmasim_kick(struct dmasim_chan *sc)
-{
-	struct dmasim_engine *eng = sc->eng;
-
-	queue_work(dmasim_wq, sc->id == DMASIM_MEMCPY ? &eng->copy_work :
-							 &eng->stream_work);
-}
-
-/* terminate_all on a stream channel, stream lock held. */
 void dmasim_stream_terminated(struct dmasim_chan *sc)
 {
 	struct dmasim_stream *st = &sc->eng->stream;
@@ -683,6 +518,12 @@ void dmasim_stream_terminated(struct dmasim_chan *sc)
 	}
 }
 
+/**
+ * dmasim_stream_init() - Allocate an engine's FIFO.
+ * @eng: the engine, its limits read
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int dmasim_stream_init(struct dmasim_engine *eng)
 {
 	struct dmasim_fifo *f = &eng->stream.fifo;
@@ -693,29 +534,13 @@ int dmasim_stream_init(struct dmasim_engine *eng)
 		if (!f->buf)
 			return -ENOMEM;
 	}
-	INIT_WORK(&eng->stream_work, dmasim_stream_work);
-	INIT_WORK(&eng->copy_work, dmasim_copy_work);
-	dmasim_hrtimer_setup(&eng->stream_timer, dmasim_stream_timer_fn,
-			     HRTIMER_MODE_ABS);
-	dmasim_hrtimer_setup(&eng->copy_timer, dmasim_copy_timer_fn,
-			     HRTIMER_MODE_ABS);
 	return 0;
 }
 
-/* No client is left: stop the movers for good. */
-void dmasim_stream_stop(struct dmasim_engine *eng)
-{
-	WRITE_ONCE(eng->dying, true);
-	/* A pass that began before "dying" may still arm its timer ... */
-	cancel_work_sync(&eng->stream_work);
-	cancel_work_sync(&eng->copy_work);
-	/* ... whose expiry may queue one last pass, which will not re-arm. */
-	hrtimer_cancel(&eng->stream_timer);
-	hrtimer_cancel(&eng->copy_timer);
-	cancel_work_sync(&eng->stream_work);
-	cancel_work_sync(&eng->copy_work);
-}
-
+/**
+ * dmasim_stream_free() - Free an engine's FIFO.
+ * @eng: the engine, whose movers have stopped
+ */
 void dmasim_stream_free(struct dmasim_engine *eng)
 {
 	kvfree(eng->stream.fifo.buf);

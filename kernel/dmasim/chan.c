@@ -1,22 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmasim: the dmaengine channel operations, descriptor queues, cookies and
- * completion reporting.
+ * dmasim: the dmaengine channel operations a client calls: prep, submit,
+ * issue_pending, tx_status, terminate_all, synchronize, and taking and
+ * releasing the channel.
  *
  * A descriptor is "prepared" until submitted, "submitted" until
- * issue_pending, then "issued" where the movers (stream.c, source.c) work
- * on the head of the queue only, so descriptors finish in submission order.
- * A finished head moves to "done" and a tasklet runs the callback, as real
- * drivers do from their interrupt bottom half. terminate moves everything
- * to "terminated"; synchronize waits for the movers and the tasklet and
- * frees those.
+ * issue_pending, then "issued" where the movers work on the head of the
+ * queue only (queue.c), so descriptors finish in submission order. A
+ * finished head moves to "done" and a tasklet runs the callback
+ * (callback.c). terminate moves everything to "terminated"; synchronize
+ * waits for the movers and the tasklet and frees those.
+ *
+ * Calls go down (docs/dmasim.md, "Sources"): called by dmaengine and
+ * main.c; calls sched.c, stream.c, queue.c, habits.c, callback.c and
+ * budget.c.
  */
 
 #include <linux/dmaengine.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
-#include "dmasim.h"
+#include "budget.h"
+#include "callback.h"
+#include "chan.h"
+#include "habits.h"
+#include "queue.h"
+#include "sched.h"
+#include "stream.h"
+
+const char *const dmasim_chan_names[DMASIM_NR_CHANS] = {
+	[DMASIM_TX] = "tx",
+	[DMASIM_RX] = "rx",
+	[DMASIM_MEMCPY] = "memcpy",
+};
 
 static dma_cookie_t dmasim_tx_submit(struct dma_async_tx_descriptor *tx);
 
@@ -37,29 +53,6 @@ static struct dmasim_desc *dmasim_desc_alloc(struct dmasim_chan *sc,
 	INIT_LIST_HEAD(&d->node);
 	atomic_inc(&sc->eng->live_descs);
 	return d;
-}
-
-/**
- * dmasim_desc_free() - Free a descriptor nobody refers to any more.
- * @eng: its engine
- * @d: the descriptor, its budget slots already recycled or lost
- */
-void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d)
-{
-	/* Drops the mapping references async_tx clients (dmatest) attach. */
-	dma_descriptor_unmap(&d->tx);
-	kfree(d);
-	atomic_dec(&eng->live_descs);
-}
-
-static void dmasim_free_list(struct dmasim_engine *eng, struct list_head *list)
-{
-	struct dmasim_desc *d, *tmp;
-
-	list_for_each_entry_safe(d, tmp, list, node) {
-		list_del(&d->node);
-		dmasim_desc_free(eng, d);
-	}
 }
 
 static struct dma_async_tx_descriptor *
@@ -254,16 +247,6 @@ static enum dma_status dmasim_tx_status(struct dma_chan *chan,
 	return status;
 }
 
-static unsigned int dmasim_list_len(struct list_head *list)
-{
-	struct list_head *pos;
-	unsigned int n = 0;
-
-	list_for_each(pos, list)
-		n++;
-	return n;
-}
-
 static void dmasim_recycle_list(struct dmasim_chan *sc, struct list_head *list)
 {
 	struct dmasim_desc *d;
@@ -281,8 +264,7 @@ static void dmasim_terminate(struct dmasim_chan *sc)
 	spin_lock_irqsave(sc->lock, flags);
 	/* Completed ones first: they may still call back (late_callback_us). */
 	dmasim_habits_terminate(sc, &sc->terminated);
-	sc->stats.aborted += dmasim_list_len(&sc->submitted) +
-			     dmasim_list_len(&sc->issued);
+	sc->stats.aborted += dmasim_chan_queued(sc);
 	/* Never submitted: zynqmp_dma only gets those back at release. */
 	list_for_each_entry(d, &sc->prepared, node)
 		d->slots = 0;
@@ -303,7 +285,7 @@ static void dmasim_terminate(struct dmasim_chan *sc)
 	if (sc->eng->no_synchronize)
 		list_splice_init(&sc->terminated, &dead);
 	spin_unlock_irqrestore(sc->lock, flags);
-	dmasim_free_list(sc->eng, &dead);
+	dmasim_desc_free_list(sc->eng, &dead);
 	dmasim_kick(sc);
 }
 
@@ -360,7 +342,7 @@ static void dmasim_quiesce(struct dmasim_chan *sc)
 	if (!list_empty(&sc->done))
 		tasklet_schedule(&sc->tasklet);
 	spin_unlock_irqrestore(sc->lock, flags);
-	dmasim_free_list(sc->eng, &dead);
+	dmasim_desc_free_list(sc->eng, &dead);
 }
 
 static void dmasim_synchronize(struct dma_chan *chan)
@@ -414,187 +396,9 @@ static void dmasim_device_caps(struct dma_chan *chan,
 }
 
 /**
- * dmasim_desc_callback() - Call a completed descriptor back, then free it.
- * @sc: its channel, lock not held
- * @d: the descriptor, on no list
- *
- * Its budget slots are recycled only after the callback returned, as
- * zynqmp_dma gives a descriptor back to its pool.
+ * dmasim_set_chan_ops() - Fill in a dma_device's channel operations.
+ * @dd: the dma_device, not yet registered
  */
-void dmasim_desc_callback(struct dmasim_chan *sc, struct dmasim_desc *d)
-{
-	/* What dmaengine_desc_callback_invoke() passes for a NULL result. */
-	struct dmaengine_result res = { .result = DMA_TRANS_NOERROR };
-	unsigned long flags;
-
-	if (!READ_ONCE(sc->habits.no_result)) {
-		res.result = d->result;
-		res.residue = sc->eng->no_residue ? 0 : d->residue;
-	}
-	/* Like an IOC bit: no interrupt asked for, no callback. */
-	if (d->tx.flags & DMA_PREP_INTERRUPT) {
-		if (d->tx.callback_result)
-			d->tx.callback_result(d->tx.callback_param, &res);
-		else if (d->tx.callback)
-			d->tx.callback(d->tx.callback_param);
-	}
-	if (d->slots) {
-		spin_lock_irqsave(sc->lock, flags);
-		dmasim_budget_put(sc, d);
-		spin_unlock_irqrestore(sc->lock, flags);
-	}
-	dmasim_desc_free(sc->eng, d);
-}
-
-static void dmasim_tasklet(struct tasklet_struct *t)
-{
-	struct dmasim_chan *sc = from_tasklet(sc, t, tasklet);
-	struct dmasim_desc *d;
-	unsigned long flags;
-	LIST_HEAD(dropped);
-
-	spin_lock_irqsave(sc->lock, flags);
-	list_splice_init(&sc->dropped, &dropped);
-	spin_unlock_irqrestore(sc->lock, flags);
-	dmasim_free_list(sc->eng, &dropped);
-	for (;;) {
-		spin_lock_irqsave(sc->lock, flags);
-		d = list_first_entry_or_null(&sc->done, struct dmasim_desc,
-					     node);
-		if (d)
-			list_del(&d->node);
-		spin_unlock_irqrestore(sc->lock, flags);
-		if (!d)
-			break;
-		dmasim_desc_callback(sc, d);
-	}
-}
-
-void dmasim_desc_advance(struct dmasim_desc *d, size_t n)
-{
-	d->done += n;
-	while (n && d->seg < d->nsegs) {
-		u32 step = min_t(size_t, n, d->segs[d->seg].len - d->seg_off);
-
-		d->seg_off += step;
-		n -= step;
-		if (d->seg_off == d->segs[d->seg].len) {
-			d->seg++;
-			d->seg_off = 0;
-		}
-	}
-}
-
-void dmasim_desc_finish(struct dmasim_chan *sc, struct dmasim_desc *d,
-			enum dmaengine_tx_result result)
-{
-	d->finished = true;
-	d->result = result;
-	d->residue = d->len - d->done;
-	if (result != DMA_TRANS_NOERROR)
-		dmasim_habits_failed(sc, d);
-}
-
-/*
- * Complete the head of the issued queue if its data phase is over and no
- * fault holds it back. Channel lock held.
- */
-bool dmasim_retire(struct dmasim_chan *sc, struct dmasim_tick *tick)
-{
-	struct dmasim_desc *d;
-
-	d = list_first_entry_or_null(&sc->issued, struct dmasim_desc, node);
-	if (!d || !d->finished || sc->fault.stall)
-		return false;
-	if (sc->fault.delay_us && !d->retire_armed) {
-		d->retire_armed = true;
-		d->retire_at = ktime_add_us(tick->now, sc->fault.delay_us);
-	}
-	if (d->retire_armed && ktime_before(tick->now, d->retire_at)) {
-		dmasim_tick_wake(tick, d->retire_at);
-		return false;
-	}
-	list_del_init(&d->node);
-	/* Before the callback, so the client sees DMA_COMPLETE inside it. */
-	sc->chan.completed_cookie = d->tx.cookie;
-	sc->stats.descriptors++;
-	dmasim_habits_completed(sc, d, tick);
-	tick->completed = true;
-	return true;
-}
-
-/*
- * The descriptor the engine is moving data for, after retiring finished
- * ones and starting (and maybe failing) the next; NULL when the channel
- * cannot move data now. Channel lock held.
- */
-struct dmasim_desc *dmasim_active_desc(struct dmasim_chan *sc,
-				       struct dmasim_tick *tick)
-{
-	enum dmaengine_tx_result result;
-	struct dmasim_desc *d;
-
-	while (!sc->fault.stall) {
-		d = list_first_entry_or_null(&sc->issued, struct dmasim_desc,
-					     node);
-		if (!d)
-			return NULL;
-		if (d->finished) {
-			if (!dmasim_retire(sc, tick))
-				return NULL;
-			continue;
-		}
-		if (!d->started) {
-			d->started = true;
-			d->xfer_len = d->len;
-			/* rx truncates packets, not descriptors: see stream.c. */
-			if (sc->id != DMASIM_RX && sc->fault.truncate &&
-			    sc->fault.truncate < d->len) {
-				d->xfer_len = sc->fault.truncate;
-				sc->stats.truncated++;
-			}
-			if (dmasim_fault_fails(sc, &result)) {
-				sc->stats.errors++;
-				dmasim_desc_finish(sc, d, result);
-				continue;
-			}
-		}
-		return d;
-	}
-	return NULL;
-}
-
-/* Bytes the source may write now: what the queued RX descriptors can hold. */
-u64 dmasim_rx_room(struct dmasim_chan *sc)
-{
-	struct dmasim_desc *d;
-	u64 room = 0;
-
-	if (sc->fault.stall)
-		return 0;
-	list_for_each_entry(d, &sc->issued, node)
-		if (!d->finished)
-			room += d->len - d->done;
-	return room;
-}
-
-unsigned int dmasim_chan_queued(struct dmasim_chan *sc)
-{
-	return dmasim_list_len(&sc->submitted) + dmasim_list_len(&sc->issued);
-}
-
-/* A mover is about to touch this channel's memory outside the lock. */
-void dmasim_chan_hold(struct dmasim_chan *sc)
-{
-	sc->busy++;
-}
-
-void dmasim_chan_release(struct dmasim_chan *sc)
-{
-	if (!--sc->busy)
-		wake_up(&sc->idle_wq);
-}
-
 void dmasim_set_chan_ops(struct dma_device *dd)
 {
 	dd->device_alloc_chan_resources = dmasim_alloc_chan_resources;
@@ -609,6 +413,12 @@ void dmasim_set_chan_ops(struct dma_device *dd)
 	dd->device_issue_pending = dmasim_issue_pending;
 }
 
+/**
+ * dmasim_chan_init() - Set up one of an engine's channels.
+ * @eng: the engine
+ * @id: which channel
+ * @dd: the dma_device it joins, not yet registered
+ */
 void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
 		      struct dma_device *dd)
 {
@@ -625,17 +435,21 @@ void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
 	INIT_LIST_HEAD(&sc->terminated);
 	INIT_LIST_HEAD(&sc->dropped);
 	init_waitqueue_head(&sc->idle_wq);
-	tasklet_setup(&sc->tasklet, dmasim_tasklet);
+	dmasim_callback_init(sc);
 	dmasim_habits_chan_init(sc);
 	sc->chan.device = dd;
 	list_add_tail(&sc->chan.device_node, &dd->channels);
 }
 
-/* Engine going away: dmaengine guarantees no client holds the channel. */
+/**
+ * dmasim_chan_teardown() - The engine goes: free what the channel holds.
+ * @sc: the channel; dmaengine guarantees that no client holds it
+ */
 void dmasim_chan_teardown(struct dmasim_chan *sc)
 {
 	dmasim_habits_chan_teardown(sc);
 	tasklet_kill(&sc->tasklet);
-	dmasim_free_list(sc->eng, &sc->terminated);
-	dmasim_free_list(sc->eng, &sc->dropped);
+	dmasim_desc_free_list(sc->eng, &sc->terminated);
+	dmasim_desc_free_list(sc->eng, &sc->dropped);
 }
+
