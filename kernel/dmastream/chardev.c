@@ -17,6 +17,7 @@
 
 #include "chardev.h"
 #include "complete.h"
+#include "flush.h"
 #include "compat.h"
 #include "owner.h"
 #include "ring.h"
@@ -79,6 +80,9 @@ static int dmastream_release(struct inode *inode, struct file *file)
 
 	mutex_lock(&chan->lock);
 	if (chan->owner == file) {
+		/* Receiving mid-stream: what the stream still holds is this owner's. */
+		if (chan->kind == DMASTREAM_DIR_RX && READ_ONCE(chan->nxfers))
+			chan->stream_dirty = true;
 		/* Whatever was in flight: no DMA may reach the memory after this. */
 		if (chan->ring)
 			dmastream_stop(chan, DMASTREAM_STOP_DRAIN);
@@ -161,8 +165,8 @@ static bool dmastream_zero(const void *p, size_t len)
 static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 			      void __user *uarg)
 {
-	struct dmastream_ring req, *out = &req;
 	struct dmastream_kring *ring, *old = NULL;
+	struct dmastream_ring req, out = {};
 	u32 cq_entries;
 	int ret;
 
@@ -186,6 +190,16 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 			return -EINVAL;
 	} else if (req.size || req.cq_entries) {
 		return -EINVAL;
+	}
+	/*
+	 * Told before anything changes, and before chan->lock: a caller whose
+	 * memory faults slowly holds up only itself, and a ring it could not
+	 * learn about is never installed.
+	 */
+	if (req.count) {
+		dmastream_ring_layout(req.count, req.size, cq_entries, &out);
+		if (copy_to_user(uarg, &out, sizeof(out)))
+			return -EFAULT;
 	}
 
 	mutex_lock(&chan->lock);
@@ -216,12 +230,14 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 		ret = -ENOMEM;
 		goto unlock;
 	}
-	/* Told before it is installed: on any error the previous ring stays. */
-	memset(out, 0, sizeof(*out));
-	dmastream_ring_describe(ring, out);
-	if (copy_to_user(uarg, out, sizeof(*out))) {
+	/* A new owner receives nothing its predecessor left in the stream. */
+	if (chan->stream_dirty && chan->owner != file && chan->state == DMASTREAM_STATE_IDLE &&
+	    dmastream_flush_stream(chan)) {
 		dmastream_ring_put(ring);
-		ret = -EFAULT;
+		spin_lock_irq(&chan->irq_lock);
+		chan->state = DMASTREAM_STATE_ERROR;
+		spin_unlock_irq(&chan->irq_lock);
+		ret = -EIO;
 		goto unlock;
 	}
 	spin_lock_irq(&chan->irq_lock);
@@ -300,7 +316,8 @@ static int dmastream_do_wait(struct dmastream_chan *chan, struct file *file,
 
 	ret = dmastream_wait(chan, ring, &w);
 	dmastream_ring_put(ring);
-	if (put_user(w.available, &uarg->available))
+	if (put_user(w.available, &uarg->available) ||
+	    (ret == -ERESTARTSYS && put_user(w.timeout_ns, &uarg->timeout_ns)))
 		return -EFAULT;
 	return ret;
 }
@@ -433,8 +450,8 @@ static __poll_t dmastream_poll(struct file *file, poll_table *wait)
 }
 
 /*
- * No chan->lock here: mmap() runs with mmap_lock held, and SET_RING writes
- * user memory (and may fault) while holding chan->lock.
+ * No chan->lock here: mmap() runs with mmap_lock held, and chan->lock is
+ * held around allocations that may sleep for long (a ring's DMA memory).
  */
 static int dmastream_mmap(struct file *file, struct vm_area_struct *vma)
 {

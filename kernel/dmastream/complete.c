@@ -148,6 +148,7 @@ static void dmastream_record_locked(struct dmastream_chan *chan, struct dmastrea
 
 	list_del(&req->node);
 	chan->nxfers--;
+	chan->nsegs_inflight -= req->nrefs;
 	chan->stats.inflight = chan->nxfers;
 	if (chan->feed_next == req)
 		chan->feed_next = NULL;

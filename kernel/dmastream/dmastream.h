@@ -40,6 +40,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/rbtree.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
@@ -53,6 +54,10 @@
 /* Upper bound of segments per transfer, whatever the engine allows. */
 #define DMASTREAM_MAX_SEGS	256
 #define DMASTREAM_CQ_ENTRIES_MAX	65536
+/* inflight_segs_max: room for one transfer of max_segs on each side, at least */
+#define DMASTREAM_INFLIGHT_SEGS_MIN	(2 * DMASTREAM_MAX_SEGS)
+#define DMASTREAM_INFLIGHT_SEGS_LIMIT	(16U << 20)
+#define DMASTREAM_RX_FLUSH_MS_LIMIT	1000
 #define DMASTREAM_CQ_ENTRIES_MIN	64
 /* Ceilings of the module parameters buffer_size_max and buffers_max. */
 #define DMASTREAM_BUFFER_SIZE_LIMIT	SZ_1G
@@ -70,6 +75,8 @@ extern unsigned int dmastream_memcpy_timeout_ms;
 extern unsigned int dmastream_default_error_threshold;
 extern unsigned int dmastream_engine_descs;
 extern unsigned int dmastream_stop_drain_ms;
+extern unsigned int dmastream_inflight_segs_max;
+extern unsigned int dmastream_rx_flush_ms;
 
 /* Live objects, checked at unload: a leak WARNs, which fails a VM test. */
 extern atomic_t dmastream_live_reqs;
@@ -98,8 +105,13 @@ struct dmastream_chan_spec {
 struct dmastream_buf {
 	void *cpu;
 	dma_addr_t dma;
-	/* struct dmastream_seg_ref of transfers in flight, under irq_lock */
-	struct list_head busy;
+	/*
+	 * Ranges of transfers in flight (struct dmastream_seg_ref), as
+	 * interval trees, under irq_lock: those the engine reads and those
+	 * it writes (reserve.c).
+	 */
+	struct rb_root_cached reads;
+	struct rb_root_cached writes;
 };
 
 /* Shared completion queue header; offsets reported in dmastream_cq_offsets. */
@@ -138,7 +150,8 @@ struct dmastream_kring {
 
 /* Where a segment of a transfer sits, for conflict checks. */
 struct dmastream_seg_ref {
-	struct list_head node;		/* in dmastream_buf.busy */
+	struct rb_node rb;		/* in the buffer's reads or writes, or cleared */
+	u32 subtree_last;		/* of the interval tree */
 	u32 buf;
 	u32 offset;
 	u32 len;
@@ -193,6 +206,7 @@ struct dmastream_req {
 	u32 descs_out;			/* descriptors handed, not back */
 	struct dmastream_feed_pos pos;	/* memcpy only */
 	u32 nsrc;			/* memcpy: source refs; the destination's follow */
+	struct dmastream_kring *ring;	/* where its ranges are reserved, once they are */
 	unsigned int nrefs;
 	struct dmastream_seg_ref refs[];	/* a slave transfer's scatterlist follows */
 };
@@ -254,12 +268,15 @@ struct dmastream_chan {
 	bool stop_pending;		/* error_work queued for the sticky error */
 	struct list_head xfers;		/* transfers not yet retired, in submission order */
 	u32 nxfers;
+	u32 nsegs_inflight;		/* segments of the transfers on xfers */
 	struct list_head overflow;	/* retired, waiting for room in the CQ */
 	u32 noverflow;
 	u64 next_seq;
 	u32 consecutive_errors;
 	/* rx: the queue ran empty; the next transfer gets DMASTREAM_CQE_AFTER_EMPTY */
 	bool rx_ran_empty;
+	bool stream_dirty;		/* rx: the last owner left with receives queued */
+	u64 flushed;			/* rx: descriptors dropped by stream flushes */
 	struct dmastream_stats stats;
 
 	/* The engine side (engine.c), under irq_lock. */

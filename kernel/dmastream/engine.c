@@ -302,10 +302,14 @@ static enum dmastream_feed_result dmastream_feed_one(struct dmastream_chan *chan
 		dmastream_feed_refused(chan, req);
 		return DMASTREAM_FED;
 	}
-	if (chan->wants_result)
+	/* Both set: a recycled descriptor may carry another client's (pl330). */
+	if (chan->wants_result) {
+		txd->callback = NULL;
 		txd->callback_result = dmastream_desc_done;
-	else
+	} else {
 		txd->callback = dmastream_desc_done_plain;
+		txd->callback_result = NULL;
+	}
 	txd->callback_param = desc;
 
 	/* On the engine list before the engine can possibly call back. */

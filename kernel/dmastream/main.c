@@ -75,6 +75,38 @@ module_param_cb(engine_descs, &dmastream_engine_descs_ops, &dmastream_engine_des
 MODULE_PARM_DESC(engine_descs,
 		 "Most descriptors a new channel hands to its engine at once, 1-1024 (default 64)");
 
+static int dmastream_set_inflight_segs_max(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, DMASTREAM_INFLIGHT_SEGS_MIN,
+				     DMASTREAM_INFLIGHT_SEGS_LIMIT);
+}
+
+static const struct kernel_param_ops dmastream_inflight_segs_max_ops = {
+	.set = dmastream_set_inflight_segs_max,
+	.get = param_get_uint,
+};
+
+unsigned int dmastream_inflight_segs_max = 262144;
+module_param_cb(inflight_segs_max, &dmastream_inflight_segs_max_ops,
+		&dmastream_inflight_segs_max, 0644);
+MODULE_PARM_DESC(inflight_segs_max,
+		 "Most segments of transfers in flight on one channel, 512-16777216 (default 262144)");
+
+static int dmastream_set_rx_flush_ms(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 0, DMASTREAM_RX_FLUSH_MS_LIMIT);
+}
+
+static const struct kernel_param_ops dmastream_rx_flush_ms_ops = {
+	.set = dmastream_set_rx_flush_ms,
+	.get = param_get_uint,
+};
+
+unsigned int dmastream_rx_flush_ms = 20;
+module_param_cb(rx_flush_ms, &dmastream_rx_flush_ms_ops, &dmastream_rx_flush_ms, 0644);
+MODULE_PARM_DESC(rx_flush_ms,
+		 "Before a new owner receives, an rx stream is drained until quiet this long, 0-1000 ms, 0 never (default 20)");
+
 unsigned int dmastream_stop_drain_ms = 50;
 module_param_named(stop_drain_ms, dmastream_stop_drain_ms, uint, 0644);
 MODULE_PARM_DESC(stop_drain_ms,

@@ -19,6 +19,12 @@
 #include "compat.h"
 #include "ring.h"
 
+static size_t dmastream_cq_bytes(u32 cq_entries)
+{
+	return PAGE_ALIGN(DMASTREAM_CQES_OFFSET +
+			  (size_t)cq_entries * sizeof(struct dmastream_cqe));
+}
+
 static void dmastream_ring_free(struct dmastream_kring *ring)
 {
 	u32 i;
@@ -50,7 +56,7 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 	struct dmastream_kring *ring;
 	u32 i;
 
-	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
 	if (!ring)
 		return NULL;
 	atomic_inc(&dmastream_live_rings);
@@ -63,10 +69,9 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 	ring->cq_entries = cq_entries;
 	atomic_set(&ring->mappings, 0);
 
-	ring->cq_bytes = PAGE_ALIGN(DMASTREAM_CQES_OFFSET +
-				    (size_t)cq_entries * sizeof(struct dmastream_cqe));
+	ring->cq_bytes = dmastream_cq_bytes(cq_entries);
 	ring->cq_mem = vmalloc_user(ring->cq_bytes);
-	ring->bufs = kvcalloc(count, sizeof(*ring->bufs), GFP_KERNEL);
+	ring->bufs = kvcalloc(count, sizeof(*ring->bufs), GFP_KERNEL_ACCOUNT);
 	if (!ring->cq_mem || !ring->bufs)
 		goto fail;
 	ring->cq = ring->cq_mem;
@@ -77,7 +82,8 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 	for (i = 0; i < count; i++) {
 		struct dmastream_buf *buf = &ring->bufs[i];
 
-		INIT_LIST_HEAD(&buf->busy);
+		buf->reads = RB_ROOT_CACHED;
+		buf->writes = RB_ROOT_CACHED;
 		/* Zeroed by the DMA API; no warning: failure is reported as ENOMEM. */
 		buf->cpu = dma_alloc_coherent(ring->dma_dev, ring->stride, &buf->dma,
 					      GFP_KERNEL | __GFP_NOWARN);
@@ -97,22 +103,37 @@ static void dmastream_ring_release(struct kref *ref)
 	dmastream_ring_free(container_of(ref, struct dmastream_kring, ref));
 }
 
+/**
+ * dmastream_ring_put() - drop a reference to a ring
+ * @ring:	the ring, or NULL.
+ *
+ * The last reference frees its memory on the device it came from.
+ */
 void dmastream_ring_put(struct dmastream_kring *ring)
 {
 	if (ring)
 		kref_put(&ring->ref, dmastream_ring_release);
 }
 
-void dmastream_ring_describe(const struct dmastream_kring *ring,
-			     struct dmastream_ring *out)
+/**
+ * dmastream_ring_layout() - the mmap layout of a ring, before it exists
+ * @count:	number of buffers.
+ * @size:	bytes per buffer.
+ * @cq_entries:	completion queue entries.
+ * @out:	filled with what SET_RING returns; other fields are left alone.
+ *
+ * The layout follows from the request alone, so SET_RING can tell it to
+ * user space before taking any lock.
+ */
+void dmastream_ring_layout(u32 count, u32 size, u32 cq_entries, struct dmastream_ring *out)
 {
-	out->count = ring->count;
-	out->size = ring->size;
-	out->cq_entries = ring->cq_entries;
+	out->count = count;
+	out->size = size;
+	out->cq_entries = cq_entries;
 	out->cq_offset = 0;
-	out->cq_size = ring->cq_bytes;
-	out->buf_offset = ring->cq_bytes;
-	out->buf_stride = ring->stride;
+	out->cq_size = dmastream_cq_bytes(cq_entries);
+	out->buf_offset = out->cq_size;
+	out->buf_stride = PAGE_ALIGN(size);
 	out->cq.head = offsetof(struct dmastream_cq_hdr, head);
 	out->cq.tail = offsetof(struct dmastream_cq_hdr, tail);
 	out->cq.ring_mask = offsetof(struct dmastream_cq_hdr, ring_mask);

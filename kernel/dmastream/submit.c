@@ -2,7 +2,8 @@
 /*
  * DMASTREAM_IOC_SUBMIT: a batch is copied in, every transfer validated on
  * its own (validate.c), then against everything in flight (reserve.c),
- * then as many as there is room for in the completion queue are accepted:
+ * then as many as there is room for in the completion queue and in the
+ * channel's segment budget (inflight_segs_max) are accepted:
  * they join the channel's transfers, in order, and the engine is fed
  * (engine.c). Whether the engine takes them at once or as it frees
  * descriptors, an accepted transfer is never refused later for lack of
@@ -55,7 +56,7 @@ static int dmastream_batch_copy_in(struct dmastream_batch *b, const struct dmast
 		b->reqs = b->small_reqs;
 	} else {
 		/* Bounded by DMASTREAM_SUBMIT_MAX{,_SEGS}: at most 176 KiB. */
-		b->alloc = kvmalloc(xsize + ssize + rsize, GFP_KERNEL);
+		b->alloc = kvmalloc(xsize + ssize + rsize, GFP_KERNEL_ACCOUNT);
 		if (!b->alloc)
 			return -ENOMEM;
 		b->xfers = b->alloc;
@@ -83,6 +84,24 @@ static void dmastream_discard_reqs(struct dmastream_chan *chan, struct dmastream
 		dmastream_req_free(reqs[i]);
 }
 
+/*
+ * How many of the first @n transfers fit in what is left of the channel's
+ * segment budget (inflight_segs_max). One transfer always fits on an idle
+ * channel: the budget's minimum is two sides of max_segs. Under irq_lock.
+ */
+static u32 dmastream_fits(struct dmastream_chan *chan, struct dmastream_req **reqs, u32 n)
+{
+	u32 max = READ_ONCE(dmastream_inflight_segs_max), used = chan->nsegs_inflight;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (used > max || reqs[i]->nrefs > max - used)
+			break;
+		used += reqs[i]->nrefs;
+	}
+	return i;
+}
+
 /* Accept validated, reserved transfers: they join the channel's, in order. */
 static void dmastream_accept(struct dmastream_chan *chan, struct dmastream_req **reqs, u32 n)
 {
@@ -102,6 +121,7 @@ static void dmastream_accept(struct dmastream_chan *chan, struct dmastream_req *
 		}
 		list_add_tail(&req->node, &chan->xfers);
 		chan->nxfers++;
+		chan->nsegs_inflight += req->nrefs;
 		if (!chan->feed_next)
 			chan->feed_next = req;
 		trace_dmastream_submit(chan, req, req->nrefs);
@@ -166,19 +186,28 @@ long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 			dmastream_discard_reqs(chan, reqs, 0, i);
 			goto report;
 		}
+		cond_resched();
 	}
 
-	/* ...then against everything in flight and before it in the batch. */
-	spin_lock_irq(&chan->irq_lock);
-	dmastream_flush_overflow(chan);
+	/*
+	 * ...then against everything in flight and before it in the batch,
+	 * one transfer per locked section: interrupts stay off for one
+	 * transfer's segments at most. Only completions run meanwhile, and
+	 * they only release ranges and make room.
+	 */
 	for (i = 0; i < sub.nxfers; i++) {
+		spin_lock_irq(&chan->irq_lock);
 		ret = dmastream_reserve(ring, reqs[i]);
+		spin_unlock_irq(&chan->irq_lock);
 		if (ret) {
 			bad = i;
 			break;
 		}
+		cond_resched();
 	}
-	accept = min(dmastream_room(chan), sub.nxfers);
+	spin_lock_irq(&chan->irq_lock);
+	dmastream_flush_overflow(chan);
+	accept = dmastream_fits(chan, reqs, min(dmastream_room(chan), sub.nxfers));
 	spin_unlock_irq(&chan->irq_lock);
 	if (ret) {
 		dmastream_discard_reqs(chan, reqs, 0, sub.nxfers);

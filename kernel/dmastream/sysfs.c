@@ -2,7 +2,7 @@
 /*
  * sysfs attributes of a channel device, /sys/class/dmastream/<dev>.<label>/:
  * identity and capabilities at the top, live counters under stats/. All
- * read-only; the documentation is docs/sysfs.md.
+ * read-only; the documentation is docs/devices.md ("sysfs").
  */
 
 #include <linux/device.h>
@@ -116,6 +116,13 @@ static ssize_t timeout_ms_show(struct device *dev, struct device_attribute *attr
 }
 static DEVICE_ATTR_RO(timeout_ms);
 
+static ssize_t stream_flushed_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (unsigned long long)READ_ONCE(to_dmastream_chan(dev)->flushed));
+}
+static DEVICE_ATTR_RO(stream_flushed);
+
 static struct attribute *dmastream_chan_attrs[] = {
 	&dev_attr_label.attr,
 	&dev_attr_device_name.attr,
@@ -132,6 +139,7 @@ static struct attribute *dmastream_chan_attrs[] = {
 	&dev_attr_ring.attr,
 	&dev_attr_timeout_ms.attr,
 	&dev_attr_slave_config.attr,
+	&dev_attr_stream_flushed.attr,
 	NULL,
 };
 

@@ -8,6 +8,7 @@
 
 #include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 
 #include "validate.h"
 
@@ -79,7 +80,7 @@ static s64 dmastream_check_list(const struct dmastream_chan *chan,
 		refs[i].offset = seg->offset;
 		refs[i].len = seg->len;
 		refs[i].dma_writes = dma_writes;
-		INIT_LIST_HEAD(&refs[i].node);
+		RB_CLEAR_NODE(&refs[i].rb);
 		total += seg->len;
 	}
 	if (chan->kind == DMASTREAM_DIR_MEMCPY)
@@ -90,20 +91,73 @@ static s64 dmastream_check_list(const struct dmastream_chan *chan,
 	return total > chan->caps.max_xfer_bytes ? -E2BIG : total;
 }
 
-/* Within one transfer, nothing the engine writes may overlap anything else. */
+/* A transfer's ranges sorted by buffer and offset, for the overlap sweep. */
+struct dmastream_span {
+	u32 buf;
+	u32 start;
+	u32 end;
+	bool dma_writes;
+};
+
+static int dmastream_span_cmp(const void *a, const void *b)
+{
+	const struct dmastream_span *x = a, *y = b;
+
+	if (x->buf != y->buf)
+		return x->buf < y->buf ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Within one transfer, nothing the engine writes may overlap anything
+ * else. Sorted, then swept once: a range overlaps an earlier one of its
+ * buffer exactly when it starts before that one's end, so it is enough to
+ * know the furthest end so far of any range and of a written one. O(n log
+ * n) for up to 2 x max_segs ranges, with no lock held.
+ */
 static int dmastream_check_self_overlap(const struct dmastream_req *req)
 {
-	unsigned int i, j;
+	struct dmastream_span *spans;
+	u32 end_any = 0, end_written = 0, buf = U32_MAX;
+	unsigned int i;
+	int ret = 0;
 
+	if (req->nrefs < 2)
+		return 0;
+	spans = kmalloc_array(req->nrefs, sizeof(*spans), GFP_KERNEL_ACCOUNT);
+	if (!spans)
+		return -ENOMEM;
 	for (i = 0; i < req->nrefs; i++) {
-		for (j = i + 1; j < req->nrefs; j++) {
-			if (!req->refs[i].dma_writes && !req->refs[j].dma_writes)
-				continue;
-			if (dmastream_ranges_overlap(&req->refs[i], &req->refs[j]))
-				return -EINVAL;
-		}
+		const struct dmastream_seg_ref *ref = &req->refs[i];
+
+		spans[i] = (struct dmastream_span){
+			.buf = ref->buf,
+			.start = ref->offset,
+			.end = ref->offset + ref->len,
+			.dma_writes = ref->dma_writes,
+		};
 	}
-	return 0;
+	sort(spans, req->nrefs, sizeof(*spans), dmastream_span_cmp, NULL);
+	for (i = 0; i < req->nrefs; i++) {
+		const struct dmastream_span *sp = &spans[i];
+
+		if (sp->buf != buf) {
+			buf = sp->buf;
+			end_any = 0;
+			end_written = 0;
+		}
+		if (sp->start < end_written || (sp->dma_writes && sp->start < end_any)) {
+			ret = -EINVAL;
+			break;
+		}
+		end_any = max(end_any, sp->end);
+		if (sp->dma_writes)
+			end_written = max(end_written, sp->end);
+	}
+	kfree(spans);
+	return ret;
 }
 
 /**
@@ -141,7 +195,7 @@ int dmastream_req_prepare(struct dmastream_chan *chan, struct dmastream_kring *r
 	nrefs = x->nsegs + x->dst_nsegs;
 	nsg = is_memcpy ? 0 : x->nsegs;
 	size = struct_size(req, refs, nrefs) + nsg * sizeof(struct scatterlist);
-	req = kzalloc(size, GFP_KERNEL);
+	req = kzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!req)
 		return -ENOMEM;
 	atomic_inc(&dmastream_live_reqs);

@@ -30,7 +30,8 @@ static bool dmastream_ready(struct dmastream_chan *chan, struct dmastream_kring 
  * dmastream_wait() - DMASTREAM_IOC_WAIT, without chan->lock held
  * @chan:	the channel.
  * @ring:	the caller's ring, referenced by the caller.
- * @w:		the request, copied in; @w->available is filled in.
+ * @w:		the request, copied in; @w->available is filled in, and
+ *		@w->timeout_ns lowered to the time left when a signal ends the wait.
  *
  * Return: 0 when enough completions wait or none can arrive any more;
  * -ETIMEDOUT, -ERESTARTSYS, -EIO (sticky error), -ENODEV (device gone).
@@ -47,12 +48,29 @@ int dmastream_wait(struct dmastream_chan *chan, struct dmastream_kring *ring,
 		return -EINVAL;
 
 	if (w->timeout_ns) {
+		u64 start = ktime_get_ns();
+
 		timeout = ns_to_ktime(min_t(u64, w->timeout_ns, KTIME_MAX));
 		ret = wait_event_interruptible_hrtimeout(chan->wq,
 							 dmastream_ready(chan, ring, min, &avail),
 							 timeout);
 		if (ret == -ETIME)
 			ret = -ETIMEDOUT;
+		/*
+		 * Interrupted: what is left of the timeout goes back to the
+		 * caller, so that a call restarted after the signal handler
+		 * (SA_RESTART) waits only for the rest, as select() does. A
+		 * program taking signals faster than its timeout would
+		 * otherwise never time out.
+		 */
+		if (ret == -ERESTARTSYS) {
+			u64 spent = ktime_get_ns() - start;
+
+			if (spent >= w->timeout_ns)
+				ret = -ETIMEDOUT;
+			else
+				w->timeout_ns -= spent;
+		}
 	} else {
 		ret = wait_event_interruptible(chan->wq,
 					       dmastream_ready(chan, ring, min, &avail));

@@ -5,6 +5,8 @@
  * and the channel still works afterwards.
  */
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -97,6 +99,28 @@ static void test_set_ring_args(void)
 		"cq size %llu", (unsigned long long)r.cq_size);
 	T_CHECK(ioctl(fd, DMASTREAM_IOC_SET_RING, RING(.count = 0)) == 0, "free ring");
 #undef RING
+	/*
+	 * A request that can be read but not answered (a read-only page):
+	 * EFAULT, and no ring is installed, nor ownership taken.
+	 */
+	{
+		struct dmastream_ring *ro = mmap(NULL, page, PROT_READ | PROT_WRITE,
+						 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct dmastream_info info;
+		int other = t_open("tx", O_RDWR);
+
+		T_CHECK(ro != MAP_FAILED, "mmap: %s", strerror(errno));
+		*ro = (struct dmastream_ring){ .count = 2, .size = 4096 };
+		T_CHECK(mprotect(ro, page, PROT_READ) == 0, "mprotect: %s", strerror(errno));
+		T_ERRNO(ioctl(fd, DMASTREAM_IOC_SET_RING, ro), EFAULT);
+		T_CHECK(ioctl(fd, DMASTREAM_IOC_GET_INFO, &info) == 0 && info.buffer_count == 0,
+			"no ring after an unanswerable SET_RING: %u buffers", info.buffer_count);
+		r = (struct dmastream_ring){ .count = 1, .size = 64 };
+		T_CHECK(ioctl(other, DMASTREAM_IOC_SET_RING, &r) == 0,
+			"another file may still take the channel: %s", strerror(errno));
+		close(other);
+		munmap(ro, page);
+	}
 	close(fd);
 }
 
@@ -501,6 +525,77 @@ static void test_eventfd_config(void)
 	t_teardown(&c);
 }
 
+static volatile sig_atomic_t alarms;
+
+#define ALARMS_MAX	1000
+
+/* The storm ends by itself after ALARMS_MAX alarms (20 s), so a wait that never times out shows. */
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (++alarms >= ALARMS_MAX) {
+		struct itimerval off = {};
+
+		setitimer(ITIMER_REAL, &off, NULL);
+	}
+}
+
+/* A periodic SIGALRM, every 20 ms. */
+static void alarm_storm(bool restart)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = restart ? SA_RESTART : 0 };
+	struct itimerval it = { .it_interval = { .tv_usec = 20000 },
+				.it_value = { .tv_usec = 20000 } };
+
+	alarms = 0;
+	sigemptyset(&sa.sa_mask);
+	T_CHECK(sigaction(SIGALRM, &sa, NULL) == 0, "sigaction");
+	T_CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0, "setitimer");
+}
+
+static void alarm_stop(void)
+{
+	struct itimerval off = {};
+
+	setitimer(ITIMER_REAL, &off, NULL);
+	signal(SIGALRM, SIG_DFL);
+}
+
+/*
+ * WAIT's timeout is a deadline, not a period that each signal starts
+ * again: with SIGALRM every 20 ms (SA_RESTART), a 300 ms wait must end in
+ * ETIMEDOUT while the signals still come. Before, every restart waited
+ * the full 300 ms again and the call never returned while the storm went
+ * on. Without SA_RESTART, EINTR and the time left in timeout_ns.
+ */
+static void test_wait_signals(void)
+{
+	struct dmastream_wait w;
+	struct tchan c;
+	int rc;
+
+	t_setup(&c, "rx", 2, 4096, 8);
+	rc = t_submit1(&c, 0, 0, 4096, 1);
+	T_CHECK(rc == 1, "rx in flight: %d", rc);
+
+	alarm_storm(true);
+	w = (struct dmastream_wait){ .min_complete = 1, .timeout_ns = 300000000 };
+	rc = ioctl(c.fd, DMASTREAM_IOC_WAIT, &w);
+	T_CHECK(rc < 0 && errno == ETIMEDOUT, "restarted wait: %d %s", rc, strerror(errno));
+	T_CHECK(alarms >= 1 && alarms < ALARMS_MAX, "timed out among %d signals", (int)alarms);
+	alarm_stop();
+
+	alarm_storm(false);
+	w = (struct dmastream_wait){ .min_complete = 1, .timeout_ns = 10000000000ULL };
+	rc = ioctl(c.fd, DMASTREAM_IOC_WAIT, &w);
+	alarm_stop();
+	T_CHECK(rc < 0 && errno == EINTR, "interrupted wait: %d %s", rc, strerror(errno));
+	T_CHECK(w.timeout_ns > 0 && w.timeout_ns < 10000000000ULL, "time left %llu ns",
+		(unsigned long long)w.timeout_ns);
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_ABORT) == 0, "abort");
+	t_teardown(&c);
+}
+
 int main(void)
 {
 	t_start("errno");
@@ -515,5 +610,6 @@ int main(void)
 	test_memcpy_validation();
 	test_alloc_failure();
 	test_eventfd_config();
+	test_wait_signals();
 	return t_report();
 }

@@ -293,6 +293,91 @@ static void configfs_slave_config(void)
 	T_CHECK(rmdir(d) == 0, "rmdir t2");
 }
 
+#define FLUSH_MS "/sys/module/dmastream/parameters/rx_flush_ms"
+
+/*
+ * A departing owner leaves four 1 KiB packets in the loopback's FIFO,
+ * receiving (an rx transfer queued, the rx engine stalled) or not; then a
+ * next owner of rx, on fresh files, queues four receives. Return: how many
+ * of the old packets it got within 200 ms, or ~0 if a check failed.
+ */
+static uint32_t stale_packets_received(const char *flush_ms, bool was_receiving)
+{
+	char path[160], ms[16];
+	struct dmastream_cqe cqe[8];
+	struct dmastream_wait w;
+	struct tchan tx, rx;
+	long long before, dropped;
+	uint32_t got;
+
+	T_CHECK(t_read_file(FLUSH_MS, ms, sizeof(ms)) == 0, "read rx_flush_ms");
+	T_CHECK(t_write_file(FLUSH_MS, flush_ms) == 0, "rx_flush_ms = %s", flush_ms);
+	snprintf(path, sizeof(path), "/sys/class/dmastream/%s.rx/stream_flushed", T_DEV);
+	before = t_read_num(path);
+
+	if (was_receiving) {
+		T_CHECK(t_sim_set("rx", "stall", "1") == 0, "stall rx");
+		t_setup(&rx, "rx", 1, 1024, 8);
+		T_CHECK(t_submit1(&rx, 0, 0, 1024, 99) == 1, "departing owner's receive");
+	}
+	t_setup(&tx, "tx", 4, 1024, 8);
+	for (uint32_t i = 0; i < 4; i++) {
+		t_fill(tx.bufs[i], 1024, 100 + i);
+		T_CHECK(t_submit1(&tx, i, 0, 1024, i) == 1, "old packet %u", i);
+	}
+	T_CHECK(t_collect(&tx, cqe, 4, 10000) == 0, "old packets sent");
+	t_teardown(&tx);
+	if (was_receiving) {
+		t_teardown(&rx);
+		T_CHECK(t_sim_set("rx", "stall", "0") == 0, "unstall rx");
+	}
+
+	t_setup(&rx, "rx", 4, 1024, 8);
+	for (uint32_t i = 0; i < 4; i++)
+		T_CHECK(t_submit1(&rx, i, 0, 1024, 10 + i) == 1, "rx %u", i);
+	w = (struct dmastream_wait){ .min_complete = 4, .timeout_ns = 200000000 };
+	ioctl(rx.fd, DMASTREAM_IOC_WAIT, &w);
+	got = w.available;
+	dropped = t_read_num(path) - before;
+	printf("# rx_flush_ms=%s, %sreceiving: %u old packets received, %lld dropped\n",
+	       flush_ms, was_receiving ? "" : "not ", got, dropped);
+	T_CHECK(dropped == (got ? 0 : 4), "dropped %lld, received %u", dropped, got);
+	if (!got) {
+		/* The new owner's own packet comes through intact. */
+		t_setup(&tx, "tx", 1, 1024, 8);
+		t_fill(tx.bufs[0], 1024, 7);
+		T_CHECK(t_submit1(&tx, 0, 0, 1024, 1) == 1, "new packet");
+		T_CHECK(t_collect(&rx, cqe, 1, 10000) == 0 && cqe[0].status == 0 &&
+			cqe[0].cookie == 10, "new packet received");
+		T_CHECK(t_check_fill(rx.bufs[0], 1024, 7, NULL), "new packet intact");
+		t_teardown(&tx);
+	} else if (got == 4) {
+		t_reap(&rx, cqe, 4);
+		T_CHECK(t_check_fill(rx.bufs[3], 1024, 103, NULL), "old packet 3 as sent");
+	}
+	T_CHECK(ioctl(rx.fd, DMASTREAM_IOC_ABORT) == 0, "abort rx");
+	t_teardown(&rx);
+	T_CHECK(t_write_file(FLUSH_MS, ms) == 0, "rx_flush_ms restored");
+	return got;
+}
+
+/*
+ * An owner that leaves while receiving leaves a stream that is its own:
+ * the next owner of rx gets none of it (and, with rx_flush_ms=0, all of
+ * it: the test sees the difference it checks for). One that was not
+ * receiving leaves what was sent for the next receiver.
+ */
+static void stale_stream_not_delivered(void)
+{
+	uint32_t got = stale_packets_received("20", true);
+
+	T_CHECK(got == 0, "old packets of a receiving owner delivered to the next: %u", got);
+	got = stale_packets_received("0", true);
+	T_CHECK(got == 4, "without the flush they arrive: %u", got);
+	got = stale_packets_received("20", false);
+	T_CHECK(got == 4, "packets sent for the next receiver: %u", got);
+}
+
 int main(void)
 {
 	t_start("lifetime");
@@ -304,5 +389,6 @@ int main(void)
 	remove_under_open_files();
 	held_back_records_go_with_the_ring();
 	remove_slave_map_device_under_open_files();
+	stale_stream_not_delivered();
 	return t_report();
 }

@@ -19,6 +19,7 @@ check slave_map
 
 create_t0 || exit 1
 run t-errno
+run t-limits
 run t-loopback 60
 run t-memcpy 100
 # Again with an engine that starts each descriptor as it is submitted

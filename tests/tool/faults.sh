@@ -141,10 +141,12 @@ for how in streaming stalled; do
 	is "SIGKILL $how: nothing in flight" "$(inflight loop0/tx) $(inflight loop0/rx)" "0 0"
 	is "SIGKILL $how: no descriptors left" "$(rd "$SIM/live_descriptors")" 0
 	# Packets the killed run had sent but not yet received are still in
-	# the loopback path, as in an FPGA's FIFO; a new run would see them
-	# (no drain is possible after SIGKILL). Empty it, as one resets a FIFO.
-	echo 1 >"$SIM/fifo_flush"
-	clean_loop "after SIGKILL $how"
+	# the loopback path, as in an FPGA's FIFO. It was receiving when it
+	# died, so the next owner's SET_RING drains them (rx_flush_ms): a
+	# verified run gets none of them.
+	expect 0 "$T" loop loop0 -n 30 -s 16K --verify --json
+	is "after SIGKILL $how: next loop transfers verify_errors" \
+		"$(jv transfers) $(jv verify_errors)" "30 0"
 done
 
 expect 0 "$T" remove loop0
