@@ -56,11 +56,19 @@ static int dsc_some_moving(struct dsc_run *run, unsigned int ms)
 	unsigned int i;
 
 	do {
+		bool pending = false;
+
 		for (i = 0; i < run->n; i++) {
-			if (dmaengine_tx_status(run->chan, run->x[i].cookie, &state) ==
-			    DMA_IN_PROGRESS && state.residue < run->x[i].buf->len)
+			enum dma_status st = dmaengine_tx_status(run->chan, run->x[i].cookie,
+								 &state);
+
+			if (st == DMA_IN_PROGRESS && state.residue < run->x[i].buf->len)
 				return i;
+			pending |= st != DMA_COMPLETE;
 		}
+		/* All over already: nothing will be seen moving. */
+		if (!pending)
+			return -1;
 		cpu_relax();
 	} while (ktime_before(ktime_get(), end));
 	return -1;
@@ -250,9 +258,12 @@ int dsc_cmd_observe(struct dsc_client *c, struct dsc_args *a)
 	if (term == DSC_TERM_DATA && !dsc_data_moved(&run->x[0], 20000))
 		dsc_fail(c, "descriptor 0 never finished its data phase");
 	if (term == DSC_TERM_MOVING) {
+		/*
+		 * On a loaded host every copy may be over before one is seen
+		 * in progress: reported as moving=-1, and the caller tries
+		 * again (terminate is then exercised on finished copies).
+		 */
 		moving = dsc_some_moving(run, 20000);
-		if (moving < 0)
-			dsc_fail(c, "no descriptor was seen moving");
 	}
 	if (term != DSC_TERM_NEVER) {
 		term_ret = dmaengine_terminate_async(chan);

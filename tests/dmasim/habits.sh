@@ -201,12 +201,22 @@ cmd caps
 expect "$(val memcpy_synchronize),$(val tx_synchronize)" 0,0 "device_synchronize"
 # terminate stops the engine at once: no byte moves after it returned
 # (a callback already running may still end: that is the habit).
-cmd observe n=4 len=4194304 terminate=moving want=0 timeout_ms=0 settle_ms=50
+# The client must see a copy in progress before it terminates; on a loaded
+# host all of them may be over first (moving=-1, when the client's vCPU
+# did not run while the engine's did): that try proves nothing and is made
+# again, up to ten times.
+try=0
+while :; do
+	try=$((try + 1))
+	cmd observe n=16 len=4194304 terminate=moving want=0 timeout_ms=0 settle_ms=50
+	m=$(val moving)
+	[ "$m" = -1 ] && [ $try -lt 10 ] && continue
+	break
+done
 expect "$(val written_after)" 0 "copies of 4 MiB terminated while moving"
 # The copy seen moving when terminate came had not completed.
-m=$(val moving)
 case $m in
--1 | "") fail "no copy was moving when terminate came" ;;
+-1 | "") fail "no copy was moving when terminate came ($try tries)" ;;
 *) expect "$(echo "$(val called)" | cut -d, -f$((m + 1)))" 0 "the copy moving at terminate calls back" ;;
 esac
 dset memcpy/delay_us 200000
