@@ -80,9 +80,6 @@ static int dmastream_release(struct inode *inode, struct file *file)
 
 	mutex_lock(&chan->lock);
 	if (chan->owner == file) {
-		/* Receiving mid-stream: what the stream still holds is this owner's. */
-		if (chan->kind == DMASTREAM_DIR_RX && READ_ONCE(chan->nxfers))
-			chan->stream_dirty = true;
 		/* Whatever was in flight: no DMA may reach the memory after this. */
 		if (chan->ring)
 			dmastream_stop(chan, DMASTREAM_STOP_DRAIN);
@@ -231,7 +228,7 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 		goto unlock;
 	}
 	/* A new owner receives nothing its predecessor left in the stream. */
-	if (chan->stream_dirty && chan->owner != file && chan->state == DMASTREAM_STATE_IDLE &&
+	if (chan->owner != file && chan->state == DMASTREAM_STATE_IDLE &&
 	    dmastream_flush_stream(chan)) {
 		dmastream_ring_put(ring);
 		spin_lock_irq(&chan->irq_lock);

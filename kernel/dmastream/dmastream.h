@@ -275,7 +275,6 @@ struct dmastream_chan {
 	u32 consecutive_errors;
 	/* rx: the queue ran empty; the next transfer gets DMASTREAM_CQE_AFTER_EMPTY */
 	bool rx_ran_empty;
-	bool stream_dirty;		/* rx: the last owner left with receives queued */
 	u64 flushed;			/* rx: descriptors dropped by stream flushes */
 	struct dmastream_stats stats;
 

@@ -4,12 +4,13 @@
  *
  * Data waits outside the DMA engine: in a loopback's FIFO, in the FIFO of
  * the FPGA design in front of an AXI DMA S2MM channel, in a peripheral.
- * When a program dies while receiving, with packets on their way, the next
- * program to own the rx channel would receive them as its own (a verified
- * loop started after a kill -9 got 8 stale packets of 500). An owner that
- * left with nothing queued was not receiving: what the stream holds then
- * is for the next receiver (one program sends, another receives later),
- * and it is kept (chan->stream_dirty tells the two apart). No dmaengine operation
+ * When a program dies with packets on their way, the next program to own
+ * the rx channel would receive them as its own (a verified loop started
+ * after a kill -9 got 8 stale packets of 500), and a program that merely
+ * stopped receiving leaves whatever the device produced since. Whether
+ * the old owner was receiving at the moment it left says nothing (a loop
+ * has no receive queued between two refills), so every new owner starts
+ * from a drained stream; rx_flush_ms = 0 keeps it. No dmaengine operation
  * empties a device's stream, so dmastream receives and drops: descriptors
  * into a bounce buffer of its own, until the stream has been quiet for
  * rx_flush_ms, or for at most 10 x rx_flush_ms of a stream that never
@@ -65,8 +66,6 @@ static u32 dmastream_flush_len(const struct dmastream_chan *chan)
  * Counts the descriptors that completed in chan->flushed (about one per
  * packet). Does nothing for other channels, or when rx_flush_ms is 0.
  *
- * Clears chan->stream_dirty.
- *
  * Return: 0, or -EIO when the last descriptor could not be terminated:
  * the engine may still write the bounce buffer, which is then never freed,
  * and the channel must enter the sticky error state.
@@ -82,7 +81,6 @@ int dmastream_flush_stream(struct dmastream_chan *chan)
 	int ret = 0;
 
 	lockdep_assert_held(&chan->lock);
-	chan->stream_dirty = false;
 	if (chan->kind != DMASTREAM_DIR_RX || !chan->dma || !quiet_ms || !len)
 		return 0;
 	bounce = dma_alloc_coherent(chan->dma_dev, len, &dma, GFP_KERNEL | __GFP_NOWARN);

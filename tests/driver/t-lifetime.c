@@ -341,7 +341,13 @@ static uint32_t stale_packets_received(const char *flush_ms, bool was_receiving)
 	dropped = t_read_num(path) - before;
 	printf("# rx_flush_ms=%s, %sreceiving: %u old packets received, %lld dropped\n",
 	       flush_ms, was_receiving ? "" : "not ", got, dropped);
-	T_CHECK(dropped == (got ? 0 : 4), "dropped %lld, received %u", dropped, got);
+	/*
+	 * A flush drops a descriptor per packet, but a packet the departing
+	 * receiver had begun is cut at its terminate (dmasim drops its rest),
+	 * so 3 or 4 of them.
+	 */
+	T_CHECK(got ? dropped == 0 : dropped >= 3 && dropped <= 4, "dropped %lld, received %u",
+		dropped, got);
 	if (!got) {
 		/* The new owner's own packet comes through intact. */
 		t_setup(&tx, "tx", 1, 1024, 8);
@@ -362,20 +368,19 @@ static uint32_t stale_packets_received(const char *flush_ms, bool was_receiving)
 }
 
 /*
- * An owner that leaves while receiving leaves a stream that is its own:
- * the next owner of rx gets none of it (and, with rx_flush_ms=0, all of
- * it: the test sees the difference it checks for). One that was not
- * receiving leaves what was sent for the next receiver.
+ * Whatever the stream holds when rx gets a new owner is dropped first,
+ * whether the old owner was receiving or not; with rx_flush_ms=0 it all
+ * arrives (the test sees the difference it checks for).
  */
 static void stale_stream_not_delivered(void)
 {
 	uint32_t got = stale_packets_received("20", true);
 
 	T_CHECK(got == 0, "old packets of a receiving owner delivered to the next: %u", got);
+	got = stale_packets_received("20", false);
+	T_CHECK(got == 0, "old packets of an owner that was not receiving: %u", got);
 	got = stale_packets_received("0", true);
 	T_CHECK(got == 4, "without the flush they arrive: %u", got);
-	got = stale_packets_received("20", false);
-	T_CHECK(got == 4, "packets sent for the next receiver: %u", got);
 }
 
 int main(void)

@@ -68,8 +68,12 @@ is "memcpy verify_errors" "$(jv verify_errors)" 0
 expect 0 "$T" loop loop0 -n 50 -q
 [ -s "$OUT" ] && fail "-q printed something"
 
-# tx into the FIFO (64 KiB holds 16 packets of 4 KiB), rx them back
+# tx into the FIFO (64 KiB holds 16 packets of 4 KiB), rx them back: a new
+# owner of rx gets what another program sent before only without the
+# stream flush (rx_flush_ms=0; with it the packets are dropped, see below).
 echo 1 >"$SIM/fifo_flush"
+FLUSH=/sys/module/dmastream/parameters/rx_flush_ms
+echo 0 >$FLUSH
 expect 0 "$T" tx loop0 -n 12 -s 4K --json
 is "tx mode" "$(jv mode)" tx
 is "tx transfers" "$(jv transfers)" 12
@@ -91,6 +95,14 @@ expect 0 "$T" tx loop0 -i /tmp/capture -s 4K --json
 is "tx -i transfers" "$(jv transfers)" 10
 expect 0 "$T" rx loop0/rx -n 10 -s 4K --verify -o /dev/null --json
 is "rx of tx -i good" "$(jv good)" 10
+echo 20 >$FLUSH
+# With the flush, what tx sent before rx had an owner is gone.
+expect 0 "$T" tx loop0 -n 4 -s 4K --json
+is "flushed: tx transfers" "$(jv transfers)" 4
+before=$(rd /sys/class/dmastream/loop0.rx/stream_flushed)
+expect 8 "$T" rx loop0/rx -n 4 -s 4K --timeout 300ms --json
+is "flushed: rx bytes received" "$(jv bytes)" 0
+is "flushed: descriptors dropped" "$(( $(rd /sys/class/dmastream/loop0.rx/stream_flushed) - before ))" 4
 # a damaged capture fails check
 printf 'XXXX' | dd of=/tmp/capture bs=1 seek=5000 conv=notrunc 2>/dev/null
 expect 9 "$T" check /tmp/capture --json
