@@ -335,6 +335,70 @@ static void test_submit_validation(void)
 	t_teardown(&c);
 }
 
+/*
+ * The checks that need an engine with limits the default dmasim lacks:
+ * "t-errno edges" runs them against dmasim loaded with copy_align=3 and
+ * max_seg_size=4096 (vm-basic.sh), and fails if the engine is not so.
+ */
+static void test_engine_edges(void)
+{
+	struct dmastream_seg s[2];
+	struct dmastream_xfer x = { .cookie = 1, .nsegs = 1, .dst_seg_first = 1, .dst_nsegs = 1 };
+	char old[32];
+	struct tchan c;
+	uint32_t bad;
+	int rc;
+
+	t_setup(&c, "memcpy", 2, 2 << 20, 0);
+	T_ASSERT(c.caps.addr_align == 8 && c.caps.len_align == 8,
+		 "an engine with copy_align=3: align %u/%u", c.caps.addr_align, c.caps.len_align);
+	s[0] = (struct dmastream_seg){ .buf = 0, .offset = 4, .len = 64 };
+	s[1] = (struct dmastream_seg){ .buf = 1, .offset = 0, .len = 64 };
+	rc = t_submit(&c, &x, 1, s, 2, &bad);
+	T_CHECK(rc == -EINVAL, "misaligned memcpy source: %d", rc);
+	s[0].offset = 0;
+	s[1].len = s[0].len = 60;
+	rc = t_submit(&c, &x, 1, s, 2, &bad);
+	T_CHECK(rc == -EINVAL, "memcpy length not a multiple of len_align: %d", rc);
+	/* A memcpy segment may exceed max_seg_size (the driver cuts it)... */
+	s[0].len = s[1].len = 1 << 20;
+	T_CHECK(t_submit(&c, &x, 1, s, 2, &bad) == 1, "a 1 MiB copy in 4 KiB pieces");
+	{
+		struct dmastream_cqe cqe;
+
+		T_CHECK(t_collect(&c, &cqe, 1, 20000) == 0 && cqe.status == 0 &&
+			cqe.bytes == 1U << 20, "the 1 MiB copy completes");
+	}
+	/* ...but not beyond max_segs x buffer_size_max, read at each SUBMIT. */
+	T_CHECK(t_read_file("/sys/module/dmastream/parameters/buffer_size_max", old,
+			    sizeof(old)) == 0, "read buffer_size_max");
+	T_CHECK(t_write_file("/sys/module/dmastream/parameters/buffer_size_max", "4096") == 0,
+		"buffer_size_max = 4096");
+	s[0].len = s[1].len = 2 << 20;
+	if (c.caps.max_segs * 4096ULL < (2U << 20)) {
+		rc = t_submit(&c, &x, 1, s, 2, &bad);
+		T_CHECK(rc == -E2BIG, "copy above max_segs x buffer_size_max: %d", rc);
+	} else {
+		T_CHECK(0, "max_segs %u too large for the total-length check", c.caps.max_segs);
+	}
+	T_CHECK(t_write_file("/sys/module/dmastream/parameters/buffer_size_max", old) == 0,
+		"buffer_size_max restored");
+	t_teardown(&c);
+
+	/* tx: a misaligned offset, a segment above max_seg_size. */
+	t_setup(&c, "tx", 2, 8192, 0);
+	T_ASSERT(c.caps.max_seg_size == 4096, "an engine with max_seg_size=4096: %u",
+		 c.caps.max_seg_size);
+	x = (struct dmastream_xfer){ .cookie = 2, .nsegs = 1 };
+	s[0] = (struct dmastream_seg){ .buf = 0, .offset = 1, .len = 64 };
+	rc = t_submit(&c, &x, 1, s, 1, &bad);
+	T_CHECK(rc == -EINVAL, "misaligned tx offset: %d", rc);
+	s[0] = (struct dmastream_seg){ .buf = 0, .offset = 0, .len = 4097 };
+	rc = t_submit(&c, &x, 1, s, 1, &bad);
+	T_CHECK(rc == -E2BIG, "tx segment above max_seg_size: %d", rc);
+	t_teardown(&c);
+}
+
 static void test_rx_conflicts(void)
 {
 	struct dmastream_seg s[3];
@@ -596,10 +660,14 @@ static void test_wait_signals(void)
 	t_teardown(&c);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	t_start("errno");
 	page = sysconf(_SC_PAGESIZE);
+	if (argc > 1 && !strcmp(argv[1], "edges")) {
+		test_engine_edges();
+		return t_report();
+	}
 	test_open_modes();
 	test_no_ring();
 	test_set_ring_args();

@@ -55,6 +55,11 @@ sysfs_and_trace() {
 check sysfs_and_trace
 remove_t0
 
+# Limits the default engine lacks: alignment and a small segment size.
+unload_modules && load_modules copy_align=3 max_seg_size=4096 && create_t0 || exit 1
+run t-errno edges
+remove_t0
+
 # Unload and reload, with traffic each time.
 cycles() {
 	for i in 1 2 3; do
