@@ -238,6 +238,7 @@ struct dmasim_stream {
 	bool tx_cut;		/* TX terminated mid-packet: end it */
 	bool rx_skip;		/* drop stream bytes up to the next TLAST */
 	u64 rx_pkt_bytes;	/* of the packet RX is receiving */
+	u32 rx_trunc;		/* the truncate knob when that packet began */
 	u64 sink_bps;		/* 0: unlimited */
 	ktime_t sink_next;
 	struct dmasim_fifo fifo;

@@ -134,7 +134,7 @@ static void dmasim_rx_took_bytes(struct dmasim_engine *eng,
 {
 	struct dmasim_stream *st = &eng->stream;
 	struct dmasim_chan *rx = &eng->chans[DMASIM_RX];
-	u32 trunc = rx->fault.truncate;
+	u32 trunc = st->rx_trunc;
 
 	if (trunc && st->rx_pkt_bytes >= trunc) {
 		rx->stats.packets++;
@@ -218,13 +218,21 @@ static void dmasim_rx_bus_error(struct dmasim_engine *eng,
 	st->rx_pkt_bytes = 0;
 }
 
+/*
+ * How much of @n RX may take before a truncate fault cuts the packet. The
+ * knob is read when a packet begins and holds for all of it: lowered below
+ * what the packet already has, it would otherwise leave nothing to take
+ * and no cut either (the ABI fuzzer turned it so mid-packet).
+ */
 static u32 dmasim_rx_trunc_left(struct dmasim_engine *eng, u32 n)
 {
-	u32 trunc = eng->chans[DMASIM_RX].fault.truncate;
+	struct dmasim_stream *st = &eng->stream;
 
-	if (!trunc)
+	if (!st->rx_pkt_bytes)
+		st->rx_trunc = eng->chans[DMASIM_RX].fault.truncate;
+	if (!st->rx_trunc)
 		return n;
-	return min_t(u64, n, trunc - eng->stream.rx_pkt_bytes);
+	return min_t(u64, n, st->rx_trunc - st->rx_pkt_bytes);
 }
 
 static bool dmasim_tx_to_fifo(struct dmasim_engine *eng,

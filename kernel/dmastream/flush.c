@@ -111,6 +111,9 @@ int dmastream_flush_stream(struct dmastream_chan *chan)
 			break;
 	}
 	if (cookie >= 0 || status == DMA_ERROR) {
+		/* As stop.c: a cleanup already running in the provider ends first. */
+		if (chan->has_synchronize)
+			dmaengine_synchronize(chan->dma);
 		ret = dmaengine_terminate_async(chan->dma);
 		dmaengine_synchronize(chan->dma);
 	}

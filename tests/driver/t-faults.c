@@ -223,6 +223,40 @@ static void truncated_packet(void)
 	t_teardown(&rx);
 }
 
+/*
+ * The rx truncate knob set mid-packet to exactly what the packet has so
+ * far: dmasim used to find nothing left to take and WARN (the ABI fuzzer
+ * hit it); a knob change now applies from the next packet, so the rest of
+ * this one arrives whole.
+ */
+static void truncate_set_mid_packet(void)
+{
+	struct dmastream_cqe cqe;
+	struct tchan tx, rx;
+	int rc;
+
+	t_setup(&tx, "tx", 1, 16384, 0);
+	t_setup(&rx, "rx", 2, 4096, 0);
+	t_fill(tx.bufs[0], 16384, 31);
+	/* A 16 KiB packet into a 4 KiB receive: it takes the first 4 KiB. */
+	T_CHECK(t_submit1(&rx, 0, 0, 4096, 1) == 1, "rx 1");
+	T_CHECK(t_submit1(&tx, 0, 0, 16384, 2) == 1, "tx");
+	rc = t_collect(&rx, &cqe, 1, 20000);
+	T_CHECK(!rc && cqe.status == DMASTREAM_STATUS_OK && cqe.bytes == 4096,
+		"first part: %d status %u bytes %u", rc, cqe.status, cqe.bytes);
+	T_ASSERT(t_sim_set("rx", "truncate", "4096") == 0, "rx truncate mid-packet");
+	T_CHECK(t_submit1(&rx, 1, 0, 4096, 3) == 1, "rx 2");
+	rc = t_collect(&rx, &cqe, 1, 20000);
+	T_CHECK(!rc && cqe.status == DMASTREAM_STATUS_OK && cqe.bytes == 4096,
+		"second part after the knob changed: %d status %u bytes %u", rc, cqe.status,
+		cqe.bytes);
+	T_ASSERT(t_sim_set("rx", "truncate", "0") == 0, "rx truncate off");
+	T_CHECK(ioctl(tx.fd, DMASTREAM_IOC_ABORT) == 0, "abort tx");
+	T_CHECK(ioctl(rx.fd, DMASTREAM_IOC_ABORT) == 0, "abort rx");
+	t_teardown(&tx);
+	t_teardown(&rx);
+}
+
 int main(void)
 {
 	t_start("faults");
@@ -231,5 +265,6 @@ int main(void)
 	sticky();
 	threshold_lowered();
 	truncated_packet();
+	truncate_set_mid_packet();
 	return t_report();
 }
