@@ -17,37 +17,31 @@
 #include "engine.h"
 #include "sysfs.h"
 
+/*
+ * A 0644 unsigned int parameter that only takes values in [min, max], so
+ * that sizes and counts derived from it cannot wrap.
+ */
+#define DMASTREAM_PARAM_UINT_RANGE(name, min, max)				\
+static int dmastream_set_##name(const char *val, const struct kernel_param *kp)\
+{										\
+	return param_set_uint_minmax(val, kp, min, max);			\
+}										\
+static const struct kernel_param_ops dmastream_##name##_ops = {		\
+	.set = dmastream_set_##name,						\
+	.get = param_get_uint,							\
+};										\
+module_param_cb(name, &dmastream_##name##_ops, &dmastream_##name, 0644)
+
 unsigned long dmastream_ring_bytes_max = 256UL << 20;
 module_param_named(ring_bytes_max, dmastream_ring_bytes_max, ulong, 0644);
 MODULE_PARM_DESC(ring_bytes_max, "Most bytes in all buffers of one channel's ring (default 256 MiB)");
 
-/* Bounded so that page-aligned sizes and completion queue sizes cannot wrap. */
-static int dmastream_set_buffer_size_max(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, PAGE_SIZE, DMASTREAM_BUFFER_SIZE_LIMIT);
-}
-
-static const struct kernel_param_ops dmastream_buffer_size_max_ops = {
-	.set = dmastream_set_buffer_size_max,
-	.get = param_get_uint,
-};
-
 unsigned int dmastream_buffer_size_max = 64U << 20;
-module_param_cb(buffer_size_max, &dmastream_buffer_size_max_ops, &dmastream_buffer_size_max, 0644);
+DMASTREAM_PARAM_UINT_RANGE(buffer_size_max, PAGE_SIZE, DMASTREAM_BUFFER_SIZE_LIMIT);
 MODULE_PARM_DESC(buffer_size_max, "Largest single ring buffer in bytes, at most 1 GiB (default 64 MiB)");
 
-static int dmastream_set_buffers_max(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 1, DMASTREAM_BUFFERS_LIMIT);
-}
-
-static const struct kernel_param_ops dmastream_buffers_max_ops = {
-	.set = dmastream_set_buffers_max,
-	.get = param_get_uint,
-};
-
 unsigned int dmastream_buffers_max = 1024;
-module_param_cb(buffers_max, &dmastream_buffers_max_ops, &dmastream_buffers_max, 0644);
+DMASTREAM_PARAM_UINT_RANGE(buffers_max, 1, DMASTREAM_BUFFERS_LIMIT);
 MODULE_PARM_DESC(buffers_max, "Most buffers in one ring, at most 16384 (default 1024)");
 
 unsigned int dmastream_default_timeout_ms;
@@ -60,50 +54,19 @@ module_param_named(memcpy_timeout_ms, dmastream_memcpy_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(memcpy_timeout_ms,
 		 "Per-transfer timeout of memcpy channels in ms, 0 for none (default 10000)");
 
-static int dmastream_set_engine_descs(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 1, DMASTREAM_ENGINE_DESCS_LIMIT);
-}
-
-static const struct kernel_param_ops dmastream_engine_descs_ops = {
-	.set = dmastream_set_engine_descs,
-	.get = param_get_uint,
-};
-
 unsigned int dmastream_engine_descs = 64;
-module_param_cb(engine_descs, &dmastream_engine_descs_ops, &dmastream_engine_descs, 0644);
+DMASTREAM_PARAM_UINT_RANGE(engine_descs, 1, DMASTREAM_ENGINE_DESCS_LIMIT);
 MODULE_PARM_DESC(engine_descs,
 		 "Most descriptors a new channel hands to its engine at once, 1-1024 (default 64)");
 
-static int dmastream_set_inflight_segs_max(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, DMASTREAM_INFLIGHT_SEGS_MIN,
-				     DMASTREAM_INFLIGHT_SEGS_LIMIT);
-}
-
-static const struct kernel_param_ops dmastream_inflight_segs_max_ops = {
-	.set = dmastream_set_inflight_segs_max,
-	.get = param_get_uint,
-};
-
 unsigned int dmastream_inflight_segs_max = 262144;
-module_param_cb(inflight_segs_max, &dmastream_inflight_segs_max_ops,
-		&dmastream_inflight_segs_max, 0644);
+DMASTREAM_PARAM_UINT_RANGE(inflight_segs_max, DMASTREAM_INFLIGHT_SEGS_MIN,
+			   DMASTREAM_INFLIGHT_SEGS_LIMIT);
 MODULE_PARM_DESC(inflight_segs_max,
 		 "Most segments of transfers in flight on one channel, 512-16777216 (default 262144)");
 
-static int dmastream_set_rx_flush_ms(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 0, DMASTREAM_RX_FLUSH_MS_LIMIT);
-}
-
-static const struct kernel_param_ops dmastream_rx_flush_ms_ops = {
-	.set = dmastream_set_rx_flush_ms,
-	.get = param_get_uint,
-};
-
 unsigned int dmastream_rx_flush_ms = 20;
-module_param_cb(rx_flush_ms, &dmastream_rx_flush_ms_ops, &dmastream_rx_flush_ms, 0644);
+DMASTREAM_PARAM_UINT_RANGE(rx_flush_ms, 0, DMASTREAM_RX_FLUSH_MS_LIMIT);
 MODULE_PARM_DESC(rx_flush_ms,
 		 "Before a new owner receives, an rx stream is drained until quiet this long, 0-1000 ms, 0 never (default 20)");
 
