@@ -25,6 +25,8 @@
 
 #include "../../uapi/linux/dmasim.h"
 
+struct auxiliary_device;
+
 enum dmasim_chan_id {
 	DMASIM_TX,
 	DMASIM_RX,
@@ -252,7 +254,8 @@ struct dmasim_engine {
 	int index;
 	struct kref ref;
 	struct dma_device axi;
-	struct dma_device cdma;
+	struct dma_device cdma;		/* on cdma_adev (cdma.c) */
+	struct auxiliary_device *cdma_adev;
 	bool axi_registered, cdma_registered;
 	struct dmasim_chan chans[DMASIM_NR_CHANS];
 	struct dma_slave_map map[DMASIM_NR_CHANS];

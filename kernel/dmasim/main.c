@@ -3,7 +3,8 @@
  * dmasim: a simulated DMA controller, so that dmaengine clients run and are
  * tested without an FPGA. This file: module parameters, the platform
  * devices they create, the device-tree match, and probe/remove, which
- * register the two dma_devices of an engine, the dma_slave_map that hands
+ * register the two dma_devices of an engine (the memcpy one through cdma.c,
+ * on a device of its own), the dma_slave_map that hands
  * its channels to "dmasim-client.N", and the sysfs "channels" group.
  *
  * While a client holds a channel, dmaengine holds a reference on this
@@ -11,7 +12,7 @@
  * sysfs is disabled for the same reason.
  *
  * Calls go down (docs/dmasim.md, "Sources"): only the kernel calls this
- * file (module init and exit, probe and remove); it calls debugfs.c,
+ * file (module init and exit, probe and remove); it calls cdma.c, debugfs.c,
  * personality.c, chan.c, sched.c and stream.c, and takes the names of the
  * source patterns from source.c.
  */
@@ -29,6 +30,7 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 
+#include "cdma.h"
 #include "chan.h"
 #include "compat.h"
 #include "debugfs.h"
@@ -388,9 +390,15 @@ static int dmasim_probe(struct platform_device *pdev)
 	ret = dmasim_register(eng, &eng->axi, &eng->axi_registered);
 	if (ret)
 		goto err_stop;
-	ret = dmasim_register(eng, &eng->cdma, &eng->cdma_registered);
-	if (ret)
-		goto err_axi;
+	if (!list_empty(&eng->cdma.channels)) {
+		/* Dropped by the dma_device's release callback. */
+		kref_get(&eng->ref);
+		ret = dmasim_cdma_add(eng);
+		if (ret) {
+			kref_put(&eng->ref, dmasim_engine_release);
+			goto err_axi;
+		}
+	}
 
 	if (dev->of_node) {
 		ret = of_dma_controller_register(dev->of_node, dmasim_of_xlate,
@@ -408,8 +416,7 @@ static int dmasim_probe(struct platform_device *pdev)
 	return 0;
 
 err_cdma:
-	if (eng->cdma_registered)
-		dma_async_device_unregister(&eng->cdma);
+	dmasim_cdma_remove(eng);
 err_axi:
 	if (eng->axi_registered)
 		dma_async_device_unregister(&eng->axi);
@@ -432,8 +439,7 @@ static void dmasim_remove(struct platform_device *pdev)
 	if (pdev->dev.of_node)
 		of_dma_controller_free(pdev->dev.of_node);
 	dmasim_debugfs_remove(eng);
-	if (eng->cdma_registered)
-		dma_async_device_unregister(&eng->cdma);
+	dmasim_cdma_remove(eng);
 	if (eng->axi_registered)
 		dma_async_device_unregister(&eng->axi);
 	dmasim_sched_stop(eng);
@@ -594,9 +600,12 @@ static int __init dmasim_init(void)
 	if (ret)
 		return ret;
 	dmasim_debugfs_init();
-	ret = platform_driver_register(&dmasim_driver);
+	ret = dmasim_cdma_driver_register();
 	if (ret)
 		goto err_wq;
+	ret = platform_driver_register(&dmasim_driver);
+	if (ret)
+		goto err_cdma;
 	for (i = 0; i < engines; i++) {
 		struct platform_device *pdev;
 
@@ -624,6 +633,8 @@ static int __init dmasim_init(void)
 err_engines:
 	dmasim_remove_engines();
 	platform_driver_unregister(&dmasim_driver);
+err_cdma:
+	dmasim_cdma_driver_unregister();
 err_wq:
 	dmasim_debugfs_exit();
 	dmasim_sched_module_exit();
@@ -634,6 +645,7 @@ static void __exit dmasim_exit(void)
 {
 	dmasim_remove_engines();
 	platform_driver_unregister(&dmasim_driver);
+	dmasim_cdma_driver_unregister();
 	dmasim_debugfs_exit();
 	dmasim_sched_module_exit();
 	ida_destroy(&dmasim_ida);

@@ -86,7 +86,8 @@ static u32 dmastream_dirs_of_caps(const struct dma_slave_caps *sc)
  */
 static const char *const dmastream_result_providers[] = {
 	"xilinx-vdma",	/* xilinx_dma: AXI DMA, CDMA, VDMA, MCDMA */
-	"dmasim",
+	"dmasim",	/* dmasim's tx and rx */
+	"dmasim.cdma",	/* dmasim's memcpy engine, an auxiliary device */
 };
 
 static bool dmastream_provider_reports_results(const struct dma_device *dd)

@@ -40,7 +40,7 @@ sysfs_and_trace() {
 	[ "$(cat $c/direction)" = memcpy ] && [ "$(cat $c/label)" = memcpy ] &&
 		[ "$(cat $c/device_name)" = t0 ] &&
 		[ "$(cat $c/dma_channel)" = "$(sim_chan memcpy)" ] &&
-		[ "$(cat $c/provider)" = dmasim.0 ] && [ "$(cat $c/coherent)" = 1 ] &&
+		[ "$(cat $c/provider)" = dmasim.cdma.0 ] && [ "$(cat $c/coherent)" = 1 ] &&
 		[ "$(cat $c/ring)" = "0 0 0" ] || return 1
 	before=$(cat $c/stats/submitted)
 	echo 1 >$t/events/dmastream/enable && echo >$t/trace || return 1
