@@ -52,6 +52,14 @@
 #define DMASTREAM_DRV_NAME	"dmastream"
 
 /* Upper bound of segments per transfer, whatever the engine allows. */
+/*
+ * Kernel memory a caller's request sizes (rings' bookkeeping, batches,
+ * transfers): charged to the caller's memory cgroup, and when that or the
+ * machine is out of memory the call fails with ENOMEM, without waking the
+ * OOM killer or logging an allocation failure on its behalf.
+ */
+#define DMASTREAM_GFP_CALLER	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 #define DMASTREAM_MAX_SEGS	256
 #define DMASTREAM_CQ_ENTRIES_MAX	65536
 /* inflight_segs_max: room for one transfer of max_segs on each side, at least */

@@ -56,7 +56,7 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 	struct dmastream_kring *ring;
 	u32 i;
 
-	ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
+	ring = kzalloc(sizeof(*ring), DMASTREAM_GFP_CALLER);
 	if (!ring)
 		return NULL;
 	atomic_inc(&dmastream_live_rings);
@@ -71,7 +71,7 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 
 	ring->cq_bytes = dmastream_cq_bytes(cq_entries);
 	ring->cq_mem = vmalloc_user(ring->cq_bytes);
-	ring->bufs = kvcalloc(count, sizeof(*ring->bufs), GFP_KERNEL_ACCOUNT);
+	ring->bufs = kvcalloc(count, sizeof(*ring->bufs), DMASTREAM_GFP_CALLER);
 	if (!ring->cq_mem || !ring->bufs)
 		goto fail;
 	ring->cq = ring->cq_mem;

@@ -56,7 +56,7 @@ static int dmastream_batch_copy_in(struct dmastream_batch *b, const struct dmast
 		b->reqs = b->small_reqs;
 	} else {
 		/* Bounded by DMASTREAM_SUBMIT_MAX{,_SEGS}: at most 176 KiB. */
-		b->alloc = kvmalloc(xsize + ssize + rsize, GFP_KERNEL_ACCOUNT);
+		b->alloc = kvmalloc(xsize + ssize + rsize, DMASTREAM_GFP_CALLER);
 		if (!b->alloc)
 			return -ENOMEM;
 		b->xfers = b->alloc;

@@ -126,7 +126,7 @@ static int dmastream_check_self_overlap(const struct dmastream_req *req)
 
 	if (req->nrefs < 2)
 		return 0;
-	spans = kmalloc_array(req->nrefs, sizeof(*spans), GFP_KERNEL_ACCOUNT);
+	spans = kmalloc_array(req->nrefs, sizeof(*spans), DMASTREAM_GFP_CALLER);
 	if (!spans)
 		return -ENOMEM;
 	for (i = 0; i < req->nrefs; i++) {
@@ -195,7 +195,7 @@ int dmastream_req_prepare(struct dmastream_chan *chan, struct dmastream_kring *r
 	nrefs = x->nsegs + x->dst_nsegs;
 	nsg = is_memcpy ? 0 : x->nsegs;
 	size = struct_size(req, refs, nrefs) + nsg * sizeof(struct scatterlist);
-	req = kzalloc(size, GFP_KERNEL_ACCOUNT);
+	req = kzalloc(size, DMASTREAM_GFP_CALLER);
 	if (!req)
 		return -ENOMEM;
 	atomic_inc(&dmastream_live_reqs);

@@ -10,6 +10,8 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dstest.h"
@@ -548,6 +550,72 @@ static void test_alloc_failure(void)
 	T_CHECK(t_write_file(path, bytes_max) == 0, "restore ring_bytes_max");
 }
 
+/*
+ * SUBMIT's kernel memory is charged to the caller's memory cgroup: in one
+ * whose memory.max it cannot fit, the call fails with ENOMEM (without the
+ * OOM killer, which would leave a report in dmesg), queues nothing, and the
+ * same call succeeds back in the root cgroup. The caller's own pages are
+ * locked first so that nothing of its own needs charging meanwhile.
+ */
+#define T_CGROOT "/sys/fs/cgroup"
+#define T_CG T_CGROOT "/t-errno-nomem"
+
+static int move_to_cgroup(const char *dir)
+{
+	char path[128], pid[32];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	return t_write_file(path, pid);
+}
+
+static void test_submit_nomem(void)
+{
+	enum { NX = DMASTREAM_SUBMIT_MAX, NS = DMASTREAM_SUBMIT_MAX_SEGS };
+	static struct dmastream_xfer x[NX];
+	static struct dmastream_seg s[NS];
+	struct dmastream_submit sub = {
+		.xfers = (uintptr_t)x, .segs = (uintptr_t)s, .nxfers = NX, .nsegs = NS,
+	};
+	struct dmastream_stats before, after;
+	struct stat st;
+	struct tchan c;
+	int rc, err;
+
+	if (stat(T_CGROOT "/cgroup.controllers", &st))
+		T_ASSERT(mount("cgroup2", T_CGROOT, "cgroup2", 0, NULL) == 0,
+			 "mount cgroup2: %s", strerror(errno));
+	T_ASSERT(t_write_file(T_CGROOT "/cgroup.subtree_control", "+memory") == 0,
+		 "enable the memory controller");
+	T_ASSERT(mkdir(T_CG, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", T_CG,
+		 strerror(errno));
+	T_ASSERT(t_write_file(T_CG "/memory.max", "65536") == 0, "memory.max 64 KiB");
+
+	t_setup(&c, "tx", 4, 4096, 0);
+	for (unsigned int i = 0; i < NS; i++)
+		s[i] = (struct dmastream_seg){ .buf = i % 4, .offset = 0, .len = 64 };
+	for (unsigned int i = 0; i < NX; i++)
+		x[i] = (struct dmastream_xfer){ .cookie = i, .seg_first = i * (NS / NX),
+						.nsegs = NS / NX };
+	t_stats(c.fd, &before);
+	T_ASSERT(mlockall(MCL_CURRENT | MCL_FUTURE) == 0, "mlockall: %s", strerror(errno));
+	T_ASSERT(move_to_cgroup(T_CG) == 0, "join %s", T_CG);
+	rc = ioctl(c.fd, DMASTREAM_IOC_SUBMIT, &sub);
+	err = errno;
+	T_ASSERT(move_to_cgroup(T_CGROOT) == 0, "back to the root cgroup");
+	munlockall();
+	t_stats(c.fd, &after);
+	T_CHECK(rc == -1 && err == ENOMEM, "SUBMIT above the cgroup's memory.max: %d %s", rc,
+		rc < 0 ? strerror(err) : "accepted");
+	T_CHECK(after.submitted == before.submitted, "%llu transfers queued by it",
+		(unsigned long long)(after.submitted - before.submitted));
+	rc = ioctl(c.fd, DMASTREAM_IOC_SUBMIT, &sub);
+	T_CHECK(rc > 0, "the same SUBMIT outside it: %d %s", rc, rc < 0 ? strerror(errno) : "");
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_ABORT) == 0, "abort");
+	t_teardown(&c);
+	T_CHECK(rmdir(T_CG) == 0, "rmdir %s: %s", T_CG, strerror(errno));
+}
+
 static void test_eventfd_config(void)
 {
 	struct dmastream_eventfd e;
@@ -677,6 +745,7 @@ int main(int argc, char **argv)
 	test_rx_conflicts();
 	test_memcpy_validation();
 	test_alloc_failure();
+	test_submit_nomem();
 	test_eventfd_config();
 	test_wait_signals();
 	return t_report();
