@@ -56,6 +56,12 @@
 #define MAX_BUF		(4u << 20)	/* one buffer: what dma_alloc_coherent gives */
 #define RING_BYTES	(64u << 20)	/* depth is cut so the ring stays below this */
 #define SAMPLE_STEP	65536u
+/*
+ * Set in a channel's completion count while the window is open: the
+ * completions counted in the window and those sampled for latency are the
+ * same ones, however late the measuring thread opens or closes it.
+ */
+#define DONE_MEASURED	(1ull << 63)
 #define MAX_SAMPLES	(1u << 20)	/* latency samples per point and kind */
 #define WAIT_NS		200000000LL	/* blocking calls come back to look at stop */
 
@@ -88,7 +94,7 @@ struct chan {
 	int seq_known;
 	uint32_t inflight;
 	/* counted by the worker; read by the main thread */
-	_Atomic uint64_t done, bytes, verified, errors;
+	_Atomic uint64_t done, bytes, verified, errors;	/* done: | DONE_MEASURED */
 	char err[160];
 };
 
@@ -304,8 +310,8 @@ static int complete_one(struct run *r, struct chan *c, const struct dmastream_cq
 	}
 	atomic_fetch_add_explicit(&c->bytes, e->bytes, memory_order_relaxed);
 	atomic_fetch_add_explicit(&c->verified, e->bytes, memory_order_relaxed);
-	atomic_fetch_add_explicit(&c->done, 1, memory_order_release);
-	if (atomic_load_explicit(&r->measuring, memory_order_relaxed)) {
+	/* Sampled exactly when counted in the window (DONE_MEASURED). */
+	if (atomic_fetch_add_explicit(&c->done, 1, memory_order_acq_rel) & DONE_MEASURED) {
 		lat_add(ld, e->t_complete_ns - e->t_submit_ns);
 		lat_add(lu, seen - c->t_sub[s]);
 	}
@@ -780,7 +786,7 @@ static uint64_t done_now(struct run *r)
 	uint64_t n = 0;
 
 	for (uint32_t i = 0; i < r->nch; i++)
-		n += atomic_load(&r->c[i].done);
+		n += atomic_load(&r->c[i].done) & ~DONE_MEASURED;
 	return n;
 }
 
@@ -839,7 +845,7 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 			snprintf(err, sizeof(err), "tracing_on: %s", strerror(errno));
 		atomic_store(&r.measuring, 1);
 		for (i = 0; i < r.nch; i++) {
-			d0 += atomic_load(&r.c[i].done);
+			d0 += atomic_fetch_or(&r.c[i].done, DONE_MEASURED);
 			b0 += atomic_load(&r.c[i].bytes);
 		}
 		t0 = now_ns();
@@ -859,7 +865,7 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 		/* Completions and the clock right at the end: they go with the count. */
 		t1 = now_ns();
 		for (i = 0; i < r.nch; i++) {
-			d1 += atomic_load(&r.c[i].done);
+			d1 += atomic_fetch_and(&r.c[i].done, ~DONE_MEASURED) & ~DONE_MEASURED;
 			b1 += atomic_load(&r.c[i].bytes);
 		}
 		atomic_store(&r.measuring, 0);
