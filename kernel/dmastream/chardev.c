@@ -159,6 +159,41 @@ static bool dmastream_zero(const void *p, size_t len)
 	return !memchr_inv(p, 0, len);
 }
 
+/*
+ * Why a SET_RING was refused, for the administrator who can raise the
+ * limit: once per channel and limit, so a program retrying cannot flood
+ * the log.
+ */
+static void dmastream_limit_refused(struct dmastream_chan *chan, enum dmastream_limit limit,
+				    const struct dmastream_ring *req, const char *param, u64 value)
+{
+	if (test_and_set_bit(limit, &chan->limits_told))
+		return;
+	dev_info(&chan->dev, "SET_RING of %u x %u bytes refused: above module parameter %s (%llu)\n",
+		 req->count, req->size, param, value);
+}
+
+/* The module's limits on one ring: E2BIG, with the reason logged. */
+static int dmastream_ring_limits(struct dmastream_chan *chan, const struct dmastream_ring *req)
+{
+	u32 buffers_max = READ_ONCE(dmastream_buffers_max);
+	u32 size_max = READ_ONCE(dmastream_buffer_size_max);
+	u64 bytes_max = READ_ONCE(dmastream_ring_bytes_max);
+
+	if (req->count > buffers_max)
+		dmastream_limit_refused(chan, DMASTREAM_LIMIT_BUFFERS, req, "buffers_max",
+					buffers_max);
+	else if (req->size > size_max)
+		dmastream_limit_refused(chan, DMASTREAM_LIMIT_BUFFER_SIZE, req,
+					"buffer_size_max", size_max);
+	else if ((u64)req->count * PAGE_ALIGN((u64)req->size) > bytes_max)
+		dmastream_limit_refused(chan, DMASTREAM_LIMIT_RING_BYTES, req, "ring_bytes_max",
+					bytes_max);
+	else
+		return 0;
+	return -E2BIG;
+}
+
 static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 			      void __user *uarg)
 {
@@ -176,9 +211,9 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 	if (req.count) {
 		if (!req.size)
 			return -EINVAL;
-		if (req.count > dmastream_buffers_max || req.size > dmastream_buffer_size_max ||
-		    (u64)req.count * PAGE_ALIGN((u64)req.size) > dmastream_ring_bytes_max)
-			return -E2BIG;
+		ret = dmastream_ring_limits(chan, &req);
+		if (ret)
+			return ret;
 		cq_entries = req.cq_entries;
 		if (!cq_entries)
 			cq_entries = max_t(u32, roundup_pow_of_two(2 * req.count),
@@ -223,8 +258,12 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 	}
 
 	ring = dmastream_ring_create(chan, req.count, req.size, cq_entries);
-	if (!ring) {
-		ret = -ENOMEM;
+	if (IS_ERR(ring)) {
+		ret = PTR_ERR(ring);
+		if (ret == -EDQUOT)
+			dmastream_limit_refused(chan, DMASTREAM_LIMIT_TOTAL_RING_BYTES, &req,
+						"total_ring_bytes_max",
+						dmastream_total_ring_bytes_limit());
 		goto unlock;
 	}
 	/* A new owner receives nothing its predecessor left in the stream. */

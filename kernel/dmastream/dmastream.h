@@ -74,8 +74,17 @@
 /* Ceiling of the module parameter engine_descs. */
 #define DMASTREAM_ENGINE_DESCS_LIMIT	1024
 
+/* The limits a SET_RING can hit; each is logged once per channel. */
+enum dmastream_limit {
+	DMASTREAM_LIMIT_BUFFERS,
+	DMASTREAM_LIMIT_BUFFER_SIZE,
+	DMASTREAM_LIMIT_RING_BYTES,
+	DMASTREAM_LIMIT_TOTAL_RING_BYTES,
+};
+
 /* Module parameters (main.c). */
 extern unsigned long dmastream_ring_bytes_max;
+extern unsigned long dmastream_total_ring_bytes_max;
 extern unsigned int dmastream_buffer_size_max;
 extern unsigned int dmastream_buffers_max;
 extern unsigned int dmastream_default_timeout_ms;
@@ -144,6 +153,7 @@ struct dmastream_kring {
 	u32 count;
 	u32 size;
 	u32 stride;			/* PAGE_ALIGN(size): bytes allocated per buffer */
+	u64 charged;			/* count * stride, in the module's total */
 	struct dmastream_buf *bufs;
 
 	void *cq_mem;			/* vmalloc_user(): mapped by user space */
@@ -273,6 +283,7 @@ struct dmastream_chan {
 	spinlock_t irq_lock;		/* completion side; see the top */
 	u32 state;			/* DMASTREAM_STATE_* */
 	bool dead;			/* device removed */
+	unsigned long limits_told;	/* BIT(DMASTREAM_LIMIT_*) already logged */
 	bool stop_pending;		/* error_work queued for the sticky error */
 	struct list_head xfers;		/* transfers not yet retired, in submission order */
 	u32 nxfers;

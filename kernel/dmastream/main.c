@@ -36,6 +36,11 @@ unsigned long dmastream_ring_bytes_max = 256UL << 20;
 module_param_named(ring_bytes_max, dmastream_ring_bytes_max, ulong, 0644);
 MODULE_PARM_DESC(ring_bytes_max, "Most bytes in all buffers of one channel's ring (default 256 MiB)");
 
+unsigned long dmastream_total_ring_bytes_max;
+module_param_named(total_ring_bytes_max, dmastream_total_ring_bytes_max, ulong, 0644);
+MODULE_PARM_DESC(total_ring_bytes_max,
+		 "Most bytes in the buffers of all rings together (default 0: half of RAM)");
+
 unsigned int dmastream_buffer_size_max = 64U << 20;
 DMASTREAM_PARAM_UINT_RANGE(buffer_size_max, PAGE_SIZE, DMASTREAM_BUFFER_SIZE_LIMIT);
 MODULE_PARM_DESC(buffer_size_max, "Largest single ring buffer in bytes, at most 1 GiB (default 64 MiB)");

@@ -10,7 +10,9 @@
  * exactly one region; each buffer is mapped into the caller's own VMA.
  */
 
+#include <linux/atomic.h>
 #include <linux/dma-mapping.h>
+#include <linux/err.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -18,6 +20,31 @@
 
 #include "compat.h"
 #include "ring.h"
+
+/* Bytes in the buffers of every ring that exists, against total_ring_bytes_max. */
+static atomic64_t dmastream_total_ring_bytes = ATOMIC64_INIT(0);
+
+/**
+ * dmastream_total_ring_bytes_limit() - the budget of all rings together
+ *
+ * Return: total_ring_bytes_max, or half of RAM when that is 0.
+ */
+u64 dmastream_total_ring_bytes_limit(void)
+{
+	u64 max = READ_ONCE(dmastream_total_ring_bytes_max);
+
+	return max ?: ((u64)totalram_pages() << PAGE_SHIFT) / 2;
+}
+
+static bool dmastream_ring_charge(u64 bytes)
+{
+	u64 limit = dmastream_total_ring_bytes_limit();
+
+	if (atomic64_add_return(bytes, &dmastream_total_ring_bytes) <= limit)
+		return true;
+	atomic64_sub(bytes, &dmastream_total_ring_bytes);
+	return false;
+}
 
 static size_t dmastream_cq_bytes(u32 cq_entries)
 {
@@ -36,6 +63,7 @@ static void dmastream_ring_free(struct dmastream_kring *ring)
 	}
 	kvfree(ring->bufs);
 	vfree(ring->cq_mem);
+	atomic64_sub(ring->charged, &dmastream_total_ring_bytes);
 	put_device(&ring->chan->dev);
 	kfree(ring);
 	atomic_dec(&dmastream_live_rings);
@@ -48,17 +76,27 @@ static void dmastream_ring_free(struct dmastream_kring *ring)
  * @size:	bytes per buffer, validated by the caller.
  * @cq_entries:	completion queue entries, a power of two.
  *
- * Return: the ring, zeroed, or NULL when memory could not be allocated.
+ * The ring's buffers count against total_ring_bytes_max from here until
+ * the ring is freed.
+ *
+ * Return: the ring, zeroed; ERR_PTR(-EDQUOT) when all rings together would
+ * exceed total_ring_bytes_max, or ERR_PTR(-ENOMEM).
  */
 struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 count,
 					      u32 size, u32 cq_entries)
 {
+	u64 bytes = (u64)count * PAGE_ALIGN(size);
 	struct dmastream_kring *ring;
 	u32 i;
 
+	if (!dmastream_ring_charge(bytes))
+		return ERR_PTR(-EDQUOT);
 	ring = kzalloc(sizeof(*ring), DMASTREAM_GFP_CALLER);
-	if (!ring)
-		return NULL;
+	if (!ring) {
+		atomic64_sub(bytes, &dmastream_total_ring_bytes);
+		return ERR_PTR(-ENOMEM);
+	}
+	ring->charged = bytes;
 	atomic_inc(&dmastream_live_rings);
 	kref_init(&ring->ref);
 	get_device(&chan->dev);
@@ -95,7 +133,7 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 
 fail:
 	dmastream_ring_free(ring);
-	return NULL;
+	return ERR_PTR(-ENOMEM);
 }
 
 static void dmastream_ring_release(struct kref *ref)

@@ -10,6 +10,7 @@ struct vm_area_struct;
 struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 count,
 					      u32 size, u32 cq_entries);
 void dmastream_ring_put(struct dmastream_kring *ring);
+u64 dmastream_total_ring_bytes_limit(void);
 void dmastream_ring_layout(u32 count, u32 size, u32 cq_entries, struct dmastream_ring *out);
 int dmastream_ring_mmap(struct dmastream_kring *ring, struct vm_area_struct *vma);
 u32 dmastream_cq_unreaped(struct dmastream_kring *ring);

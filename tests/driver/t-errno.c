@@ -522,7 +522,7 @@ static void test_memcpy_validation(void)
 static void test_alloc_failure(void)
 {
 	const char *param = "/sys/module/dmastream/parameters/";
-	char bytes_max[32], size_max[32], path[128];
+	char bytes_max[32], size_max[32], total_max[32], path[128];
 	struct dmastream_ring r = { .count = 3, .size = 1U << 30 };
 	struct dmastream_info info;
 	struct tchan c;
@@ -530,6 +530,11 @@ static void test_alloc_failure(void)
 	snprintf(path, sizeof(path), "%sring_bytes_max", param);
 	T_ASSERT(t_read_file(path, bytes_max, sizeof(bytes_max)) == 0, "read ring_bytes_max");
 	T_ASSERT(t_write_file(path, "4294967295") == 0, "raise ring_bytes_max");
+	/* Past the budget of all rings too: the allocator is what must refuse. */
+	snprintf(path, sizeof(path), "%stotal_ring_bytes_max", param);
+	T_ASSERT(t_read_file(path, total_max, sizeof(total_max)) == 0,
+		 "read total_ring_bytes_max");
+	T_ASSERT(t_write_file(path, "17179869184") == 0, "raise total_ring_bytes_max");
 	snprintf(path, sizeof(path), "%sbuffer_size_max", param);
 	T_ASSERT(t_read_file(path, size_max, sizeof(size_max)) == 0, "read buffer_size_max");
 	T_ASSERT(t_write_file(path, "1073741824") == 0, "raise buffer_size_max");
@@ -548,6 +553,8 @@ static void test_alloc_failure(void)
 	T_CHECK(t_write_file(path, size_max) == 0, "restore buffer_size_max");
 	snprintf(path, sizeof(path), "%sring_bytes_max", param);
 	T_CHECK(t_write_file(path, bytes_max) == 0, "restore ring_bytes_max");
+	snprintf(path, sizeof(path), "%stotal_ring_bytes_max", param);
+	T_CHECK(t_write_file(path, total_max) == 0, "restore total_ring_bytes_max");
 }
 
 /*

@@ -379,9 +379,45 @@ static void stale_stream_not_delivered(void)
 	T_CHECK(got == 4, "without the flush they arrive: %u", got);
 }
 
+/*
+ * A new ring never shows what an earlier one held: the buffers a previous
+ * owner filled are freed with its ring, and the next owner's (likely the
+ * same pages) are zeroed, as is its completion queue beyond the header.
+ */
+static void new_ring_is_zeroed(void)
+{
+	enum { COUNT = 4, SIZE = 64 << 10 };
+	struct tchan c;
+	size_t cqe_bytes;
+	const unsigned char *p;
+	size_t dirty = 0;
+
+	t_setup(&c, "tx", COUNT, SIZE, 0);
+	for (uint32_t i = 0; i < COUNT; i++)
+		memset(c.bufs[i], 0x5a, SIZE);
+	memset(c.cqes, 0xa5, (size_t)c.ring.cq_entries * sizeof(*c.cqes));
+	t_teardown(&c);
+
+	t_setup(&c, "tx", COUNT, SIZE, 0);
+	for (uint32_t i = 0; i < COUNT; i++) {
+		p = c.bufs[i];
+		for (size_t j = 0; j < SIZE; j++)
+			dirty += p[j] != 0;
+	}
+	T_CHECK(dirty == 0, "new ring: %zu non-zero bytes in its buffers", dirty);
+	cqe_bytes = (size_t)c.ring.cq_entries * sizeof(*c.cqes);
+	p = (const unsigned char *)c.cqes;
+	dirty = 0;
+	for (size_t j = 0; j < cqe_bytes; j++)
+		dirty += p[j] != 0;
+	T_CHECK(dirty == 0, "new ring: %zu non-zero bytes in its completion records", dirty);
+	t_teardown(&c);
+}
+
 int main(void)
 {
 	t_start("lifetime");
+	new_ring_is_zeroed();
 	close_before_munmap();
 	munmap_before_close();
 	fork_shares_buffers();

@@ -6,10 +6,13 @@
  * the run on a soft lockup or an RCU stall). Before the reservation
  * trees, the first of these batches kept a CPU busy with interrupts off
  * for about a minute. Also: the in-flight segment budget
- * (inflight_segs_max) and the overlap checks at their edges.
+ * (inflight_segs_max) and the overlap checks at their edges, and the
+ * budget of all rings together (total_ring_bytes_max).
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <unistd.h>
 
 #include "dstest.h"
@@ -220,6 +223,59 @@ static void test_inflight_edges(void)
 	t_teardown(&tx);
 }
 
+#define TOTAL_RINGS	"/sys/module/dmastream/parameters/total_ring_bytes_max"
+
+/* Times @what occurs in the kernel log. */
+static int klog_count(const char *what)
+{
+	static char log[1 << 20];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, sizeof(log) - 1);
+	int count = 0;
+
+	T_ASSERT(n >= 0, "read the kernel log: %s", strerror(errno));
+	log[n] = 0;
+	for (const char *p = log; (p = strstr(p, what)); p += strlen(what))
+		count++;
+	return count;
+}
+
+static int set_ring(int fd, uint32_t count, uint32_t size)
+{
+	struct dmastream_ring r = { .count = count, .size = size };
+
+	return ioctl(fd, DMASTREAM_IOC_SET_RING, &r) ? -errno : 0;
+}
+
+/*
+ * All rings together may hold total_ring_bytes_max: a SET_RING beyond it
+ * gets EDQUOT (said once per channel in the log, however often it is
+ * tried), and the budget comes back when a ring is freed.
+ */
+static void test_total_ring_budget(void)
+{
+	const char *msg = T_DEV ".tx: SET_RING of 2 x 1048576 bytes refused: above module "
+			  "parameter total_ring_bytes_max (1048576)";
+	char old[32];
+	int tx, rx, mc;
+
+	T_ASSERT(t_read_file(TOTAL_RINGS, old, sizeof(old)) == 0, "read total_ring_bytes_max");
+	T_ASSERT(t_write_file(TOTAL_RINGS, "1048576") == 0, "total_ring_bytes_max = 1 MiB");
+	tx = t_open("tx", O_RDWR);
+	rx = t_open("rx", O_RDWR);
+	mc = t_open("memcpy", O_RDWR);
+	T_CHECK(set_ring(tx, 2, 1 << 20) == -EDQUOT, "2 MiB of rings under a 1 MiB budget");
+	T_CHECK(set_ring(tx, 2, 1 << 20) == -EDQUOT, "and again");
+	T_CHECK(klog_count(msg) == 1, "the reason logged once: %d times", klog_count(msg));
+	T_CHECK(set_ring(tx, 1, 512 << 10) == 0, "512 KiB on tx");
+	T_CHECK(set_ring(rx, 2, 256 << 10) == 0, "512 KiB on rx: the budget is full");
+	T_CHECK(set_ring(mc, 1, 4096) == -EDQUOT, "one page more");
+	close(tx);
+	T_CHECK(set_ring(mc, 1, 4096) == 0, "tx's ring freed: room again");
+	close(rx);
+	close(mc);
+	T_CHECK(t_write_file(TOTAL_RINGS, old) == 0, "restore total_ring_bytes_max");
+}
+
 int main(void)
 {
 	t_start("limits");
@@ -227,5 +283,6 @@ int main(void)
 	test_budget_minimum();
 	test_memcpy_overlaps();
 	test_inflight_edges();
+	test_total_ring_budget();
 	return t_report();
 }

@@ -7,7 +7,8 @@
 #
 # A point needs 2 x depth x size of DMA memory (source and destination
 # buffers of every transfer in flight). The arm64 lane has 1.5 GiB of CMA
-# and runs all of them with ring_bytes_max raised to 1 GiB; the armhf
+# and runs all of them with ring_bytes_max (and total_ring_bytes_max,
+# whose default of half the RAM is just below) raised to 1 GiB; the armhf
 # lane's lowmem leaves 384 MiB of CMA, and points above 256 MiB (8 MiB x
 # 64, 4 MiB x 64) cannot be allocated there: they are listed as not run.
 # Then the kernel's dmatest, in the same boot.
@@ -18,7 +19,7 @@ case $VMTEST_LANE in
 arm64-*) budget=$((1024 << 20)) ;;
 *) budget=$((256 << 20)) ;;
 esac
-load_lane ring_bytes_max=$budget || exit 1
+load_lane ring_bytes_max=$budget total_ring_bytes_max=$budget || exit 1
 
 set -- $(free_chans)
 [ $# -ge 2 ] || { fail "two free channels for the configfs device"; finish; exit 1; }

@@ -49,6 +49,7 @@ int exit_for_errno(int err)
 	case E2BIG:
 	case ENOMEM:
 	case ENOSPC:
+	case EDQUOT:
 		return EXIT_RESOURCES;
 	case EINVAL:
 	case ENAMETOOLONG:

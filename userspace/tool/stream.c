@@ -480,6 +480,10 @@ int stream_setup_failed(struct cli *c, const struct stream_opts *o, int err)
 				o->size);
 	case ENOMEM:
 		return cli_fail(c, EXIT_RESOURCES, "not enough DMA memory for the ring");
+	case EDQUOT:
+		return cli_fail(c, EXIT_RESOURCES,
+				"the rings of all channels would exceed the module's budget "
+				"(parameter total_ring_bytes_max)");
 	default:
 		return cli_fail_errno(c, err, "cannot start");
 	}
