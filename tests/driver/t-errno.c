@@ -600,19 +600,19 @@ static void test_submit_nomem(void)
 
 	/*
 	 * memcpy, so that what the control SUBMIT moves stays out of the
-	 * loopback stream the next tests receive from. Four 64-byte pieces of
-	 * buffer 0 into four of buffer 1 (or 2, 3) each; transfers whose
-	 * destination overlaps an earlier one's are refused in the control.
+	 * loopback stream the next tests receive from. Four 32-byte pieces of
+	 * buffer 0 into four of buffer 1, 2 or 3 each, every destination its
+	 * own (a batch is refused whole if two transfers write the same bytes).
 	 */
-	t_setup(&c, "memcpy", 4, 4096, 0);
+	t_setup(&c, "memcpy", 4, 64 << 10, 0);
 	for (unsigned int i = 0; i < NX; i++) {
 		struct dmastream_seg *g = &s[i * (NS / NX)];
 
 		for (unsigned int k = 0; k < 4; k++) {
-			g[k] = (struct dmastream_seg){ .buf = 0, .offset = k * 64, .len = 64 };
+			g[k] = (struct dmastream_seg){ .buf = 0, .offset = k * 32, .len = 32 };
 			g[4 + k] = (struct dmastream_seg){ .buf = 1 + i % 3,
-							   .offset = ((i / 3) % 16) * 256 + k * 64,
-							   .len = 64 };
+							   .offset = (i / 3) * 128 + k * 32,
+							   .len = 32 };
 		}
 		x[i] = (struct dmastream_xfer){ .cookie = i, .seg_first = i * (NS / NX), .nsegs = 4,
 						.dst_seg_first = i * (NS / NX) + 4,
