@@ -15,6 +15,10 @@
  * mem.c translates the memcpy engine's addresses through the platform
  * device.
  *
+ * AUXILIARY_BUS has no prompt of its own (a driver must select it); a
+ * kernel without it (a trimmed board kernel) gets the memcpy dma_device on
+ * the platform device, as before, and dmaengine's debugfs notice with it.
+ *
  * Calls go down (docs/dmasim.md): main.c calls this file; it calls only
  * the kernel.
  */
@@ -28,6 +32,8 @@
 
 #include "cdma.h"
 #include "compat.h"
+
+#if IS_ENABLED(CONFIG_AUXILIARY_BUS)
 
 struct dmasim_cdma {
 	struct auxiliary_device adev;
@@ -184,3 +190,36 @@ void dmasim_cdma_remove(struct dmasim_engine *eng)
 	auxiliary_device_uninit(eng->cdma_adev);
 	eng->cdma_adev = NULL;
 }
+
+#else /* !CONFIG_AUXILIARY_BUS */
+
+int dmasim_cdma_driver_register(void)
+{
+	return 0;
+}
+
+void dmasim_cdma_driver_unregister(void)
+{
+}
+
+int dmasim_cdma_add(struct dmasim_engine *eng)
+{
+	int ret;
+
+	eng->cdma.dev = eng->dev;
+	ret = dma_async_device_register(&eng->cdma);
+	if (ret)
+		return ret;
+	eng->cdma_registered = true;
+	return 0;
+}
+
+void dmasim_cdma_remove(struct dmasim_engine *eng)
+{
+	if (!eng->cdma_registered)
+		return;
+	dma_async_device_unregister(&eng->cdma);
+	eng->cdma_registered = false;
+}
+
+#endif /* CONFIG_AUXILIARY_BUS */
