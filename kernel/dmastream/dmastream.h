@@ -51,7 +51,6 @@
 
 #define DMASTREAM_DRV_NAME	"dmastream"
 
-/* Upper bound of segments per transfer, whatever the engine allows. */
 /*
  * Kernel memory a caller's request sizes (rings' bookkeeping, batches,
  * transfers): charged to the caller's memory cgroup, and when that or the
@@ -60,6 +59,7 @@
  */
 #define DMASTREAM_GFP_CALLER	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
+/* Upper bound of segments per transfer, whatever the engine allows. */
 #define DMASTREAM_MAX_SEGS	256
 #define DMASTREAM_CQ_ENTRIES_MAX	65536
 /* inflight_segs_max: room for one transfer of max_segs on each side, at least */
