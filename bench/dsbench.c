@@ -94,7 +94,12 @@ struct chan {
 	int seq_known;
 	uint32_t inflight;
 	/* counted by the worker; read by the main thread */
-	_Atomic uint64_t done, bytes, verified, errors;	/* done: | DONE_MEASURED */
+	_Atomic uint64_t done, verified, errors;	/* done: | DONE_MEASURED */
+	/*
+	 * Of the completions that found DONE_MEASURED: their bytes, then how
+	 * many have added them (the main thread waits for the two to agree).
+	 */
+	_Atomic uint64_t measured_bytes, measured_settled;
 	char err[160];
 };
 
@@ -308,10 +313,14 @@ static int complete_one(struct run *r, struct chan *c, const struct dmastream_cq
 		chan_fail(r, c, "data check failed in slot %u", s);
 		return -1;
 	}
-	atomic_fetch_add_explicit(&c->bytes, e->bytes, memory_order_relaxed);
 	atomic_fetch_add_explicit(&c->verified, e->bytes, memory_order_relaxed);
-	/* Sampled exactly when counted in the window (DONE_MEASURED). */
+	/*
+	 * Counted, sampled and its bytes summed exactly when it finds
+	 * DONE_MEASURED: transfers and bytes of a record are the same set.
+	 */
 	if (atomic_fetch_add_explicit(&c->done, 1, memory_order_acq_rel) & DONE_MEASURED) {
+		atomic_fetch_add_explicit(&c->measured_bytes, e->bytes, memory_order_relaxed);
+		atomic_fetch_add_explicit(&c->measured_settled, 1, memory_order_release);
 		lat_add(ld, e->t_complete_ns - e->t_submit_ns);
 		lat_add(lu, seen - c->t_sub[s]);
 	}
@@ -796,7 +805,8 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 	int scfd = -1;
 	static struct run r;
 	struct worker w[MAX_CHANS];
-	uint64_t d0 = 0, d1 = 0, b0 = 0, b1 = 0, v1 = 0, e1 = 0, sc = 0, own = 0, t0 = 0, t1 = 0;
+	uint64_t cd0[MAX_CHANS], cd1[MAX_CHANS];
+	uint64_t d0 = 0, d1 = 0, bytes = 0, v1 = 0, e1 = 0, sc = 0, own = 0, t0 = 0, t1 = 0;
 	double ru0, ru1, g0, g1, secs;
 	uint32_t nthreads, i;
 	char err[200] = "";
@@ -845,8 +855,8 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 			snprintf(err, sizeof(err), "tracing_on: %s", strerror(errno));
 		atomic_store(&r.measuring, 1);
 		for (i = 0; i < r.nch; i++) {
-			d0 += atomic_fetch_or(&r.c[i].done, DONE_MEASURED);
-			b0 += atomic_load(&r.c[i].bytes);
+			cd0[i] = atomic_fetch_or(&r.c[i].done, DONE_MEASURED);
+			d0 += cd0[i];
 		}
 		t0 = now_ns();
 		/*
@@ -864,9 +874,15 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 		ioctl(scfd, PERF_EVENT_IOC_DISABLE, 0);
 		/* Completions and the clock right at the end: they go with the count. */
 		t1 = now_ns();
+		for (i = 0; i < r.nch; i++)
+			cd1[i] = atomic_fetch_and(&r.c[i].done, ~DONE_MEASURED) & ~DONE_MEASURED;
+		/* A worker between its count and its bytes: a few instructions. */
 		for (i = 0; i < r.nch; i++) {
-			d1 += atomic_fetch_and(&r.c[i].done, ~DONE_MEASURED) & ~DONE_MEASURED;
-			b1 += atomic_load(&r.c[i].bytes);
+			while (atomic_load_explicit(&r.c[i].measured_settled,
+						    memory_order_acquire) != cd1[i] - cd0[i])
+				sched_yield();
+			d1 += cd1[i];
+			bytes += atomic_load(&r.c[i].measured_bytes);
 		}
 		atomic_store(&r.measuring, 0);
 		if (trace_fd >= 0 && write(trace_fd, "0", 1) != 1)
@@ -891,7 +907,7 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 	}
 	secs = (double)(t1 - t0) / 1e9;
 	{
-		uint64_t n = d1 - d0, bytes = b1 - b0;
+		uint64_t n = d1 - d0;
 		double gb = (double)bytes / 1e9;
 
 		printf("{\"mode\":\"%s\",\"engine\":\"%s\",\"size\":%u,\"depth\":%u,"
