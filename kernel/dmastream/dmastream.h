@@ -41,6 +41,7 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/rbtree.h>
+#include <linux/refcount.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
@@ -241,6 +242,12 @@ struct dmastream_desc {
 	struct list_head node;		/* chan->engine or chan->orphans */
 	struct dmastream_chan *chan;
 	struct dmastream_req *req;
+	/*
+	 * Two holders: the engine, until its callback (or a stop) lets go,
+	 * and the feeder, until it has stored the cookie: an engine that
+	 * starts on submit can call back before dmaengine_submit() returns.
+	 */
+	refcount_t refs;
 	dma_cookie_t cookie;		/* 0 until dmaengine_submit() returned */
 	u32 len;
 	u32 moved;			/* known moved when a stop cut it short */

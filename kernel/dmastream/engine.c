@@ -68,6 +68,13 @@ static void dmastream_desc_free(struct dmastream_desc *desc)
 	kmem_cache_free(dmastream_desc_cache, desc);
 }
 
+/* One holder of @desc (the engine's side or the feeder) lets go. */
+static void dmastream_desc_put(struct dmastream_desc *desc)
+{
+	if (refcount_dec_and_test(&desc->refs))
+		dmastream_desc_free(desc);
+}
+
 static u32 dmastream_status_of(const struct dmaengine_result *res)
 {
 	switch (res ? res->result : DMA_TRANS_NOERROR) {
@@ -151,7 +158,7 @@ static void dmastream_desc_done(void *param, const struct dmaengine_result *res)
 		chan->norphans--;
 		chan->stats.late_callbacks++;
 		spin_unlock_irqrestore(&chan->irq_lock, flags);
-		dmastream_desc_free(desc);
+		dmastream_desc_put(desc);
 		return;
 	}
 	list_del(&desc->node);
@@ -168,7 +175,7 @@ static void dmastream_desc_done(void *param, const struct dmaengine_result *res)
 		wake_up(&chan->engine_wq);
 	spin_unlock_irqrestore(&chan->irq_lock, flags);
 
-	dmastream_desc_free(desc);
+	dmastream_desc_put(desc);
 	if (feed)
 		mod_delayed_work(system_highpri_wq, &chan->feed_work, 0);
 	dmastream_after_retire(chan, &after);
@@ -269,6 +276,7 @@ static enum dmastream_feed_result dmastream_feed_one(struct dmastream_chan *chan
 	atomic_inc(&dmastream_live_descs);
 	desc->chan = chan;
 	desc->req = req;
+	refcount_set(&desc->refs, 2);
 	desc->cookie = 0;
 	desc->moved = 0;
 
@@ -351,6 +359,7 @@ static enum dmastream_feed_result dmastream_feed_one(struct dmastream_chan *chan
 	}
 	chan->feed_retries = 0;
 	WRITE_ONCE(desc->cookie, cookie);
+	dmastream_desc_put(desc);
 	return DMASTREAM_FED;
 }
 
@@ -518,7 +527,7 @@ void dmastream_engine_stopped(struct dmastream_chan *chan, bool certain)
 	spin_unlock_irq(&chan->irq_lock);
 
 	list_for_each_entry_safe(desc, tmp, &reclaim, node)
-		dmastream_desc_free(desc);
+		dmastream_desc_put(desc);
 }
 
 /**
@@ -537,5 +546,5 @@ void dmastream_engine_released(struct dmastream_chan *chan)
 	chan->norphans = 0;
 	spin_unlock_irq(&chan->irq_lock);
 	list_for_each_entry_safe(desc, tmp, &reclaim, node)
-		dmastream_desc_free(desc);
+		dmastream_desc_put(desc);
 }
