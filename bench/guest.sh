@@ -132,6 +132,24 @@ grep -v '^kernel ' "$OUT/points.txt" | grep -v '^#' | grep -v '^profile ' |
 rc=$?
 
 phase "user-space points done"
+
+# -- 3. the report (python3 and gnuplot from the host's root): once now, so
+# that the figures survive whatever the profiling below does (hang, crash),
+# and again at the end with the profiles.
+report() { # [--profiles]
+	{
+		echo "kernel=$(uname -r)"
+		echo "date=$(date -u +%Y-%m-%d)"
+		echo "sweep=$sweep"
+		echo "cpus=$(nproc)"
+		echo "cpu_model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
+		echo "guest_seconds=$(($(date +%s) - t_start))"
+	} >"$OUT/meta.txt"
+	XDG_CACHE_HOME=/tmp python3 "$SRC/bench/report" --records "$REC" --meta "$OUT/meta.txt" \
+		--out "$OUT/report" ${1:+--profiles "$OUT"} ${BENCH_CHECK:+--check}
+}
+report >"$OUT/report-figures.log" 2>&1 || { cat "$OUT/report-figures.log"; fail "report"; }
+phase "figures reported"
 # -- 2b. where the time goes: a few points again under function_graph
 # (3 levels below the syscalls, the engine's work and its completion
 # tasklet) with the driver's completion tracepoint counting transfers.
@@ -159,11 +177,20 @@ profile() { # LABEL POINT...
 	echo 0 >$T/tracing_on
 	echo 1 >$T/events/dmastream/dmastream_complete/enable
 	echo >$T/trace
-	# dsbench switches tracing on for its measured window only
-	echo "$*" | "$BUILD/tests/bench/dsbench" --ms "$PMS" --warmup-ms 20 --cpu 1 --trace \
-		>"$OUT/profile-$label.json"
+	# dsbench switches tracing on for its measured window only. A profile
+	# that does not end within BENCH_PROFILE_TIMEOUT seconds (60) is given
+	# up: the figures are already reported. BENCH_PROFILE_PROGRAM stands
+	# in for dsbench (tests/bench/profile-hang.sh).
+	kept=1
+	echo "$*" | timeout -k 5 "${BENCH_PROFILE_TIMEOUT:-60}" \
+		"${BENCH_PROFILE_PROGRAM:-$BUILD/tests/bench/dsbench}" --ms "$PMS" --warmup-ms 20 \
+		--cpu 1 --trace >"$OUT/profile-$label.json" || {
+		echo "bench: profile $label failed or timed out (rc=$?); left out"
+		rm -f "$OUT/profile-$label.json"
+		kept=
+	}
 	echo 0 >$T/tracing_on
-	cat $T/trace >"$OUT/profile-$label.trace"
+	[ -z "$kept" ] || cat $T/trace >"$OUT/profile-$label.trace"
 	echo 0 >$T/events/dmastream/dmastream_complete/enable
 	echo >$T/trace
 }
@@ -181,18 +208,6 @@ done
 echo "$wqmask_old" >$WQMASK
 for k in 0 1; do rmdir "/sys/kernel/config/dmastream/b$k"; done
 phase "profiles done"
-t_end=$(date +%s)
-echo "bench: measured in $((t_end - t_start)) s (guest clock), dsbench rc=$rc"
-
-# -- 3. the report (python3 and gnuplot from the host's root)
-{
-	echo "kernel=$(uname -r)"
-	echo "date=$(date -u +%Y-%m-%d)"
-	echo "sweep=$sweep"
-	echo "cpus=$(nproc)"
-	echo "cpu_model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
-	echo "guest_seconds=$((t_end - t_start))"
-} >"$OUT/meta.txt"
-XDG_CACHE_HOME=/tmp python3 "$SRC/bench/report" --records "$REC" --meta "$OUT/meta.txt" --out "$OUT/report" \
-	--profiles "$OUT" ${BENCH_CHECK:+--check} || fail "report"
+echo "bench: measured in $(($(date +%s) - t_start)) s (guest clock), dsbench rc=$rc"
+report --profiles || fail "report"
 exit $rc

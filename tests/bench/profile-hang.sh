@@ -1,0 +1,20 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# A profile that never ends costs the profile, not the sweep: bench/guest.sh
+# gives it up after BENCH_PROFILE_TIMEOUT seconds, says so, and the quick
+# sweep's figures pass the report's check, without that profile.
+log=$VMTEST_OUT/guest-sh.log
+BENCH_CHECK=1 BENCH_PROFILE_TIMEOUT=3 \
+	BENCH_PROFILE_PROGRAM="$DMASTREAM_SRC/tests/bench/stuck-profiler" \
+	"$DMASTREAM_SRC/bench/guest.sh" quick >"$log" 2>&1
+rc=$?
+cat "$log"
+fail() { echo "FAIL: $*"; exit 1; }
+[ $rc -eq 0 ] || fail "bench/guest.sh exited $rc"
+grep -q '^bench: profile busy_poll-nocopy-4k failed or timed out (rc=124); left out' "$log" ||
+	fail "the stuck profile was not reported as given up"
+grep -q '^report: check: ' "$VMTEST_OUT/report-figures.log" ||
+	fail "no report of the figures before the profiles"
+grep -q '^\*\*busy_poll-nocopy-4k\*\*' "$VMTEST_OUT/report/summary.md" &&
+	fail "summary.md has a profile that was given up"
+echo "profile-hang: pass"
