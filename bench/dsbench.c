@@ -6,12 +6,13 @@
  *
  * Points come on stdin, one per line:
  *
- *	MODE ENGINE SIZE DEPTH SEGS CHANNELS
+ *	MODE ENGINE SIZE DEPTH SEGS CHANNELS [CONFIG ROUND]
  *
  * MODE: baseline | poll | eventfd | io_uring | busy_poll; ENGINE: copy |
  * nocopy (written to dmasim's per-channel no_copy switch in debugfs before
  * the point). Channel k is /dev/dmastream/bK/memcpy (dmasim.K's memcpy
- * channel). Options: --warmup-ms N, --ms N (measured window).
+ * channel). CONFIG and ROUND (bench/points' interleaved rounds) are copied
+ * into the record, for bench/report to pair the runs of one round. Options: --warmup-ms N, --ms N (measured window).
  *
  * Per transfer: one source (shared, read-only, filled once with a
  * position-dependent pattern) copied into the destination slot of the
@@ -73,6 +74,7 @@ struct point {
 	enum mode mode;
 	int nocopy;
 	uint32_t size, depth, segs, nchans;
+	int config, round;	/* -1: not given */
 };
 
 /* One channel in one point. */
@@ -785,6 +787,13 @@ static void json_lat(const char *pfx, struct lat *l)
 	       pfx, pct_us(l, 0.5), pfx, pct_us(l, 0.99), pfx, pct_us(l, 0.999), pfx, l->n);
 }
 
+/* The point's configuration and round in bench/points' interleaving. */
+static void json_round(const struct point *pt)
+{
+	if (pt->config >= 0)
+		printf(",\"config\":%d,\"round\":%d", pt->config, pt->round);
+}
+
 #define MIN_TRANSFERS	32
 
 /* --trace: tracefs' tracing_on, switched on for the measured window only. */
@@ -917,6 +926,7 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 		       mode_names[pt->mode], pt->nocopy ? "nocopy" : "copy", pt->size,
 		       r.c[0].depth, pt->depth, r.c[0].segs, r.nch, nthreads, secs, n, bytes,
 		       secs > 0 ? gb / secs : 0, secs > 0 ? (double)n / secs : 0);
+		json_round(pt);
 		json_lat("lat", &r.lat_drv);
 		json_lat("ulat", &r.lat_user);
 		printf(",\"lat_source\":\"driver t_complete-t_submit; ulat: user submit call to reap\"");
@@ -950,9 +960,11 @@ out:
 	free(r.lat_drv.v);
 	free(r.lat_user.v);
 	printf("{\"mode\":\"%s\",\"engine\":\"%s\",\"size\":%u,\"depth\":%u,\"segs\":%u,"
-	       "\"channels\":%u,\"error\":\"%s\"}\n",
+	       "\"channels\":%u",
 	       mode_names[pt->mode], pt->nocopy ? "nocopy" : "copy", pt->size, pt->depth,
-	       pt->segs, pt->nchans, err);
+	       pt->segs, pt->nchans);
+	json_round(pt);
+	printf(",\"error\":\"%s\"}\n", err);
 	fflush(stdout);
 	return 1;
 }
@@ -960,10 +972,13 @@ out:
 static int parse_point(char *line, struct point *pt)
 {
 	char mode[32], engine[32];
-	int i;
+	int i, n;
 
-	if (sscanf(line, "%31s %31s %u %u %u %u", mode, engine, &pt->size, &pt->depth, &pt->segs,
-		   &pt->nchans) != 6)
+	pt->config = -1;
+	pt->round = -1;
+	n = sscanf(line, "%31s %31s %u %u %u %u %d %d", mode, engine, &pt->size, &pt->depth,
+		   &pt->segs, &pt->nchans, &pt->config, &pt->round);
+	if (n != 6 && (n != 8 || pt->config < 0 || pt->round < 0))
 		return -1;
 	for (i = 0; i < M_NMODES; i++)
 		if (!strcmp(mode, mode_names[i]))

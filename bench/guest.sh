@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest side of bench/run: SWEEP (quick | standard) [nospin].
 #
-# 1. the ceiling, in-kernel: dmasim_client's bench (memcpy channel, TX->RX
-#    loopback) and the kernel's dmatest, on dmasim.0, copying and no-copy;
-# 2. dmastream on dmasim.0 (and dmasim.1 for two channels): bench/dsbench
-#    runs every user-space point;
+# 1. the kernel's dmatest on dmasim.0, copying and no-copy (a reference);
+# 2. in rounds (bench/points): the ceiling, dmasim_client's in-kernel bench
+#    on dmasim.2's memcpy channel, then dmastream on dmasim.0 (and dmasim.1
+#    for two channels), where bench/dsbench runs every user-space point;
 # 3. bench/report turns the records into results.json, summary.md and
 #    the plots, in $VMTEST_OUT/report.
 set -u
@@ -24,7 +24,7 @@ t_start=$(date +%s)
 grep -q ' /sys/kernel/tracing ' /proc/mounts || mount -t tracefs none /sys/kernel/tracing
 modprobe configfs || fail "configfs"
 grep -q ' /sys/kernel/config ' /proc/mounts || mount -t configfs none /sys/kernel/config
-insmod "$DMASTREAM_KMODS/kernel/dmasim/dmasim.ko" engines=2 || fail "insmod dmasim"
+insmod "$DMASTREAM_KMODS/kernel/dmasim/dmasim.ko" engines=3 || fail "insmod dmasim"
 # The simulated engine is the CPU: its unbound workqueue (copies, then the
 # completion tasklets) gets CPU 0, user space (dsbench) CPU 1, so that a
 # spinning program cannot sit on the CPU the engine was woken on, as on
@@ -49,7 +49,6 @@ done
 "$SRC/bench/points" "$sweep" >"$OUT/points.txt" || fail "points $sweep"
 MS=$(sed -n 's/^# ms=//p' "$OUT/points.txt")
 WARM=$(sed -n 's/^# warmup_ms=//p' "$OUT/points.txt")
-CMS=$(sed -n 's/^# ceiling_ms=//p' "$OUT/points.txt")
 
 nocopy() { # ENGINE(0|1 = copy|nocopy) CHANNELS...
 	v=$1
@@ -59,35 +58,7 @@ nocopy() { # ENGINE(0|1 = copy|nocopy) CHANNELS...
 
 phase() { echo "bench: $* at $(($(date +%s) - t_start)) s"; }
 
-# -- 1a. the in-kernel client: "kernel client SIZE DEPTH ENGINE" lines
-insmod "$DMASTREAM_KMODS/kernel/tests/dmasim_client.ko" || fail "insmod dmasim_client"
-grep '^kernel client ' "$OUT/points.txt" | while read -r _ _ size depth engine; do
-	[ "$engine" = nocopy ] && nocopy 1 memcpy tx rx || nocopy 0 memcpy tx rx
-	# A window in which not one transfer completed (a slow size on a busy
-	# host) is measured again, 4 times longer.
-	for ms in $CMS $((CMS * 4)); do
-		echo "bench ms=$ms rounds=1 len=$size depth=$depth" \
-			>/sys/kernel/debug/dmasim-client.0/cmd || fail "client bench $size $depth"
-		read -r res </sys/kernel/debug/dmasim-client.0/result
-		copied=$(echo "$res" | sed -n 's/.* dma_memcpy_bytes=\([0-9]*\) .*/\1/p')
-		[ "${copied:-0}" -lt "$size" ] || break
-	done
-	echo "$res" | awk -v size="$size" -v depth="$depth" -v engine="$engine" '{
-		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		s = v["dma_memcpy_ns"] / 1e9; gbps = s ? v["dma_memcpy_bytes"] / (s * 1e9) : 0
-		n = int(v["dma_memcpy_bytes"] / size)
-		printf "{\"mode\":\"kernel\",\"variant\":\"client\",\"engine\":\"%s\",\"size\":%d," \
-		       "\"depth\":%d,\"segs\":1,\"channels\":1,\"seconds\":%.3f,\"transfers\":%d," \
-		       "\"bytes\":%.0f,\"gbps\":%.6f,\"tps\":%.1f,\"loopback_gbps\":%.6f," \
-		       "\"cpu_memcpy_gbps\":%.6f,\"verify\":\"none (timing run; see dmatest)\"," \
-		       "\"verify_errors\":0,\"syscalls_per_transfer\":0,\"error\":\"\"}\n",
-		       engine, size, depth, s, n, n * size, gbps, s ? n / s : 0,
-		       v["loopback_MBps"] / 1000.0, v["cpu_memcpy_MBps"] / 1000.0 }' >>"$REC"
-done
-rmmod dmasim_client || fail "rmmod dmasim_client"
-
-phase "ceiling: dmasim_client done"
-# -- 1b. the kernel's dmatest: "kernel dmatest SIZE ITERATIONS ENGINE" lines
+# -- 1. the kernel's dmatest (a reference, not paired): "kernel dmatest SIZE ITERATIONS ENGINE" lines
 insmod "$DMASTREAM_KMODS/linux-source/dmatest.ko" || fail "insmod dmatest"
 P=/sys/module/dmatest/parameters
 chan=$(cat /sys/bus/platform/devices/dmasim.0/channels/memcpy)
@@ -118,8 +89,11 @@ done
 rmmod dmatest || fail "rmmod dmatest"
 nocopy 0 memcpy tx rx
 
-phase "ceiling: dmatest done"
-# -- 2. dmastream, one device per engine: b0, b1 (memcpy channels)
+phase "dmatest done"
+# -- 2. dmastream, one device per engine: b0, b1 (memcpy channels), and
+# the in-kernel client on engine 2, interleaved round by round (see
+# bench/points): "kernel client" lines run here, the user-space points in
+# between go to one dsbench per stretch.
 insmod "$DMASTREAM_KMODS/kernel/dmastream/dmastream.ko" || fail "insmod dmastream"
 for k in 0 1; do
 	mkdir "/sys/kernel/config/dmastream/b$k" &&
@@ -127,9 +101,59 @@ for k in 0 1; do
 			>"/sys/kernel/config/dmastream/b$k/channels" &&
 		echo 1 >"/sys/kernel/config/dmastream/b$k/enable" || fail "device b$k"
 done
-grep -v '^kernel ' "$OUT/points.txt" | grep -v '^#' | grep -v '^profile ' |
-	"$BUILD/tests/bench/dsbench" --ms "$MS" --warmup-ms "$WARM" --cpu 1 >>"$REC"
-rc=$?
+insmod "$DMASTREAM_KMODS/kernel/tests/dmasim_client.ko" engine=2 || fail "insmod dmasim_client"
+CLIENT=/sys/kernel/debug/dmasim-client.2
+client() { # SIZE DEPTH ENGINE CONFIG ROUND
+	if [ "$3" = nocopy ]; then nc=1; else nc=0; fi
+	for c in memcpy tx rx; do
+		echo $nc >"$DBG/dmasim.2/$c/no_copy" || fail "no_copy dmasim.2 $c"
+	done
+	# A window in which not one transfer completed (a slow size on a busy
+	# host) is measured again, 4 times longer.
+	for ms in $MS $((MS * 4)); do
+		echo "bench ms=$ms rounds=1 len=$1 depth=$2" >$CLIENT/cmd ||
+			fail "client bench $1 $2"
+		read -r res <$CLIENT/result
+		copied=$(echo "$res" | sed -n 's/.* dma_memcpy_bytes=\([0-9]*\) .*/\1/p')
+		[ "${copied:-0}" -lt "$1" ] || break
+	done
+	echo "$res" | awk -v size="$1" -v depth="$2" -v engine="$3" -v config="$4" \
+		-v round="$5" '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		s = v["dma_memcpy_ns"] / 1e9; gbps = s ? v["dma_memcpy_bytes"] / (s * 1e9) : 0
+		n = int(v["dma_memcpy_bytes"] / size)
+		printf "{\"mode\":\"kernel\",\"variant\":\"client\",\"engine\":\"%s\",\"size\":%d," \
+		       "\"depth\":%d,\"segs\":1,\"channels\":1,\"config\":%d,\"round\":%d," \
+		       "\"seconds\":%.3f,\"transfers\":%d,\"bytes\":%.0f,\"gbps\":%.6f,\"tps\":%.1f," \
+		       "\"loopback_gbps\":%.6f,\"cpu_memcpy_gbps\":%.6f," \
+		       "\"verify\":\"none (timing run; see dmatest)\",\"verify_errors\":0," \
+		       "\"syscalls_per_transfer\":0,\"error\":\"\"}\n",
+		       engine, size, depth, config, round, s, n, n * size, gbps, s ? n / s : 0,
+		       v["loopback_MBps"] / 1000.0, v["cpu_memcpy_MBps"] / 1000.0 }' >>"$REC"
+}
+rc=0
+user=$OUT/user-points.txt
+: >"$user"
+flush() {
+	[ -s "$user" ] || return 0
+	"$BUILD/tests/bench/dsbench" --ms "$MS" --warmup-ms "$WARM" --cpu 1 <"$user" >>"$REC" ||
+		rc=1
+	: >"$user"
+}
+grep -v '^#' "$OUT/points.txt" | grep -v '^profile ' | grep -v '^kernel dmatest ' >"$OUT/paired.txt"
+while read -r first rest; do
+	if [ "$first" = kernel ]; then
+		flush
+		# shellcheck disable=SC2086 # "client SIZE DEPTH ENGINE CONFIG ROUND"
+		set -- $rest
+		client "$2" "$3" "$4" "$5" "$6"
+	else
+		echo "$first $rest" >>"$user"
+	fi
+done <"$OUT/paired.txt"
+flush
+rmmod dmasim_client || fail "rmmod dmasim_client"
+for c in memcpy tx rx; do echo 0 >"$DBG/dmasim.2/$c/no_copy"; done
 
 phase "user-space points done"
 
@@ -141,6 +165,7 @@ report() { # [--profiles]
 		echo "kernel=$(uname -r)"
 		echo "date=$(date -u +%Y-%m-%d)"
 		echo "sweep=$sweep"
+		echo "rounds=$(sed -n 's/^# rounds=//p' "$OUT/points.txt")"
 		echo "cpus=$(nproc)"
 		echo "cpu_model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
 		echo "guest_seconds=$(($(date +%s) - t_start))"
@@ -200,11 +225,18 @@ profile() { # LABEL POINT...
 [ -z "$spinners" ] || kill $spinners
 [ -z "$spinners" ] || wait $spinners 2>/dev/null
 spinners=""
-grep -q '^profile ' "$OUT/points.txt" && profile_setup
 PMS=$(sed -n 's/^# profile_ms=//p' "$OUT/points.txt")
-grep '^profile ' "$OUT/points.txt" | while read -r _ label point; do
-	profile "$label" $point
-done
+# A kernel without the function_graph tracer (the debug kernel's config
+# leaves it out) gets no profiles, and says so.
+if ! grep -qw function_graph $T/available_tracers 2>/dev/null; then
+	grep -q '^profile ' "$OUT/points.txt" &&
+		echo "bench: no function_graph tracer in this kernel: profiles left out"
+elif grep -q '^profile ' "$OUT/points.txt"; then
+	profile_setup
+	grep '^profile ' "$OUT/points.txt" | while read -r _ label point; do
+		profile "$label" $point
+	done
+fi
 echo "$wqmask_old" >$WQMASK
 for k in 0 1; do rmdir "/sys/kernel/config/dmastream/b$k"; done
 phase "profiles done"
