@@ -102,7 +102,7 @@ pid=$!
 wait_for 20 owned loop0/rx || fail "loop did not start"
 wait_for 20 streamed loop0/rx || fail "loop moved nothing"
 kill -INT $pid
-wait $pid
+wait_exit $pid 60 loop0/tx loop0/rx
 is "SIGINT: exit status" $? 130
 IFS= read -r LINE </tmp/int.json
 is "SIGINT: interrupted" "$(jv interrupted)" true
@@ -119,7 +119,7 @@ clean_loop "after SIGINT"
 pid=$!
 wait_for 20 owned loop0/rx || fail "rx did not start"
 kill -INT $pid
-wait $pid
+wait_exit $pid 60 loop0/rx
 is "SIGINT rx: exit status" $? 130
 clean_loop "after SIGINT of rx"
 

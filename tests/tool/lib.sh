@@ -133,6 +133,36 @@ wait_for() {
 	return 1
 }
 
+# wait_exit PID SECONDS [DEV/LABEL...]: wait for a background program and
+# give its exit status. One that has not ended in SECONDS is shown (its
+# state, system call, kernel stack, the channels' counters), killed and
+# reported as 124: a program that hangs fails its step, not the run.
+wait_exit() {
+	we_pid=$1 we_n=$(($2 * 10))
+	shift 2
+	while [ "$we_n" -gt 0 ] && kill -0 "$we_pid" 2>/dev/null &&
+		[ "$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$we_pid/status" 2>/dev/null)" != Z ]; do
+		sleep 0.1
+		we_n=$((we_n - 1))
+	done
+	if [ "$we_n" -eq 0 ]; then
+		echo "# pid $we_pid has not ended: $(grep -E '^(State|voluntary|nonvoluntary)' \
+			"/proc/$we_pid/status" 2>/dev/null | tr '\n\t' '  ')"
+		echo "# syscall: $(cat "/proc/$we_pid/syscall" 2>/dev/null)"
+		sed 's/^/# stack: /' "/proc/$we_pid/stack" 2>/dev/null
+		for we_c in "$@"; do
+			for we_f in /sys/class/dmastream/"${we_c%/*}.${we_c#*/}"/stats/* \
+				    /sys/class/dmastream/"${we_c%/*}.${we_c#*/}"/ring; do
+				echo "# $we_c ${we_f##*/}: $(cat "$we_f" 2>/dev/null)"
+			done
+		done
+		kill -KILL "$we_pid" 2>/dev/null
+		wait "$we_pid"
+		return 124
+	fi
+	wait "$we_pid"
+}
+
 # owned DEV/LABEL: some program has set up a ring on the channel.
 owned() {
 	read -r own_n _ <"/sys/class/dmastream/${1%/*}.${1#*/}/ring" 2>/dev/null || return 1
