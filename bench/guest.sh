@@ -50,10 +50,12 @@ done
 MS=$(sed -n 's/^# ms=//p' "$OUT/points.txt")
 WARM=$(sed -n 's/^# warmup_ms=//p' "$OUT/points.txt")
 
-nocopy() { # ENGINE(0|1 = copy|nocopy) CHANNELS...
-	v=$1
-	shift
-	for c in "$@"; do echo "$v" >"$DBG/dmasim.0/$c/no_copy" || fail "no_copy $c"; done
+nocopy() { # DMASIM_ENGINE 0|1 (copy|no-copy) CHANNELS...
+	k=$1 v=$2
+	shift 2
+	for c in "$@"; do
+		echo "$v" >"$DBG/dmasim.$k/$c/no_copy" || fail "no_copy dmasim.$k $c"
+	done
 }
 
 phase() { echo "bench: $* at $(($(date +%s) - t_start)) s"; }
@@ -63,7 +65,8 @@ insmod "$DMASTREAM_KMODS/linux-source/dmatest.ko" || fail "insmod dmatest"
 P=/sys/module/dmatest/parameters
 chan=$(cat /sys/bus/platform/devices/dmasim.0/channels/memcpy)
 grep '^kernel dmatest ' "$OUT/points.txt" | while read -r _ _ size iters engine; do
-	if [ "$engine" = nocopy ]; then nocopy 1 memcpy; nv=1; else nocopy 0 memcpy; nv=0; fi
+	if [ "$engine" = nocopy ]; then nv=1; else nv=0; fi
+	nocopy 0 $nv memcpy
 	for kv in timeout=20000 threads_per_chan=1 iterations=$iters test_buf_size=$size \
 		  norandom=1 noverify=$nv verbose=0 channel=$chan; do
 		echo "${kv#*=}" >"$P/${kv%%=*}" || fail "dmatest $kv"
@@ -87,7 +90,7 @@ grep '^kernel dmatest ' "$OUT/points.txt" | while read -r _ _ size iters engine;
 		       f ? "dmatest failures" : "" }' >>"$REC"
 done
 rmmod dmatest || fail "rmmod dmatest"
-nocopy 0 memcpy tx rx
+nocopy 0 0 memcpy tx rx
 
 phase "dmatest done"
 # -- 2. dmastream, one device per engine: b0, b1 (memcpy channels), and
@@ -105,9 +108,7 @@ insmod "$DMASTREAM_KMODS/kernel/tests/dmasim_client.ko" engine=2 || fail "insmod
 CLIENT=/sys/kernel/debug/dmasim-client.2
 client() { # SIZE DEPTH ENGINE CONFIG ROUND
 	if [ "$3" = nocopy ]; then nc=1; else nc=0; fi
-	for c in memcpy tx rx; do
-		echo $nc >"$DBG/dmasim.2/$c/no_copy" || fail "no_copy dmasim.2 $c"
-	done
+	nocopy 2 $nc memcpy tx rx
 	# A window in which not one transfer completed (a slow size on a busy
 	# host) is measured again, 4 times longer.
 	for ms in $MS $((MS * 4)); do
@@ -153,7 +154,7 @@ while read -r first rest; do
 done <"$OUT/paired.txt"
 flush
 rmmod dmasim_client || fail "rmmod dmasim_client"
-for c in memcpy tx rx; do echo 0 >"$DBG/dmasim.2/$c/no_copy"; done
+nocopy 2 0 memcpy tx rx
 
 phase "user-space points done"
 
