@@ -478,7 +478,8 @@ static __poll_t dmastream_poll(struct file *file, poll_table *wait)
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (chan->state == DMASTREAM_STATE_ERROR)
 			mask |= EPOLLERR;
-		else if (chan->state == DMASTREAM_STATE_READY && dmastream_room(chan))
+		else if (chan->state == DMASTREAM_STATE_READY &&
+			 dmastream_can_submit(chan))
 			mask |= EPOLLOUT | EPOLLWRNORM;
 	}
 	spin_unlock_irq(&chan->irq_lock);

@@ -5,6 +5,7 @@
 
 #include "dmastream.h"
 
+bool dmastream_can_submit(struct dmastream_chan *chan);
 long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 		      struct dmastream_submit __user *uarg);
 

@@ -10,6 +10,7 @@
  * budget of all rings together (total_ring_bytes_max).
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/klog.h>
@@ -31,6 +32,17 @@ static int timed_submit(struct tchan *c, const struct dmastream_xfer *x, uint32_
 
 	printf("# %s: %d in %.3f s\n", what, rc, (t_now_ns() - t0) / 1e9);
 	return rc;
+}
+
+/* What poll() says of submitting now: POLLOUT, or 0, or -errno. */
+static int writable(struct tchan *c)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+	int rc = poll(&pfd, 1, 0);
+
+	if (rc < 0)
+		return -errno;
+	return pfd.revents & POLLOUT;
 }
 
 /*
@@ -63,6 +75,9 @@ static void test_shared_tx_batches(void)
 	/* 262144 segments in flight: the budget is spent, the queue is not. */
 	rc = timed_submit(&c, x, 1, s, SHARED_SEGS, "over the segment budget");
 	T_CHECK(rc == -EAGAIN, "a transfer over the segment budget: %d", rc);
+	/* The queue has room, the budget has none: not writable, or pollers spin. */
+	rc = writable(&c);
+	T_CHECK(rc == 0, "POLLOUT with the segment budget spent: %d", rc);
 	T_CHECK(t_stats(c.fd, &st) == 0 && st.inflight == 2 * BATCH, "in flight %llu",
 		(unsigned long long)st.inflight);
 
@@ -115,7 +130,18 @@ static void test_budget_minimum(void)
 	}
 	T_CHECK(rc == -EAGAIN, "past the budget: %d", rc);
 	T_CHECK(fitted == 512 / n, "%u transfers of %u segments in a budget of 512", fitted, n);
+	rc = writable(&c);
+	T_CHECK(rc == 0, "POLLOUT with no room for a transfer of max_segs: %d", rc);
 	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_ABORT) == 0, "abort: %s", strerror(errno));
+	{
+		struct dmastream_cqe cqe[512];
+
+		rc = t_collect(&c, cqe, fitted, 60000);
+		T_CHECK(rc == 0, "the %u records after abort: %d", fitted, rc);
+	}
+	/* The budget is whole again: writable at once. */
+	rc = writable(&c);
+	T_CHECK(rc == POLLOUT, "POLLOUT after abort: %d", rc);
 	T_CHECK(t_sim_set("tx", "stall", "0") == 0, "unstall tx");
 	t_teardown(&c);
 	free(s);
