@@ -97,10 +97,11 @@ echo 1 >"$SIM/fifo_flush"
 clean_loop "after verification failures"
 
 # SIGINT mid-stream: 130, a clean summary, channels idle and reusable.
+before=$(rd /sys/class/dmastream/loop0.rx/stats/completed)
 "$T" loop loop0 -n 10M -s 64K --json >/tmp/int.json 2>/tmp/int.err &
 pid=$!
-wait_for 20 owned loop0/rx || fail "loop did not start"
-wait_for 20 streamed loop0/rx || fail "loop moved nothing"
+wait_for 20 catches $pid 2 || fail "loop did not catch SIGINT"
+wait_for 20 streamed loop0/rx "$before" || fail "loop moved nothing"
 kill -INT $pid
 wait_exit $pid 60 loop0/tx loop0/rx
 is "SIGINT: exit status" $? 130
@@ -118,6 +119,7 @@ clean_loop "after SIGINT"
 "$T" rx loop0/rx -n 5 --json >/tmp/int.json 2>/dev/null &
 pid=$!
 wait_for 20 owned loop0/rx || fail "rx did not start"
+wait_for 20 catches $pid 2 || fail "rx did not catch SIGINT"
 kill -INT $pid
 wait_exit $pid 60 loop0/rx
 is "SIGINT rx: exit status" $? 130

@@ -133,6 +133,16 @@ wait_for() {
 	return 1
 }
 
+# catches PID SIGNUM: the process has its own handler for signal SIGNUM
+# (1 to 32) in place. A background job of a non-interactive shell starts
+# with SIGINT ignored, so a SIGINT sent before the tool's handler is in
+# place is lost and the tool streams on: wait for this first.
+catches() {
+	ca_mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$ca_mask" ] || return 1
+	[ $(((0x${ca_mask#????????} >> ($2 - 1)) & 1)) = 1 ]
+}
+
 # wait_exit PID SECONDS [DEV/LABEL...]: wait for a background program and
 # give its exit status. One that has not ended in SECONDS is shown (its
 # state, system call, kernel stack, the channels' counters), killed and
@@ -169,12 +179,12 @@ owned() {
 	[ "$own_n" != 0 ]
 }
 
-# streamed DEVICE/LABEL: the driver has completed a transfer on it (since
-# the counters were last reset).
+# streamed DEVICE/LABEL [COUNT]: the driver has completed more than COUNT
+# (default 0) transfers on it since the counters were last reset.
 streamed() {
 	read -r done_n <"/sys/class/dmastream/${1%/*}.${1#*/}/stats/completed" 2>/dev/null ||
 		return 1
-	[ "$done_n" -gt 0 ]
+	[ "$done_n" -gt "${2:-0}" ]
 }
 
 # inflight DEV/LABEL: transfers in flight on the channel now.
