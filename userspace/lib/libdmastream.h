@@ -213,7 +213,7 @@ void dms_verifier_stats(const struct dms_verifier *v, struct dms_verify_stats *s
 /* ------------------------------------------------------------------------
  * Pipeline: keeps transfers in flight on one or two channels. One pipeline
  * belongs to one thread; only dms_pipeline_stop() may be called from another
- * thread or a signal handler.
+ * thread or a signal handler, and it wakes the pipeline wherever it waits.
  *
  * Modes, from the channels given to dms_pipeline_create():
  *   tx = NULL, rx = an RX channel:	RX -> sink
@@ -306,8 +306,12 @@ int dms_pipeline_set_source_fd(struct dms_pipeline *p, int fd);
 int dms_pipeline_set_error_handler(struct dms_pipeline *p, dms_error_fn fn, void *arg);
 int dms_pipeline_step(struct dms_pipeline *p, int timeout_ms);
 int dms_pipeline_run(struct dms_pipeline *p);
-void dms_pipeline_stop(struct dms_pipeline *p);	/* async-signal-safe */
+void dms_pipeline_stop(struct dms_pipeline *p);	/* any thread, async-signal-safe */
 void dms_pipeline_stats(struct dms_pipeline *p, struct dms_pipeline_stats *st);
+/* In someone else's event loop: wait for the fd (readable) or the timeout, then dispatch. */
+int dms_pipeline_get_fd(struct dms_pipeline *p);
+int dms_pipeline_get_timeout(struct dms_pipeline *p);
+int dms_pipeline_dispatch(struct dms_pipeline *p);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -64,7 +66,9 @@ struct dms_pipeline {
 	struct dms_pipeline_params prm;
 	enum dms_pipe_mode mode;
 	enum pipe_state state;
-	volatile sig_atomic_t stop_requested;
+	int stop_requested;		/* atomic: set from any thread or a handler */
+	int wake_fd;			/* eventfd: stop requests (and, once the
+					 * loop fd exists, the channels' completions) */
 	int error;
 	bool stopped_by_request;
 	bool draining;			/* loopback: RX aborted after the drain time */
@@ -92,6 +96,13 @@ struct dms_pipeline {
 
 	struct delivery *dq;		/* RX data waiting for the sink, in order */
 	uint32_t dq_head, dq_len;
+
+	/* An external event loop's view (dms_pipeline_get_fd()). */
+	int loop_fd;			/* epoll: wake_fd, and a waiting sink/source fd */
+	bool loop_sink_watched, loop_source_watched;
+	bool loop_retry;		/* a fd that epoll refused: poll it by time */
+	bool due;			/* more may be done now, without waiting */
+	uint64_t deadline_ns;		/* the next step must run by then; 0: none */
 
 	struct dms_verifier *verifier;
 	struct dms_hist lat;
@@ -247,6 +258,13 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 	p->prm = *params;
 	p->sink_fd = -1;
 	p->source_fd = -1;
+	p->loop_fd = -1;
+	p->due = true;			/* nothing is submitted yet */
+	p->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (p->wake_fd < 0) {
+		ret = -errno;
+		goto fail;
+	}
 	ret = mode_of(tx, rx, &p->mode);
 	if (ret)
 		goto fail;
@@ -314,6 +332,16 @@ void dms_pipeline_destroy(struct dms_pipeline *p)
 {
 	if (!p)
 		return;
+	if (p->loop_fd >= 0) {
+		/* A ring the caller gave us outlives the pipeline: it must not signal us. */
+		if (p->tx.ch)
+			dms_register_eventfd(p->tx.ch, -1);
+		if (p->rx.ch)
+			dms_register_eventfd(p->rx.ch, -1);
+		close(p->loop_fd);
+	}
+	if (p->wake_fd >= 0)
+		close(p->wake_fd);
 	side_fini(&p->tx);
 	side_fini(&p->rx);
 	dms_verifier_destroy(p->verifier);
@@ -375,9 +403,33 @@ int dms_pipeline_set_error_handler(struct dms_pipeline *p, dms_error_fn fn, void
  * Stopping and failing
  */
 
+/* Async-signal-safe and thread-safe: an atomic store and write(2). */
 void dms_pipeline_stop(struct dms_pipeline *p)
 {
-	p->stop_requested = 1;
+	uint64_t one = 1;
+	int saved = errno;
+
+	__atomic_store_n(&p->stop_requested, 1, __ATOMIC_RELEASE);
+	/* Wakes a step asleep in poll() or an external loop. */
+	if (write(p->wake_fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is full, so it is readable already. */
+	}
+	errno = saved;
+}
+
+static bool stop_pending(const struct dms_pipeline *p)
+{
+	return __atomic_load_n(&p->stop_requested, __ATOMIC_ACQUIRE);
+}
+
+/* Reset the wake counter before looking at what woke us, never after. */
+static void drain_wake(struct dms_pipeline *p)
+{
+	uint64_t n;
+
+	if (read(p->wake_fd, &n, sizeof(n)) < 0) {
+		/* EAGAIN: it was not signalled. */
+	}
 }
 
 static uint64_t side_inflight(const struct side *s)
@@ -961,13 +1013,24 @@ static bool any_inflight(const struct dms_pipeline *p)
 	return (p->tx.ch && side_inflight(&p->tx)) || (p->rx.ch && side_inflight(&p->rx));
 }
 
+/*
+ * A callback that asked to wait has no fd to wake us, and with nothing in
+ * flight or waited for nothing else would: such a pipeline is looked at
+ * again after RETRY_MS.
+ */
+static bool retry_needed(const struct dms_pipeline *p)
+{
+	return p->sink_waits || p->source_waits || p->loop_retry ||
+	       !(any_inflight(p) || p->sink_waits_fd || p->source_waits_fd);
+}
+
+/* Wait for the fds; returns how many are ready (0 after a signal), or -errno. */
 static int wait_events(struct dms_pipeline *p, int timeout_ms)
 {
-	struct pollfd fds[4];
+	struct pollfd fds[5];
 	struct side *sides[2] = { &p->tx, &p->rx };
 	unsigned int n = 0, nch = 0, i;
 	const struct dms_backend *be = NULL;
-	bool wakeable;
 	void *ctx = NULL;
 	int ret;
 
@@ -980,25 +1043,19 @@ static int wait_events(struct dms_pipeline *p, int timeout_ms)
 			continue;
 		if (side_inflight(s))
 			events |= POLLIN;
-		if (s->blocked)
+		/* Room only matters to a pipeline that will submit again. */
+		if (s->blocked && p->state == PIPE_RUNNING)
 			events |= POLLIN | POLLOUT;
 		be = s->ch->be;
 		ctx = s->ch->be_ctx;
 		fds[n++] = (struct pollfd){ .fd = dms_channel_fd(s->ch), .events = events };
 	}
 	nch = n;
+	fds[n++] = (struct pollfd){ .fd = p->wake_fd, .events = POLLIN };
 	if (p->sink_waits_fd)
 		fds[n++] = (struct pollfd){ .fd = p->sink_fd, .events = POLLOUT };
 	if (p->source_waits_fd)
 		fds[n++] = (struct pollfd){ .fd = p->source_fd, .events = POLLIN };
-	/*
-	 * A callback that asked to wait has no fd to wake us, and with
-	 * nothing in flight or waited for nothing else would: retry soon.
-	 */
-	wakeable = any_inflight(p) || p->sink_waits_fd || p->source_waits_fd;
-	if ((p->sink_waits || p->source_waits || !wakeable) &&
-	    (timeout_ms < 0 || timeout_ms > RETRY_MS))
-		timeout_ms = RETRY_MS;
 	ret = be->poll(ctx, fds, n, timeout_ms);
 	if (ret == -EINTR)
 		return 0;
@@ -1010,7 +1067,9 @@ static int wait_events(struct dms_pipeline *p, int timeout_ms)
 		if (fds[i].revents & POLLERR)
 			return -EIO;
 	}
-	return 0;
+	if (fds[nch].revents & POLLIN)
+		drain_wake(p);
+	return ret;
 }
 
 /* Milliseconds until @deadline_ns, rounded up; 0 if passed. */
@@ -1033,15 +1092,29 @@ static int min_timeout(int a, int b)
 	return a < b ? a : b;
 }
 
-int dms_pipeline_step(struct dms_pipeline *p, int timeout_ms)
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return a < b ? a : b;
+}
+
+static int step(struct dms_pipeline *p, int timeout_ms)
 {
 	uint32_t progress = 0;
-	uint64_t now;
-	int ret, wait_ms = timeout_ms;
+	uint64_t now, deadline = 0;
+	int ret, wait_ms;
 
+	p->due = true;
+	p->deadline_ns = 0;
 	if (p->state == PIPE_DONE)
 		return p->error;
-	if (p->stop_requested && p->state == PIPE_RUNNING) {
+	/* In an external loop nobody else resets it; before looking at anything. */
+	if (p->loop_fd >= 0)
+		drain_wake(p);
+	if (stop_pending(p) && p->state == PIPE_RUNNING) {
 		p->stopped_by_request = true;
 		begin_stop(p, 0);
 	}
@@ -1064,13 +1137,13 @@ int dms_pipeline_step(struct dms_pipeline *p, int timeout_ms)
 
 	now = now_ns();
 	if (p->state == PIPE_RUNNING && p->prm.idle_timeout_ms && any_inflight(p)) {
-		uint64_t deadline = p->t_last_activity + p->prm.idle_timeout_ms * 1000000ull;
+		uint64_t idle = p->t_last_activity + p->prm.idle_timeout_ms * 1000000ull;
 
-		if (now >= deadline) {
+		if (now >= idle) {
 			begin_stop(p, -ETIMEDOUT);
 			return 1;
 		}
-		wait_ms = min_timeout(wait_ms, ms_until(deadline, now));
+		deadline = earliest(deadline, idle);
 	}
 	if (p->mode == DMS_PIPE_LOOPBACK && p->state == PIPE_RUNNING && p->prm.count &&
 	    side_idle(&p->tx) && p->tx.added == p->prm.count && side_inflight(&p->rx)) {
@@ -1082,12 +1155,105 @@ int dms_pipeline_step(struct dms_pipeline *p, int timeout_ms)
 			dms_abort(p->rx.ch);
 			return 1;
 		}
-		wait_ms = min_timeout(wait_ms, ms_until(p->t_drain_deadline, now));
+		deadline = earliest(deadline, p->t_drain_deadline);
 	}
+	if (retry_needed(p))
+		deadline = earliest(deadline, now + RETRY_MS * 1000000ull);
+	p->deadline_ns = deadline;
+	p->due = false;
+	wait_ms = deadline ? min_timeout(timeout_ms, ms_until(deadline, now)) : timeout_ms;
 	ret = wait_events(p, wait_ms);
 	if (ret < 0)
 		begin_stop(p, ret);
+	/* Something is ready (or failed): the next step has work. */
+	p->due = ret != 0;
 	return 1;
+}
+
+/* An external loop's epoll set follows what the pipeline waits for. */
+static void loop_watch(struct dms_pipeline *p, int fd, uint32_t events, bool want, bool *watched)
+{
+	struct epoll_event ev = { .events = events, .data.fd = fd };
+
+	if (want == *watched)
+		return;
+	if (epoll_ctl(p->loop_fd, want ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, fd, &ev) == 0 || !want)
+		*watched = want;
+	else
+		p->loop_retry = true;	/* e.g. EPERM: a regular file */
+}
+
+static void loop_sync(struct dms_pipeline *p)
+{
+	bool running = p->state != PIPE_DONE;
+
+	p->loop_retry = false;
+	if (p->sink_fd >= 0)
+		loop_watch(p, p->sink_fd, EPOLLOUT, running && p->sink_waits_fd,
+			   &p->loop_sink_watched);
+	if (p->source_fd >= 0)
+		loop_watch(p, p->source_fd, EPOLLIN, running && p->source_waits_fd,
+			   &p->loop_source_watched);
+	if (p->loop_retry)
+		p->deadline_ns = earliest(p->deadline_ns, now_ns() + RETRY_MS * 1000000ull);
+}
+
+int dms_pipeline_step(struct dms_pipeline *p, int timeout_ms)
+{
+	int ret = step(p, timeout_ms);
+
+	if (p->loop_fd >= 0)
+		loop_sync(p);
+	return ret;
+}
+
+int dms_pipeline_dispatch(struct dms_pipeline *p)
+{
+	return dms_pipeline_step(p, 0);
+}
+
+int dms_pipeline_get_fd(struct dms_pipeline *p)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = p->wake_fd };
+	struct side *sides[2] = { &p->tx, &p->rx };
+	int fd, ret, i;
+
+	if (p->loop_fd >= 0)
+		return p->loop_fd;
+	fd = epoll_create1(EPOLL_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (epoll_ctl(fd, EPOLL_CTL_ADD, p->wake_fd, &ev) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	/* Every completion, stop, error or removal on a channel signals wake_fd. */
+	for (i = 0; i < 2; i++) {
+		if (!sides[i]->ch)
+			continue;
+		ret = dms_register_eventfd(sides[i]->ch, p->wake_fd);
+		if (ret) {
+			if (i && p->tx.ch)
+				dms_register_eventfd(p->tx.ch, -1);
+			close(fd);
+			return ret;
+		}
+	}
+	p->loop_fd = fd;
+	/* What happened before the registration signalled nothing. */
+	p->due = true;
+	loop_sync(p);
+	return fd;
+}
+
+int dms_pipeline_get_timeout(struct dms_pipeline *p)
+{
+	if (p->due || p->state == PIPE_DONE || (stop_pending(p) && p->state == PIPE_RUNNING))
+		return 0;
+	if (!p->deadline_ns)
+		return -1;
+	return ms_until(p->deadline_ns, now_ns());
 }
 
 int dms_pipeline_run(struct dms_pipeline *p)

@@ -67,4 +67,6 @@ listed=$(sed -n 's/^[[:space:]]*\(dms_[a-z0-9_]*\);$/\1/p' "$src/userspace/lib/l
 [ "$exported" = "$listed" ] || fail "exported symbols differ from libdmastream.sym"
 nm -D "$so" | grep -q 'dms_submit@@LIBDMASTREAM_0.1' ||
 	fail "symbols are not versioned LIBDMASTREAM_0.1"
+nm -D "$so" | grep -q 'dms_pipeline_get_fd@@LIBDMASTREAM_0.2' ||
+	fail "symbols added in 0.2 are not versioned LIBDMASTREAM_0.2"
 echo "test-install: headers, pkg-config, shared (soname libdmastream.so.0, $(echo "$listed" | wc -l) symbols)${a:+ and static} library usable"
