@@ -17,6 +17,17 @@
 #ifndef LIBDMASTREAM_URING_H
 #define LIBDMASTREAM_URING_H
 
+/*
+ * liburing.h uses POSIX names (sigset_t, AT_FDCWD) that strict ISO C modes
+ * (-std=c11) hide. Included first, this header asks for them; included
+ * after another system header in such a mode, define _POSIX_C_SOURCE (or
+ * _GNU_SOURCE) for the whole file instead.
+ */
+#if defined(__STRICT_ANSI__) && !defined(_POSIX_C_SOURCE) && !defined(_XOPEN_SOURCE) && \
+	!defined(_GNU_SOURCE) && !defined(_DEFAULT_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
