@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
@@ -125,8 +127,29 @@ static void test_poll_errors(void)
 	io_uring_queue_exit(&ring);
 }
 
+/*
+ * Kernels built without io_uring, or with it switched off
+ * (kernel.io_uring_disabled, 6.6 and later), seccomp profiles and some
+ * containers refuse io_uring_setup(): then there is nothing here to test.
+ */
+static bool uring_available(void)
+{
+	struct io_uring ring;
+	int ret = io_uring_queue_init(2, &ring, 0);
+
+	if (ret == -ENOSYS || ret == -EPERM || ret == -EACCES) {
+		printf("SKIP: io_uring is not available here: %s\n", strerror(-ret));
+		return false;
+	}
+	if (ret == 0)
+		io_uring_queue_exit(&ring);
+	return true;	/* any other failure shows in the tests */
+}
+
 int main(void)
 {
+	if (!uring_available())
+		return 77;
 	test_mode(DMS_URING_POLL);
 	test_mode(DMS_URING_EVENTFD);
 	test_poll_errors();
