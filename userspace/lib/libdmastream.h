@@ -25,8 +25,25 @@
 extern "C" {
 #endif
 
+/*
+ * The release these headers belong to; dms_version() gives the library's.
+ * From 0.2 on, a program built against these headers runs unchanged with
+ * any later 0.x library: functions keep their versioned symbols, and the
+ * structures below keep their size and layout. They end in reserved space
+ * that later fields take: zero in parameters (dms_pipeline_params_init()
+ * sees to it; non-zero is refused with -EINVAL), and zeroed by the library
+ * in results.
+ */
 #define DMS_VERSION_MAJOR	0
-#define DMS_VERSION_MINOR	1
+#define DMS_VERSION_MINOR	2
+#define DMS_VERSION_PATCH	0
+#define DMS_VERSION_CODE(major, minor, patch) ((major) << 16 | (minor) << 8 | (patch))
+#define DMS_VERSION		DMS_VERSION_CODE(DMS_VERSION_MAJOR, DMS_VERSION_MINOR, \
+						 DMS_VERSION_PATCH)
+
+/* The library's release as DMS_VERSION_CODE(), and as "0.2.0". */
+unsigned int dms_version(void);
+const char *dms_version_string(void);
 
 /* Where channel names ("loop0/rx") are looked up. */
 #define DMS_DEV_DIR		"/dev/dmastream"
@@ -166,6 +183,7 @@ struct dms_pkt_result {
 	enum dms_pkt_fault fault;
 	struct dms_pkt_header hdr;	/* valid unless DMS_PKT_BAD_HEADER */
 	uint64_t bad_offset;		/* DMS_PKT_BAD_PAYLOAD: first bad byte */
+	uint64_t reserved[2];		/* zeroed: room for later fields */
 };
 
 int dms_pattern_fill(void *buf, uint32_t len, enum dms_pattern pattern, uint32_t stream,
@@ -199,6 +217,7 @@ struct dms_verify_stats {
 	uint64_t next_seq;	/* sequence number expected next */
 	uint64_t errors;	/* corrupt + bad_length + dropped + duplicates +
 				 * reordered + wrong_stream */
+	uint64_t reserved[4];	/* zeroed: room for later counters */
 };
 
 int dms_verifier_create(uint32_t stream, enum dms_check mode, unsigned int flags,
@@ -241,6 +260,8 @@ struct dms_pipeline_params {
 	enum dms_check verify;		/* how received data is checked */
 	uint32_t stream;		/* stream id in the packet headers */
 	uint32_t verify_flags;		/* DMS_VERIFY_* for the verifier */
+	uint32_t reserved32;		/* zero */
+	uint64_t reserved[6];		/* zero: room for later parameters */
 };
 
 /*
@@ -293,6 +314,8 @@ struct dms_pipeline_stats {
 	struct dms_latency latency;	/* per transfer: t_complete - t_submit */
 	uint64_t elapsed_ns;	/* first submission to last completion */
 	int error;		/* the fatal error that ended the run, or 0 */
+	uint32_t reserved32;	/* zeroed */
+	uint64_t reserved[8];	/* zeroed: room for later counters */
 };
 
 void dms_pipeline_params_init(struct dms_pipeline_params *p);

@@ -133,6 +133,16 @@ static uint64_t cookie_seq(uint64_t cookie)
 	return cookie >> 16;
 }
 
+static bool mem_is_zero(const void *mem, size_t len)
+{
+	const uint8_t *b = mem;
+
+	while (len--)
+		if (*b++)
+			return false;
+	return true;
+}
+
 void dms_pipeline_params_init(struct dms_pipeline_params *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -251,6 +261,9 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 
 	if (!params || !pp || params->size == 0 || params->depth == 0 ||
 	    params->verify > DMS_CHECK_FULL || params->pattern > DMS_PATTERN_PRBS31)
+		return -EINVAL;
+	/* A later parameter this library does not know: refuse, not ignore. */
+	if (params->reserved32 || !mem_is_zero(params->reserved, sizeof(params->reserved)))
 		return -EINVAL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
