@@ -212,8 +212,11 @@ static void info_human(FILE *f, const struct chan_entry *e, const struct live *l
 			format_duration((uint64_t)l->info.timeout_ms * 1000000, a, sizeof(a)) : "none");
 		fprintf(f, "  error threshold  %u\n", l->info.error_threshold);
 	} else {
-		fprintf(f, "  segments         <= %s bytes each, <= %s per transfer, transfer <= %s bytes\n",
-			e->max_seg_size, e->max_segs, e->max_xfer_bytes);
+		/* The same units as from the driver above. */
+		fprintf(f, "  segments         <= %s each, <= %s per transfer, transfer <= %s\n",
+			format_size(strtoull(e->max_seg_size, NULL, 0), a, sizeof(a)),
+			e->max_segs,
+			format_size(strtoull(e->max_xfer_bytes, NULL, 0), b, sizeof(b)));
 		fprintf(f, "  alignment        offset %s, length %s\n", e->addr_align, e->len_align);
 		fprintf(f, "  coherent         %s\n", !strcmp(e->coherent, "1") ? "yes" : "no");
 	}
