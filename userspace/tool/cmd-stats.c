@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "devices.h"
+#include "help.h"
 #include "json.h"
 #include "libdmastream.h"
 #include "units.h"
@@ -161,7 +162,7 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	json_init(&j, c->out);
-	if (!c->json)
+	if (!c->json && !c->quiet)
 		fprintf(c->out, "%8s %-20s %10s %12s %8s %7s %9s\n", "TIME", "CHANNEL", "XFER/S",
 			"RATE", "INFLIGHT", "ERRORS", "RX-EMPTY");
 	for (k = 0; !stop_watch && (!samples || k < samples); k++) {
@@ -186,7 +187,7 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 					json_uint(&j, stat_fields[f].name, *field(&cur, f));
 				json_end_object(&j);
 				json_end_object(&j);
-			} else {
+			} else if (!c->quiet) {
 				fprintf(c->out, "%8.1f %-20s %10s %12s %8llu %7llu %9llu\n", t - t0, name,
 					format_count((double)(cur.completed - prev[i].completed) / dt,
 						     xps, sizeof(xps)),
@@ -206,11 +207,12 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 
 enum { OPT_WATCH = 256, OPT_RESET, OPT_JSON };
 
-static const struct option stats_opts[] = {
+const struct option stats_options[] = {
 	{ "watch", optional_argument, NULL, OPT_WATCH },
 	{ "count", required_argument, NULL, 'n' },
 	{ "reset", no_argument, NULL, OPT_RESET },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -227,7 +229,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 	int opt, ret = EXIT_OK;
 
 	optind = 0;	/* a fresh parse, also when called more than once */
-	while ((opt = getopt_long(argc, argv, "n:h", stats_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:qh", stats_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_WATCH:
 			interval = 1000000000ull;
@@ -245,9 +247,11 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 		case OPT_JSON:
 			c->json = true;
 			break;
+		case 'q':
+			c->quiet = true;
+			break;
 		case 'h':
-			fputs("usage: dmastream stats DEVICE|DEVICE/LABEL [--watch[=INTERVAL]] [-n COUNT]\n"
-			      "                       [--reset] [--json]\n", c->out);
+			help_print(c->out, "stats");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -289,7 +293,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 
 			if (err < 0)
 				ret = open_error(c, v[i].node, err);
-			else
+			else if (c->json || !c->quiet)
 				print_once(c, &j, &v[i], &st);
 		}
 		if (c->json && !ret) {

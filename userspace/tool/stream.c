@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
+#include "help.h"
 #include "json.h"
 #include "stream.h"
 #include "units.h"
@@ -23,7 +25,7 @@ enum {
 	OPT_SINK_DELAY, OPT_FORMAT,
 };
 
-static const struct option stream_opts_table[] = {
+const struct option stream_options[] = {
 	{ "size", required_argument, NULL, 's' },
 	{ "depth", required_argument, NULL, 'd' },
 	{ "buffers", required_argument, NULL, OPT_BUFFERS },
@@ -60,28 +62,7 @@ static const char *kind_name(enum stream_kind k)
 
 void stream_usage(FILE *f, enum stream_kind kind)
 {
-	switch (kind) {
-	case STREAM_RX:
-		fputs("usage: dmastream rx CHANNEL|DEVICE [-s SIZE] [-d DEPTH] [-n COUNT|--bytes SIZE]\n"
-		      "           [-t DURATION] [-o FILE|-] [--connect HOST:PORT] [--verify[=fast|full]]\n"
-		      "           [--format dmastream|dmasim] [--sink-delay DURATION] [--timeout DURATION]\n"
-		      "           [--json] [-q]\n", f);
-		break;
-	case STREAM_TX:
-		fputs("usage: dmastream tx CHANNEL|DEVICE [-s SIZE] [-d DEPTH] [-n COUNT|--bytes SIZE]\n"
-		      "           [-t DURATION] [-i FILE|-] [--pattern counter|prbs|none]\n"
-		      "           [--timeout DURATION] [--json] [-q]\n", f);
-		break;
-	case STREAM_LOOP:
-		fputs("usage: dmastream loop DEVICE|MEMCPY-CHANNEL [-s SIZE] [-d DEPTH] [-n COUNT]\n"
-		      "           [-t DURATION] [--verify[=fast|full]|--no-verify] [--pattern counter|prbs]\n"
-		      "           [--tx LABEL] [--rx LABEL] [--timeout DURATION] [--json] [-q]\n", f);
-		break;
-	case STREAM_BENCH:
-		fputs("usage: dmastream bench DEVICE|CHANNEL [--sizes 4K,64K,1M] [-d DEPTH]\n"
-		      "           [-t DURATION|-n COUNT] [--verify[=fast|full]] [--json] [-q]\n", f);
-		break;
-	}
+	help_print(f, kind_name(kind));
 }
 
 static void defaults(struct stream_opts *o, enum stream_kind kind)
@@ -130,17 +111,19 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 		 char *err, size_t errlen)
 {
 	bool verify_given = false, pattern_given = false, count_given = false;
+	bool size_given = false, sizes_given = false;
 	uint64_t v;
 	int opt;
 
 	defaults(o, kind);
 	optind = 0;	/* 0: GNU getopt starts over completely */
-	while ((opt = getopt_long(argc, argv, "s:d:n:t:o:i:qh", stream_opts_table, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:d:n:t:o:i:qh", stream_options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			if (parse_size(optarg, &v) < 0 || v == 0 || v > UINT32_MAX)
 				return bad(err, errlen, "bad size '%s' (e.g. 4096, 64K, 1M)", optarg);
 			o->size = (uint32_t)v;
+			size_given = true;
 			break;
 		case 'd':
 			if (parse_u32(optarg, 1, 65535, &o->depth) < 0)
@@ -199,6 +182,7 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 			break;
 		case OPT_NO_VERIFY:
 			o->verify = DMS_CHECK_NONE;
+			verify_given = true;
 			break;
 		case OPT_STREAM:
 			if (parse_u32(optarg, 0, UINT32_MAX, &o->stream_id) < 0)
@@ -221,6 +205,7 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 			break;
 		case OPT_SIZES:
 			o->sizes = optarg;
+			sizes_given = true;
 			break;
 		case OPT_SINK_DELAY:
 			if (parse_duration_ns(optarg, &o->sink_delay_ns) < 0)
@@ -262,6 +247,12 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 		return bad(err, errlen, "--input is for %s", "tx");
 	if ((o->tx_label || o->rx_label) && kind != STREAM_LOOP && kind != STREAM_BENCH)
 		return bad(err, errlen, "--tx and --rx are for %s", "loop and bench");
+	if (sizes_given && kind != STREAM_BENCH)
+		return bad(err, errlen, "--sizes is for %s", "bench");
+	if ((size_given || o->bytes) && kind == STREAM_BENCH)
+		return bad(err, errlen, "%s", "bench takes --sizes and --count, not --size or --bytes");
+	if (pattern_given && kind == STREAM_RX)
+		return bad(err, errlen, "%s", "rx receives; the sender picks the pattern");
 	if (o->output && o->connect)
 		return bad(err, errlen, "give %s, not both", "--output or --connect");
 	if (o->output && !strcmp(o->output, "-") && o->json)
@@ -431,7 +422,8 @@ int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_c
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 
-	if (progress && isatty(fileno(progress)))
+	/* Progress is for people: a terminal, and neither --json nor -q. */
+	if (progress && !o->json && !o->quiet && isatty(fileno(progress)))
 		pg.f = progress;
 	start = now_ns();
 	pg.last_ns = start;

@@ -68,8 +68,9 @@ void stream_usage(FILE *f, enum stream_kind kind);
 /*
  * Run a pipeline on the channels (see dms_pipeline_create()) until it is
  * done, the duration has passed or SIGINT/SIGTERM arrives; @progress gets a
- * live line when it is a terminal (NULL: none). Returns 0 or the -errno
- * that kept the pipeline from starting; errors during the run are in @r.
+ * live line when it is a terminal and neither o->json nor o->quiet is set
+ * (NULL: none). Returns 0 or the -errno that kept the pipeline from
+ * starting; errors during the run are in @r.
  */
 int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_channel *rx,
 	       int sink_fd, int source_fd, FILE *progress, struct stream_result *r);

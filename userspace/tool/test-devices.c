@@ -152,20 +152,22 @@ static const struct configfs_ops fake_configfs = {
 	.drop_item = fake_drop,
 };
 
-static char *out;
-static size_t outlen;
+static char *out, *errout;
+static size_t outlen, errlen;
 
-/* Run a command with its output captured in @out; returns its exit code. */
+/* Run a command with its output captured in @out, stderr in @errout; returns its exit code. */
 static int run(int (*fn)(struct cli *, int, char **), ...)
 {
-	struct cli c = { .cmd = "test", .err = fopen("/dev/null", "w") };
+	struct cli c = { .cmd = "test" };
 	char *argv[16];
 	int argc = 0, ret;
 	va_list ap;
 
 	free(out);
-	out = NULL;
+	free(errout);
+	out = errout = NULL;
 	c.out = open_memstream(&out, &outlen);
+	c.err = open_memstream(&errout, &errlen);
 	argv[argc++] = (char *)"cmd";
 	va_start(ap, fn);
 	while ((argv[argc] = va_arg(ap, char *)))
@@ -191,6 +193,28 @@ int main(void)
 	CHECK_EQ(run(cmd_list, NULL), EXIT_NO_MODULE);
 	CHECK_EQ(run(cmd_create, "--loopback", "lo1", NULL), EXIT_NO_MODULE);
 	CHECK_EQ(run(cmd_info, "loop0/rx", NULL), EXIT_NO_MODULE);
+	/* -q: the error, and nothing else. */
+	CHECK_EQ(run(cmd_list, "-q", NULL), EXIT_NO_MODULE);
+	CHECK_STR(out, "");
+	CHECK(strstr(errout, "not loaded") != NULL);
+
+	/* --help and -h: the full help, on stdout, whatever else is given. */
+	CHECK_EQ(run(cmd_list, "--help", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream list", 21) == 0 && strstr(out, "Exit status:"));
+	CHECK_EQ(run(cmd_info, "-h", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream info", 21) == 0 && strstr(out, "Examples:"));
+	CHECK_EQ(run(cmd_create, "x", "--help", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream create", 23) == 0 && strstr(out, "--engine N"));
+	CHECK_EQ(run(cmd_remove, "-h", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream remove", 23) == 0);
+	CHECK_EQ(run(cmd_stats, "--help", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream stats", 22) == 0 && strstr(out, "--watch"));
+	CHECK_EQ(run(cmd_check, "-h", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream check", 22) == 0 && strstr(out, "  9  "));
+	CHECK_EQ(run(cmd_loop, "--help", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream loop", 21) == 0 && strstr(out, "default 64K"));
+	CHECK_EQ(run(cmd_bench, "-h", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream bench", 22) == 0 && strstr(out, "4K,64K,1M"));
 
 	mk("%s/sys/module/dmastream", root);
 	mk("%s/sys/kernel/config/dmastream", root);
@@ -207,6 +231,11 @@ int main(void)
 	CHECK_EQ(run(cmd_list, NULL), EXIT_OK);
 	CHECK(strstr(out, "loop0/tx") && strstr(out, "dma0chan0"));
 	CHECK_EQ(run(cmd_list, "extra", NULL), EXIT_USAGE);
+	CHECK_EQ(run(cmd_list, "-q", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_STR(errout, "");
+	CHECK_EQ(run(cmd_list, "--quiet", "--json", NULL), EXIT_OK);	/* asked for: printed */
+	CHECK(strstr(out, "\"name\":\"loop0/tx\"") != NULL);
 
 	/* info from sysfs (the nodes here are plain files: no driver to ask). */
 	CHECK_EQ(run(cmd_info, "loop0/rx", "--json", NULL), EXIT_OK);
@@ -217,6 +246,11 @@ int main(void)
 	CHECK_EQ(run(cmd_info, "loop0/nope", NULL), EXIT_NO_CHANNEL);
 	CHECK_EQ(run(cmd_info, "nodev", NULL), EXIT_NO_CHANNEL);
 	CHECK_EQ(run(cmd_info, "a/b/c", NULL), EXIT_USAGE);
+	CHECK_EQ(run(cmd_info, "loop0", "-q", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_EQ(run(cmd_info, "loop0/nope", "-q", NULL), EXIT_NO_CHANNEL);
+	CHECK_STR(out, "");
+	CHECK(strstr(errout, "nope") != NULL);
 	CHECK_EQ(run(cmd_info, NULL), EXIT_USAGE);
 
 	/* create --loopback: dmasim's channel names into configfs, then enable. */
@@ -241,6 +275,17 @@ int main(void)
 	CHECK_EQ(run(cmd_create, "lo3", "--channels", "tx=dma0chan2,rx=dma0chan3", NULL),
 		 EXIT_OK);
 	CHECK(strstr(out, "created lo3") != NULL);
+	CHECK_EQ(run(cmd_create, "lo4", "-q", "--channels", "tx=dma0chan4", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_STR(errout, "");
+	CHECK_STR(get("%s/sys/kernel/config/dmastream/lo4/enable", root), "1");
+	CHECK_EQ(run(cmd_create, "lo4", "-q", "--channels", "tx=dma0chan4", NULL), EXIT_BUSY);
+	CHECK_STR(out, "");
+	CHECK(strstr(errout, "already exists") != NULL);
+	CHECK_EQ(run(cmd_remove, "lo4", "--quiet", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_STR(errout, "");
+	CHECK(get("%s/sys/kernel/config/dmastream/lo4/enable", root) == NULL);
 
 	CHECK_EQ(run(cmd_remove, "lo1", NULL), EXIT_OK);
 	CHECK(get("%s/sys/kernel/config/dmastream/lo1/enable", root) == NULL);
@@ -259,9 +304,20 @@ int main(void)
 	CHECK(out && strchr(out, '\n') && strchr(strchr(out, '\n') + 1, '\n'));
 	CHECK(strstr(out, "\"transfers_per_second\":0") != NULL);
 	CHECK_EQ(run(cmd_stats, "loop0/rx", "-n", "2", NULL), EXIT_USAGE);
+	CHECK_EQ(run(cmd_stats, "loop0", "-q", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_EQ(run(cmd_stats, "loop0/rx", "--watch=10ms", "-n", "2", "-q", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_EQ(run(cmd_stats, "loop0/rx", "--watch=10ms", "-n", "2", NULL), EXIT_OK);
+	CHECK(strstr(out, "TIME") && strstr(out, "loop0/rx"));
+	CHECK_EQ(run(cmd_stats, "loop0/rx", "-q", "--json", NULL), EXIT_OK);
+	CHECK(strstr(out, "\"rx_queue_empty\":120") != NULL);
+	CHECK_EQ(run(cmd_stats, "nodev/rx", "-q", NULL), EXIT_NO_CHANNEL);
+	CHECK(errout && errout[0]);
 	CHECK_EQ(run(cmd_stats, "nodev/rx", NULL), EXIT_NO_CHANNEL);
 
 	free(out);
+	free(errout);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		CHECK(0);
