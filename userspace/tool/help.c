@@ -182,7 +182,8 @@ static const struct help helps[] = {
 			 "expected sequence number. When the RX queue runs dry (a slow sink) the\n"
 			 "driver counts it and the tool warns. A closed output (| head) ends the\n"
 			 "run normally. On a terminal, a progress line on stderr shows the bytes\n"
-			 "so far, the rate and transfers/s.\n",
+			 "so far, the rate, transfers/s and, with --count, --bytes or --duration,\n"
+			 "the share done and the time left (ETA).\n",
 		.units = SIZE_UNITS COUNT_UNITS DURATION_UNITS,
 		.codes = { EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_CHANNEL, EXIT_PERMISSION,
 			   EXIT_NO_MODULE, EXIT_BUSY, EXIT_ENGINE, EXIT_TIMEOUT, EXIT_VERIFY,
@@ -198,7 +199,8 @@ static const struct help helps[] = {
 		.about = "Send on a channel (of a device: its first label starting with tx)\n"
 			 "packets of the pattern, or the contents of a file or stdin in\n"
 			 "transfers of --size bytes until its end. On a terminal, a progress\n"
-			 "line on stderr shows the bytes so far, the rate and transfers/s.\n",
+			 "line on stderr shows the bytes so far, the rate, transfers/s and, with\n"
+			 "--count, --bytes or --duration, the share done and the time left (ETA).\n",
 		.units = SIZE_UNITS COUNT_UNITS DURATION_UNITS,
 		.codes = { EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_CHANNEL, EXIT_PERMISSION,
 			   EXIT_NO_MODULE, EXIT_BUSY, EXIT_ENGINE, EXIT_TIMEOUT, EXIT_RESOURCES,
@@ -215,7 +217,8 @@ static const struct help helps[] = {
 			 "corruption, wrong length, drops, duplicates and reordering are each\n"
 			 "counted. With --count, the run succeeds only when every packet came\n"
 			 "back and verified. On a terminal, a progress line on stderr shows the\n"
-			 "bytes so far, the rate and transfers/s.\n",
+			 "bytes so far, the rate, transfers/s and, with --count, --bytes or\n"
+			 "--duration, the share done and the time left (ETA).\n",
 		.units = SIZE_UNITS COUNT_UNITS DURATION_UNITS,
 		.codes = { EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_CHANNEL, EXIT_PERMISSION,
 			   EXIT_NO_MODULE, EXIT_BUSY, EXIT_ENGINE, EXIT_TIMEOUT, EXIT_VERIFY,

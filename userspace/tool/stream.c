@@ -351,22 +351,72 @@ static int slow_sink_deliver(void *arg, const void *data, uint32_t len,
 
 struct progress {
 	FILE *f;
-	uint64_t last_ns, last_bytes, last_xfers;
+	uint64_t start_ns, last_ns, last_bytes, last_xfers;
 	bool shown;
 };
 
-static void progress_line(struct progress *pg, struct dms_pipeline *p, uint64_t now)
+/* "0:07", "12:34", "1:02:03". */
+static void format_eta(double s, char *buf, size_t len)
+{
+	unsigned long long t = s > 0 ? (unsigned long long)(s + 0.5) : 0;
+
+	if (t >= 3600)
+		snprintf(buf, len, "%llu:%02llu:%02llu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%llu:%02llu", t / 60, t % 60);
+}
+
+void stream_progress_text(const struct stream_opts *o, const struct dms_pipeline_stats *st,
+			  uint64_t elapsed_ns, double bytes_per_s, double xfers_per_s,
+			  char *buf, size_t len)
+{
+	char total[32], rate[32], xps[32], eta[48] = "";
+	double elapsed = (double)elapsed_ns / 1e9, done = -1, left = -1, l;
+
+	/* Whichever limit comes first ends the run: the larger share done. */
+	if (o->count) {
+		done = (double)st->transfers / (double)o->count;
+		if (st->transfers && elapsed > 0)
+			left = (double)(o->count > st->transfers ? o->count - st->transfers : 0) *
+			       elapsed / (double)st->transfers;
+	}
+	if (o->duration_ns) {
+		l = (double)(o->duration_ns > elapsed_ns ? o->duration_ns - elapsed_ns : 0) / 1e9;
+		if (elapsed / ((double)o->duration_ns / 1e9) > done)
+			done = elapsed / ((double)o->duration_ns / 1e9);
+		if (left < 0 || l < left)
+			left = l;
+	}
+	if (done > 1)
+		done = 1;
+	if (done >= 0) {
+		char t[24];
+
+		if (left >= 0)
+			format_eta(left, t, sizeof(t));
+		else
+			snprintf(t, sizeof(t), "--:--");
+		snprintf(eta, sizeof(eta), "  %3.0f%% ETA %s", done * 100, t);
+	}
+	snprintf(buf, len, "%10s  %12s  %8s xfer/s%s  errors %llu  verify %llu",
+		 format_size(st->bytes, total, sizeof(total)),
+		 format_rate(bytes_per_s, rate, sizeof(rate)),
+		 format_count(xfers_per_s, xps, sizeof(xps)), eta,
+		 (unsigned long long)st->errors, (unsigned long long)st->verify_errors);
+}
+
+static void progress_line(struct progress *pg, const struct stream_opts *o,
+			  struct dms_pipeline *p, uint64_t now)
 {
 	struct dms_pipeline_stats st;
-	char total[32], rate[32], xps[32];
 	double dt = (double)(now - pg->last_ns) / 1e9;
+	char line[160];
 
 	dms_pipeline_stats(p, &st);
-	fprintf(pg->f, "\r\033[K%10s  %12s  %8s xfer/s  errors %llu  verify %llu",
-		format_size(st.bytes, total, sizeof(total)),
-		format_rate((double)(st.bytes - pg->last_bytes) / dt, rate, sizeof(rate)),
-		format_count((double)(st.transfers - pg->last_xfers) / dt, xps, sizeof(xps)),
-		(unsigned long long)st.errors, (unsigned long long)st.verify_errors);
+	stream_progress_text(o, &st, now - pg->start_ns,
+			     (double)(st.bytes - pg->last_bytes) / dt,
+			     (double)(st.transfers - pg->last_xfers) / dt, line, sizeof(line));
+	fprintf(pg->f, "\r\033[K%s", line);
 	fflush(pg->f);
 	pg->last_ns = now;
 	pg->last_bytes = st.bytes;
@@ -426,6 +476,7 @@ int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_c
 	if (progress && !o->json && !o->quiet && isatty(fileno(progress)))
 		pg.f = progress;
 	start = now_ns();
+	pg.start_ns = start;
 	pg.last_ns = start;
 	while ((ret = dms_pipeline_step(p, STEP_MS)) > 0) {
 		now = now_ns();
@@ -434,7 +485,7 @@ int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_c
 			dms_pipeline_stop(p);
 		}
 		if (pg.f && now - pg.last_ns >= PROGRESS_NS)
-			progress_line(&pg, p, now);
+			progress_line(&pg, o, p, now);
 	}
 	if (pg.shown) {
 		fputs("\r\033[K", pg.f);
