@@ -137,7 +137,8 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 		 uint64_t samples)
 {
 	struct dmastream_stats *prev = calloc(n, sizeof(*prev)), cur;
-	struct sigaction sa = { .sa_handler = on_signal };
+	double *when = calloc(n, sizeof(*when));
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	struct timespec ts = {
 		.tv_sec = (time_t)(interval_ns / 1000000000ull),
 		.tv_nsec = (long)(interval_ns % 1000000000ull),
@@ -149,18 +150,24 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 	size_t i;
 	int ret;
 
-	if (!prev)
+	if (!prev || !when) {
+		free(prev);
+		free(when);
 		return cli_fail(c, EXIT_FAIL, "out of memory");
+	}
 	for (i = 0; i < n; i++) {
 		ret = read_stats(&v[i], &prev[i]);
+		when[i] = mono_s();
 		if (ret < 0) {
 			free(prev);
+			free(when);
 			return cli_fail_errno(c, ret, "cannot read the counters of %s/%s",
 					      v[i].device, v[i].label);
 		}
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	stop_watch = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	json_init(&j, c->out);
 	if (!c->json && !c->quiet)
 		fprintf(c->out, "%8s %-20s %10s %12s %8s %7s %9s\n", "TIME", "CHANNEL", "XFER/S",
@@ -168,11 +175,20 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 	for (k = 0; !stop_watch && (!samples || k < samples); k++) {
 		/* nanosleep returns early on the signal; the loop ends then. */
 		nanosleep(&ts, NULL);
-		t = mono_s();
-		dt = (double)interval_ns / 1e9;
 		for (i = 0; i < n; i++) {
 			if (read_stats(&v[i], &cur) < 0)
 				continue;
+			/*
+			 * Rates over the time that really passed since this
+			 * channel's last sample: a short sleep (a signal) or a
+			 * late wake-up (a loaded machine, a failed read) would
+			 * make the nominal interval lie.
+			 */
+			t = mono_s();
+			dt = t - when[i];
+			when[i] = t;
+			if (dt <= 0)
+				dt = 1e-9;
 			snprintf(name, sizeof(name), "%s/%s", v[i].device, v[i].label);
 			if (c->json) {
 				json_begin_object(&j, NULL);
@@ -201,7 +217,10 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 			prev[i] = cur;
 		}
 	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	free(prev);
+	free(when);
 	return EXIT_OK;
 }
 

@@ -152,8 +152,9 @@ static const struct help helps[] = {
 			 "                       [--reset] [--json] [-q]",
 		.about = "The driver's counters of a channel (or each channel of a device), from\n"
 			 "sysfs (no access to the node needed). With --watch, one line per\n"
-			 "channel every INTERVAL: transfers/s, rate, transfers in flight, new\n"
-			 "errors and new RX-queue-empty events, until SIGINT or COUNT samples.\n",
+			 "channel every INTERVAL: transfers/s and rate over the time actually\n"
+			 "measured, transfers in flight, new errors and new RX-queue-empty events,\n"
+			 "until SIGINT or COUNT samples.\n",
 		.options = "      --watch[=INTERVAL] sample every INTERVAL (a DURATION >= 10ms;\n"
 			   "                         default 1s)\n"
 			   "  -n, --count COUNT      with --watch: stop after COUNT samples\n"

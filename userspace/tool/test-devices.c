@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,8 +181,23 @@ static int run(int (*fn)(struct cli *, int, char **), ...)
 	return ret;
 }
 
+static pthread_t main_thread;
+
+/* 300 ms into a 2 s --watch interval: 1000 more transfers, then SIGINT. */
+static void *bump_and_interrupt(void *arg)
+{
+	(void)arg;
+	usleep(300000);
+	put("1010", "%s/sys/class/dmastream/loop0.rx/stats/completed", root);
+	pthread_kill(main_thread, SIGINT);
+	return NULL;
+}
+
 int main(void)
 {
+	pthread_t th;
+	const char *p;
+	double tps;
 	char cmd[300];
 
 	snprintf(root, sizeof(root), "/tmp/dmastream-test-devices.XXXXXX");
@@ -314,6 +331,23 @@ int main(void)
 	CHECK(strstr(out, "\"rx_queue_empty\":120") != NULL);
 	CHECK_EQ(run(cmd_stats, "nodev/rx", "-q", NULL), EXIT_NO_CHANNEL);
 	CHECK(errout && errout[0]);
+
+	/*
+	 * --watch rates are over the time that passed: a sample cut short by
+	 * SIGINT after ~0.3 s of a 2 s interval counts 1000 transfers in
+	 * ~0.3 s (not in 2 s: 500/s).
+	 */
+	main_thread = pthread_self();
+	CHECK_EQ(pthread_create(&th, NULL, bump_and_interrupt, NULL), 0);
+	CHECK_EQ(run(cmd_stats, "loop0/rx", "--watch=2s", "--json", NULL), EXIT_OK);
+	pthread_join(th, NULL);
+	p = out ? strstr(out, "\"transfers_per_second\":") : NULL;
+	CHECK(p != NULL);
+	tps = p ? strtod(p + strlen("\"transfers_per_second\":"), NULL) : 0;
+	CHECK(tps > 1200 && tps < 10000);
+	/* The handler is gone again, and a new watch is not stopped by the old SIGINT. */
+	CHECK_EQ(run(cmd_stats, "loop0/rx", "--watch=10ms", "-n", "2", "--json", NULL), EXIT_OK);
+	CHECK(out && strchr(out, '\n') && strchr(strchr(out, '\n') + 1, '\n'));
 	CHECK_EQ(run(cmd_stats, "nodev/rx", NULL), EXIT_NO_CHANNEL);
 
 	free(out);
