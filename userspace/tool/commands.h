@@ -18,6 +18,9 @@ int cmd_loop(struct cli *c, int argc, char **argv);
 int cmd_bench(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 
+/* rx --connect HOST:PORT: a connected TCP socket in *@fdp, or a failure (2, 11). */
+int stream_connect(struct cli *c, const char *hostport, int *fdp);
+
 /* The commands' long options (info shares list's; rx, tx, loop and bench
  * stream_options), for test-help to hold their help to. */
 extern const struct option list_options[], create_options[], remove_options[],
