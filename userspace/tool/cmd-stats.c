@@ -240,7 +240,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 {
 	uint64_t interval = 0, samples = 0;
 	struct chan_entry *v = NULL, one;
-	struct dmastream_stats st;
+	struct dmastream_stats *st = NULL;
 	bool reset = false;
 	struct target t;
 	struct json j;
@@ -302,23 +302,30 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 	if (!ret && interval) {
 		ret = watch(c, v, n, interval, samples);
 	} else if (!ret) {
-		if (c->json) {
+		/* Every channel read before anything is printed: a failure is then
+		 * the only output, and with --json one well-formed object. */
+		st = calloc(n, sizeof(*st));
+		if (!st)
+			ret = cli_fail(c, EXIT_FAIL, "out of memory");
+		for (i = 0; i < n && !ret; i++) {
+			int err = read_stats(&v[i], &st[i]);
+
+			if (err < 0)
+				ret = open_error(c, v[i].node, err);
+		}
+		if (!ret && c->json) {
 			json_init(&j, c->out);
 			json_begin_object(&j, NULL);
 			json_begin_array(&j, "channels");
 		}
-		for (i = 0; i < n && !ret; i++) {
-			int err = read_stats(&v[i], &st);
-
-			if (err < 0)
-				ret = open_error(c, v[i].node, err);
-			else if (c->json || !c->quiet)
-				print_once(c, &j, &v[i], &st);
-		}
+		for (i = 0; i < n && !ret; i++)
+			if (c->json || !c->quiet)
+				print_once(c, &j, &v[i], &st[i]);
 		if (c->json && !ret) {
 			json_end_array(&j);
 			json_end_object(&j);
 		}
+		free(st);
 	}
 	if (v != &one)
 		free(v);

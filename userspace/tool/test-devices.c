@@ -332,6 +332,19 @@ int main(void)
 	CHECK_EQ(run(cmd_stats, "nodev/rx", "-q", NULL), EXIT_NO_CHANNEL);
 	CHECK(errout && errout[0]);
 
+	/* A channel whose counters cannot be read: the failure alone, one JSON object. */
+	sysfs_channel("half", "rx", "dma3chan0");
+	sysfs_channel("half", "tx", "dma3chan1");
+	snprintf(cmd, sizeof(cmd), "%s/sys/class/dmastream/half.tx/stats/completed", root);
+	CHECK_EQ(unlink(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/dev/dmastream/half/tx", root);
+	CHECK_EQ(unlink(cmd), 0);
+	CHECK_EQ(run(cmd_stats, "half", "--json", NULL), EXIT_NO_CHANNEL);
+	CHECK(out && out[0] == '{' && strchr(out, '\n') == out + strlen(out) - 1);
+	CHECK(strstr(out, "\"channels\"") == NULL && strstr(out, "\"class\":\"no-channel\""));
+	CHECK_EQ(run(cmd_stats, "half", NULL), EXIT_NO_CHANNEL);
+	CHECK_STR(out, "");
+
 	/*
 	 * --watch rates are over the time that passed: a sample cut short by
 	 * SIGINT after ~0.3 s of a 2 s interval counts 1000 transfers in
