@@ -184,8 +184,11 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	free(r.buf);
 	if (r.fd != STDIN_FILENO)
 		close(r.fd);
+	/* Whatever the errno (EIO included), failing to read the input is an I/O error. */
+	if (r.err == -ENOMEM)
+		return cli_fail(c, EXIT_RESOURCES, "reading %s: %s", name, strerror(-r.err));
 	if (r.err)
-		return cli_fail_errno(c, r.err, "reading %s", name);
+		return cli_fail(c, EXIT_IO, "reading %s: %s", name, strerror(-r.err));
 
 	/* Bytes that were no packet mean a damaged stream. */
 	ret = st.errors || skipped ? EXIT_VERIFY : EXIT_OK;

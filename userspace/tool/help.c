@@ -261,7 +261,7 @@ static const struct help helps[] = {
 			   "  -q, --quiet            print nothing unless the check failed\n"
 			   "  -h, --help             show this help\n",
 		.units = COUNT_UNITS,
-		.codes = { EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_VERIFY, EXIT_IO, -1 },
+		.codes = { EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_VERIFY, EXIT_RESOURCES, EXIT_IO, -1 },
 		.examples = "  dmastream check capture.bin\n"
 			    "  dmastream rx loop0/rx -n 1000 -o - | dmastream check --json\n",
 	},

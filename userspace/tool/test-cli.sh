@@ -110,6 +110,8 @@ has out '"skipped_bytes":11'
 has out '"exit_code":9}'
 expect 11 "$T" check "$root/nonexistent"
 has err "cannot open"
+expect 11 "$T" check "$root"
+has err "reading $root: Is a directory"
 expect 2 "$T" check --verify=maybe
 
 [ "$fails" -eq 0 ] && echo "ok: dmastream on the host"
