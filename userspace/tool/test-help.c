@@ -224,6 +224,17 @@ int main(int argc, char **argv)
 		CHECK(mentions(help[i], "help") && mentions(help[i], "json") &&
 		      mentions(help[i], "quiet"));
 		check_no_extra(commands[i], help[i], tables[i]);
+		/* It fits a terminal of 80 columns. */
+		{
+			const char *l = help[i], *nl;
+
+			for (; (nl = strchr(l, '\n')); l = nl + 1)
+				if (nl - l > 80) {
+					fprintf(stderr, "%s --help: a line of %d columns\n",
+						commands[i], (int)(nl - l));
+					CHECK(0);
+				}
+		}
 
 		/* The exit statuses: 0, 1 and 2 always; each also in the man page. */
 		codes = help_exit_codes(commands[i]);
