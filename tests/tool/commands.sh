@@ -43,9 +43,17 @@ expect 3 "$T" loop nosuch -n 1 --json
 is "JSON failure class" "$(jv class)" "no-channel"
 is "JSON failure exit_code" "$(jv exit_code)" 3
 
-# usage
+# usage; each command's help (description, options, exit statuses, examples)
 expect 0 "$T" --help
 expect 0 "$T" loop --help
+contains "loop --help" "$(cat "$OUT")" "Exit status:"
+contains "loop --help" "$(cat "$OUT")" "--verify[=fast|full]"
+expect 0 "$T" help rx
+contains "help rx" "$(cat "$OUT")" "--connect HOST:PORT"
+expect 0 "$T" stats -h
+contains "stats -h" "$(cat "$OUT")" "Examples:"
+expect 2 "$T" help nosuchcommand
+expect 2 "$T" bench loop0 -s 4K
 expect 2 "$T" nosuchcommand
 expect 2 "$T" loop loop0 --size banana
 expect 2 "$T" loop loop0 --depth 0
@@ -67,6 +75,16 @@ is "memcpy transfers" "$(jv transfers)" 100
 is "memcpy verify_errors" "$(jv verify_errors)" 0
 expect 0 "$T" loop loop0 -n 50 -q
 [ -s "$OUT" ] && fail "-q printed something"
+[ -s "$ERR" ] && fail "-q printed something on stderr"
+expect 0 "$T" list -q
+[ -s "$OUT" ] && fail "list -q printed something"
+expect 3 "$T" info loop0/nosuch -q
+[ -s "$OUT" ] && fail "info -q printed something"
+[ -s "$ERR" ] || fail "info -q did not print its error"
+# units: counts and sizes in Ki
+expect 0 "$T" loop loop0 -n 1Ki -s 4Ki --json
+is "loop -n 1Ki transfers" "$(jv transfers)" 1024
+is "loop -s 4Ki bytes" "$(jv bytes)" $((1024 * 4096))
 
 # tx into the FIFO (64 KiB holds 16 packets of 4 KiB), rx them back: a new
 # owner of rx gets what another program sent before only without the
@@ -95,6 +113,23 @@ expect 0 "$T" tx loop0 -i /tmp/capture -s 4K --json
 is "tx -i transfers" "$(jv transfers)" 10
 expect 0 "$T" rx loop0/rx -n 10 -s 4K --verify -o /dev/null --json
 is "rx of tx -i good" "$(jv good)" 10
+# rx -o -: the data on stdout, the report on stderr
+expect 0 "$T" tx loop0 -n 10 -s 4K
+expect 0 "$T" rx loop0/rx -n 10 -s 4K -o -
+cp "$OUT" /tmp/stdout-capture
+contains "rx -o - report on stderr" "$(cat "$ERR")" "rx loop0/rx"
+expect 0 "$T" check /tmp/stdout-capture --json
+is "rx -o - packets on stdout" "$(jv good)" 10
+# rx -o - | head: the reader going away ends rx normally (exit 0)
+"$T" tx loop0 -s 4K -t 30s --timeout 0 >/dev/null 2>&1 &
+txbg=$!
+{ "$T" rx loop0/rx -s 4K -o - 2>/tmp/rx-head.err; echo $? >/tmp/rx-head.rc; } |
+	head -c 65536 >/dev/null
+is "rx -o - | head: exit" "$(cat /tmp/rx-head.rc)" 0
+kill -INT $txbg
+wait $txbg
+is "tx stopped by SIGINT: exit" $? 0
+echo 1 >"$SIM/fifo_flush"
 # With the flush, what tx sent before rx had an owner is gone. Quiet is
 # told by the clock, and dmasim's engine is a guest CPU: on a saturated
 # host it was seen not to run for the default 20 ms, so the flush stopped

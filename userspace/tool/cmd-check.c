@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "help.h"
 #include "json.h"
 #include "libdmastream.h"
 #include "units.h"
@@ -71,13 +72,14 @@ static bool fill(struct reader *r, size_t want)
 
 enum { OPT_VERIFY = 256, OPT_STREAM, OPT_ANY_STREAM, OPT_FROM_ZERO, OPT_JSON, OPT_FORMAT };
 
-static const struct option check_opts[] = {
+const struct option check_options[] = {
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "stream", required_argument, NULL, OPT_STREAM },
 	{ "any-stream", no_argument, NULL, OPT_ANY_STREAM },
 	{ "from-zero", no_argument, NULL, OPT_FROM_ZERO },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -98,7 +100,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	int opt, ret;
 
 	optind = 0;	/* a fresh parse, also when called more than once */
-	while ((opt = getopt_long(argc, argv, "h", check_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "qh", check_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_VERIFY:
 			if (!strcmp(optarg, "fast"))
@@ -128,10 +130,11 @@ int cmd_check(struct cli *c, int argc, char **argv)
 						optarg);
 			}
 			break;
+		case 'q':
+			c->quiet = true;
+			break;
 		case 'h':
-			fputs("usage: dmastream check [FILE|-] [--verify=fast|full] [--stream ID|--any-stream]\n"
-			      "                       [--from-zero] [--format dmastream|dmasim] [--json]\n",
-			      c->out);
+			help_print(c->out, "check");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -181,8 +184,11 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	free(r.buf);
 	if (r.fd != STDIN_FILENO)
 		close(r.fd);
+	/* Whatever the errno (EIO included), failing to read the input is an I/O error. */
+	if (r.err == -ENOMEM)
+		return cli_fail(c, EXIT_RESOURCES, "reading %s: %s", name, strerror(-r.err));
 	if (r.err)
-		return cli_fail_errno(c, r.err, "reading %s", name);
+		return cli_fail(c, EXIT_IO, "reading %s: %s", name, strerror(-r.err));
 
 	/* Bytes that were no packet mean a damaged stream. */
 	ret = st.errors || skipped ? EXIT_VERIFY : EXIT_OK;

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "devices.h"
+#include "help.h"
 #include "json.h"
 #include "libdmastream.h"
 #include "units.h"
@@ -132,11 +133,12 @@ static size_t spec_labels(const char *spec, char labels[][NAME_LEN], size_t max)
 	return n;
 }
 
-static const struct option create_opts[] = {
+const struct option create_options[] = {
 	{ "loopback", no_argument, NULL, 'l' },
 	{ "channels", required_argument, NULL, 'c' },
 	{ "engine", required_argument, NULL, 'e' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -153,7 +155,7 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	int opt, ret;
 
 	optind = 0;	/* a fresh parse, also when called more than once */
-	while ((opt = getopt_long(argc, argv, "lc:e:jh", create_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "lc:e:jqh", create_options, NULL)) != -1) {
 		switch (opt) {
 		case 'l':
 			loopback = true;
@@ -168,9 +170,11 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		case 'j':
 			c->json = true;
 			break;
+		case 'q':
+			c->quiet = true;
+			break;
 		case 'h':
-			fputs("usage: dmastream create NAME --channels 'LABEL[=SOURCE] ...'\n"
-			      "       dmastream create --loopback NAME [--engine N]\n", c->out);
+			help_print(c->out, "create");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -264,8 +268,9 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-static const struct option remove_opts[] = {
+const struct option remove_options[] = {
 	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -278,13 +283,16 @@ int cmd_remove(struct cli *c, int argc, char **argv)
 	int opt, ret;
 
 	optind = 0;	/* a fresh parse, also when called more than once */
-	while ((opt = getopt_long(argc, argv, "jh", remove_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jqh", remove_options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c->json = true;
 			break;
+		case 'q':
+			c->quiet = true;
+			break;
 		case 'h':
-			fputs("usage: dmastream remove NAME\n", c->out);
+			help_print(c->out, "remove");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;

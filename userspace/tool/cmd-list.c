@@ -8,12 +8,14 @@
 
 #include "commands.h"
 #include "devices.h"
+#include "help.h"
 #include "json.h"
 #include "libdmastream.h"
 #include "units.h"
 
-static const struct option list_opts[] = {
+const struct option list_options[] = {
 	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -53,13 +55,16 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	int opt, ret;
 
 	optind = 0;	/* a fresh parse, also when called more than once */
-	while ((opt = getopt_long(argc, argv, "jh", list_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jqh", list_options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c->json = true;
 			break;
+		case 'q':
+			c->quiet = true;
+			break;
 		case 'h':
-			fputs("usage: dmastream list [--json]\n", c->out);
+			help_print(c->out, "list");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -94,6 +99,8 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		}
 		json_end_array(&j);
 		json_end_object(&j);
+	} else if (c->quiet) {
+		/* Only the exit status. */
 	} else if (!n) {
 		fputs("no dmastream channels (create one: dmastream create --loopback NAME)\n",
 		      c->out);
@@ -212,8 +219,11 @@ static void info_human(FILE *f, const struct chan_entry *e, const struct live *l
 			format_duration((uint64_t)l->info.timeout_ms * 1000000, a, sizeof(a)) : "none");
 		fprintf(f, "  error threshold  %u\n", l->info.error_threshold);
 	} else {
-		fprintf(f, "  segments         <= %s bytes each, <= %s per transfer, transfer <= %s bytes\n",
-			e->max_seg_size, e->max_segs, e->max_xfer_bytes);
+		/* The same units as from the driver above. */
+		fprintf(f, "  segments         <= %s each, <= %s per transfer, transfer <= %s\n",
+			format_size(strtoull(e->max_seg_size, NULL, 0), a, sizeof(a)),
+			e->max_segs,
+			format_size(strtoull(e->max_xfer_bytes, NULL, 0), b, sizeof(b)));
 		fprintf(f, "  alignment        offset %s, length %s\n", e->addr_align, e->len_align);
 		fprintf(f, "  coherent         %s\n", !strcmp(e->coherent, "1") ? "yes" : "no");
 	}
@@ -229,13 +239,16 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	int opt, ret;
 
 	optind = 0;	/* a fresh parse, also when called more than once */
-	while ((opt = getopt_long(argc, argv, "jh", list_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jqh", list_options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c->json = true;
 			break;
+		case 'q':
+			c->quiet = true;
+			break;
 		case 'h':
-			fputs("usage: dmastream info DEVICE|DEVICE/LABEL|PATH [--json]\n", c->out);
+			help_print(c->out, "info");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -282,7 +295,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 		probe(v[i].node, &l);
 		if (c->json)
 			info_json(&j, &v[i], &l);
-		else
+		else if (!c->quiet)
 			info_human(c->out, &v[i], &l);
 	}
 	if (c->json) {

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "devices.h"
+#include "help.h"
 #include "json.h"
 #include "libdmastream.h"
 #include "units.h"
@@ -136,7 +137,8 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 		 uint64_t samples)
 {
 	struct dmastream_stats *prev = calloc(n, sizeof(*prev)), cur;
-	struct sigaction sa = { .sa_handler = on_signal };
+	double *when = calloc(n, sizeof(*when));
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	struct timespec ts = {
 		.tv_sec = (time_t)(interval_ns / 1000000000ull),
 		.tv_nsec = (long)(interval_ns % 1000000000ull),
@@ -148,30 +150,45 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 	size_t i;
 	int ret;
 
-	if (!prev)
+	if (!prev || !when) {
+		free(prev);
+		free(when);
 		return cli_fail(c, EXIT_FAIL, "out of memory");
+	}
 	for (i = 0; i < n; i++) {
 		ret = read_stats(&v[i], &prev[i]);
+		when[i] = mono_s();
 		if (ret < 0) {
 			free(prev);
+			free(when);
 			return cli_fail_errno(c, ret, "cannot read the counters of %s/%s",
 					      v[i].device, v[i].label);
 		}
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	stop_watch = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	json_init(&j, c->out);
-	if (!c->json)
+	if (!c->json && !c->quiet)
 		fprintf(c->out, "%8s %-20s %10s %12s %8s %7s %9s\n", "TIME", "CHANNEL", "XFER/S",
 			"RATE", "INFLIGHT", "ERRORS", "RX-EMPTY");
 	for (k = 0; !stop_watch && (!samples || k < samples); k++) {
 		/* nanosleep returns early on the signal; the loop ends then. */
 		nanosleep(&ts, NULL);
-		t = mono_s();
-		dt = (double)interval_ns / 1e9;
 		for (i = 0; i < n; i++) {
 			if (read_stats(&v[i], &cur) < 0)
 				continue;
+			/*
+			 * Rates over the time that really passed since this
+			 * channel's last sample: a short sleep (a signal) or a
+			 * late wake-up (a loaded machine, a failed read) would
+			 * make the nominal interval lie.
+			 */
+			t = mono_s();
+			dt = t - when[i];
+			when[i] = t;
+			if (dt <= 0)
+				dt = 1e-9;
 			snprintf(name, sizeof(name), "%s/%s", v[i].device, v[i].label);
 			if (c->json) {
 				json_begin_object(&j, NULL);
@@ -186,7 +203,7 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 					json_uint(&j, stat_fields[f].name, *field(&cur, f));
 				json_end_object(&j);
 				json_end_object(&j);
-			} else {
+			} else if (!c->quiet) {
 				fprintf(c->out, "%8.1f %-20s %10s %12s %8llu %7llu %9llu\n", t - t0, name,
 					format_count((double)(cur.completed - prev[i].completed) / dt,
 						     xps, sizeof(xps)),
@@ -200,17 +217,21 @@ static int watch(struct cli *c, struct chan_entry *v, size_t n, uint64_t interva
 			prev[i] = cur;
 		}
 	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	free(prev);
+	free(when);
 	return EXIT_OK;
 }
 
 enum { OPT_WATCH = 256, OPT_RESET, OPT_JSON };
 
-static const struct option stats_opts[] = {
+const struct option stats_options[] = {
 	{ "watch", optional_argument, NULL, OPT_WATCH },
 	{ "count", required_argument, NULL, 'n' },
 	{ "reset", no_argument, NULL, OPT_RESET },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -219,7 +240,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 {
 	uint64_t interval = 0, samples = 0;
 	struct chan_entry *v = NULL, one;
-	struct dmastream_stats st;
+	struct dmastream_stats *st = NULL;
 	bool reset = false;
 	struct target t;
 	struct json j;
@@ -227,7 +248,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 	int opt, ret = EXIT_OK;
 
 	optind = 0;	/* a fresh parse, also when called more than once */
-	while ((opt = getopt_long(argc, argv, "n:h", stats_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:qh", stats_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_WATCH:
 			interval = 1000000000ull;
@@ -245,9 +266,11 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 		case OPT_JSON:
 			c->json = true;
 			break;
+		case 'q':
+			c->quiet = true;
+			break;
 		case 'h':
-			fputs("usage: dmastream stats DEVICE|DEVICE/LABEL [--watch[=INTERVAL]] [-n COUNT]\n"
-			      "                       [--reset] [--json]\n", c->out);
+			help_print(c->out, "stats");
 			return EXIT_OK;
 		default:
 			return EXIT_USAGE;
@@ -279,23 +302,30 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 	if (!ret && interval) {
 		ret = watch(c, v, n, interval, samples);
 	} else if (!ret) {
-		if (c->json) {
+		/* Every channel read before anything is printed: a failure is then
+		 * the only output, and with --json one well-formed object. */
+		st = calloc(n, sizeof(*st));
+		if (!st)
+			ret = cli_fail(c, EXIT_FAIL, "out of memory");
+		for (i = 0; i < n && !ret; i++) {
+			int err = read_stats(&v[i], &st[i]);
+
+			if (err < 0)
+				ret = open_error(c, v[i].node, err);
+		}
+		if (!ret && c->json) {
 			json_init(&j, c->out);
 			json_begin_object(&j, NULL);
 			json_begin_array(&j, "channels");
 		}
-		for (i = 0; i < n && !ret; i++) {
-			int err = read_stats(&v[i], &st);
-
-			if (err < 0)
-				ret = open_error(c, v[i].node, err);
-			else
-				print_once(c, &j, &v[i], &st);
-		}
+		for (i = 0; i < n && !ret; i++)
+			if (c->json || !c->quiet)
+				print_once(c, &j, &v[i], &st[i]);
 		if (c->json && !ret) {
 			json_end_array(&j);
 			json_end_object(&j);
 		}
+		free(st);
 	}
 	if (v != &one)
 		free(v);

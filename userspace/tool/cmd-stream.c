@@ -16,7 +16,7 @@
 #include "stream.h"
 #include "targets.h"
 
-static int connect_to(struct cli *c, const char *hostport, int *fdp)
+int stream_connect(struct cli *c, const char *hostport, int *fdp)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
 	char host[256], *colon;
@@ -98,7 +98,7 @@ static int run_stream(struct cli *c, int argc, char **argv, enum stream_kind kin
 	if (o.output)
 		ret = open_file(c, o.output, true, &sink);
 	else if (o.connect)
-		ret = connect_to(c, o.connect, &sink);
+		ret = stream_connect(c, o.connect, &sink);
 	else if (o.input)
 		ret = open_file(c, o.input, false, &source);
 	if (ret)

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "help.h"
 
 static const struct {
 	const char *name;
@@ -33,11 +34,13 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fputs("usage: dmastream COMMAND [OPTIONS] [ARGS]   (dmastream COMMAND --help)\n\n", f);
+	fputs("usage: dmastream COMMAND [OPTIONS] [ARGS]\n"
+	      "       dmastream COMMAND --help     (or: dmastream help COMMAND)\n\n", f);
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nSizes: 4096, 64K, 1M (K/M/G = 1024^n, KB/MB/GB = 1000^n); counts: 1000, 10k;\n"
-	      "durations: 500ms, 10s, 2m. --json prints one JSON object. Exit codes: 0 ok,\n"
+	fputs("\nSizes: 4096, 64K, 1Mi (K/M/G, Ki/Mi/Gi = 1024^n; KB/MB/GB = 1000^n); counts:\n"
+	      "1000, 10k (k/M/G = 1000^n, Ki/Mi/Gi = 1024^n); durations: 500ms, 10s, 2m.\n"
+	      "--json prints JSON, -q only errors. Exit codes: 0 ok,\n"
 	      "2 usage, 3 no such channel, 4 permission, 5 module not loaded, 6 busy,\n"
 	      "7 engine error, 8 timeout, 9 verification failed, 10 resources, 11 I/O,\n"
 	      "130 interrupted, 1 other. See dmastream(1).\n", f);
@@ -55,6 +58,13 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		if (argc > 2 && !strcmp(argv[1], "help")) {
+			if (help_print(stdout, argv[2]) == 0)
+				return EXIT_OK;
+			fprintf(stderr, "dmastream: unknown command '%s'\n\n", argv[2]);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
 		usage(stdout);
 		return EXIT_OK;
 	}

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
+#include "help.h"
 #include "json.h"
 #include "stream.h"
 #include "units.h"
@@ -23,7 +25,7 @@ enum {
 	OPT_SINK_DELAY, OPT_FORMAT,
 };
 
-static const struct option stream_opts_table[] = {
+const struct option stream_options[] = {
 	{ "size", required_argument, NULL, 's' },
 	{ "depth", required_argument, NULL, 'd' },
 	{ "buffers", required_argument, NULL, OPT_BUFFERS },
@@ -60,28 +62,7 @@ static const char *kind_name(enum stream_kind k)
 
 void stream_usage(FILE *f, enum stream_kind kind)
 {
-	switch (kind) {
-	case STREAM_RX:
-		fputs("usage: dmastream rx CHANNEL|DEVICE [-s SIZE] [-d DEPTH] [-n COUNT|--bytes SIZE]\n"
-		      "           [-t DURATION] [-o FILE|-] [--connect HOST:PORT] [--verify[=fast|full]]\n"
-		      "           [--format dmastream|dmasim] [--sink-delay DURATION] [--timeout DURATION]\n"
-		      "           [--json] [-q]\n", f);
-		break;
-	case STREAM_TX:
-		fputs("usage: dmastream tx CHANNEL|DEVICE [-s SIZE] [-d DEPTH] [-n COUNT|--bytes SIZE]\n"
-		      "           [-t DURATION] [-i FILE|-] [--pattern counter|prbs|none]\n"
-		      "           [--timeout DURATION] [--json] [-q]\n", f);
-		break;
-	case STREAM_LOOP:
-		fputs("usage: dmastream loop DEVICE|MEMCPY-CHANNEL [-s SIZE] [-d DEPTH] [-n COUNT]\n"
-		      "           [-t DURATION] [--verify[=fast|full]|--no-verify] [--pattern counter|prbs]\n"
-		      "           [--tx LABEL] [--rx LABEL] [--timeout DURATION] [--json] [-q]\n", f);
-		break;
-	case STREAM_BENCH:
-		fputs("usage: dmastream bench DEVICE|CHANNEL [--sizes 4K,64K,1M] [-d DEPTH]\n"
-		      "           [-t DURATION|-n COUNT] [--verify[=fast|full]] [--json] [-q]\n", f);
-		break;
-	}
+	help_print(f, kind_name(kind));
 }
 
 static void defaults(struct stream_opts *o, enum stream_kind kind)
@@ -130,17 +111,19 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 		 char *err, size_t errlen)
 {
 	bool verify_given = false, pattern_given = false, count_given = false;
+	bool size_given = false, sizes_given = false;
 	uint64_t v;
 	int opt;
 
 	defaults(o, kind);
 	optind = 0;	/* 0: GNU getopt starts over completely */
-	while ((opt = getopt_long(argc, argv, "s:d:n:t:o:i:qh", stream_opts_table, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:d:n:t:o:i:qh", stream_options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			if (parse_size(optarg, &v) < 0 || v == 0 || v > UINT32_MAX)
 				return bad(err, errlen, "bad size '%s' (e.g. 4096, 64K, 1M)", optarg);
 			o->size = (uint32_t)v;
+			size_given = true;
 			break;
 		case 'd':
 			if (parse_u32(optarg, 1, 65535, &o->depth) < 0)
@@ -199,6 +182,7 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 			break;
 		case OPT_NO_VERIFY:
 			o->verify = DMS_CHECK_NONE;
+			verify_given = true;
 			break;
 		case OPT_STREAM:
 			if (parse_u32(optarg, 0, UINT32_MAX, &o->stream_id) < 0)
@@ -221,6 +205,7 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 			break;
 		case OPT_SIZES:
 			o->sizes = optarg;
+			sizes_given = true;
 			break;
 		case OPT_SINK_DELAY:
 			if (parse_duration_ns(optarg, &o->sink_delay_ns) < 0)
@@ -262,6 +247,12 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 		return bad(err, errlen, "--input is for %s", "tx");
 	if ((o->tx_label || o->rx_label) && kind != STREAM_LOOP && kind != STREAM_BENCH)
 		return bad(err, errlen, "--tx and --rx are for %s", "loop and bench");
+	if (sizes_given && kind != STREAM_BENCH)
+		return bad(err, errlen, "--sizes is for %s", "bench");
+	if ((size_given || o->bytes) && kind == STREAM_BENCH)
+		return bad(err, errlen, "%s", "bench takes --sizes and --count, not --size or --bytes");
+	if (pattern_given && kind == STREAM_RX)
+		return bad(err, errlen, "%s", "rx receives; the sender picks the pattern");
 	if (o->output && o->connect)
 		return bad(err, errlen, "give %s, not both", "--output or --connect");
 	if (o->output && !strcmp(o->output, "-") && o->json)
@@ -360,22 +351,72 @@ static int slow_sink_deliver(void *arg, const void *data, uint32_t len,
 
 struct progress {
 	FILE *f;
-	uint64_t last_ns, last_bytes, last_xfers;
+	uint64_t start_ns, last_ns, last_bytes, last_xfers;
 	bool shown;
 };
 
-static void progress_line(struct progress *pg, struct dms_pipeline *p, uint64_t now)
+/* "0:07", "12:34", "1:02:03". */
+static void format_eta(double s, char *buf, size_t len)
+{
+	unsigned long long t = s > 0 ? (unsigned long long)(s + 0.5) : 0;
+
+	if (t >= 3600)
+		snprintf(buf, len, "%llu:%02llu:%02llu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%llu:%02llu", t / 60, t % 60);
+}
+
+void stream_progress_text(const struct stream_opts *o, const struct dms_pipeline_stats *st,
+			  uint64_t elapsed_ns, double bytes_per_s, double xfers_per_s,
+			  char *buf, size_t len)
+{
+	char total[32], rate[32], xps[32], eta[48] = "";
+	double elapsed = (double)elapsed_ns / 1e9, done = -1, left = -1, l;
+
+	/* Whichever limit comes first ends the run: the larger share done. */
+	if (o->count) {
+		done = (double)st->transfers / (double)o->count;
+		if (st->transfers && elapsed > 0)
+			left = (double)(o->count > st->transfers ? o->count - st->transfers : 0) *
+			       elapsed / (double)st->transfers;
+	}
+	if (o->duration_ns) {
+		l = (double)(o->duration_ns > elapsed_ns ? o->duration_ns - elapsed_ns : 0) / 1e9;
+		if (elapsed / ((double)o->duration_ns / 1e9) > done)
+			done = elapsed / ((double)o->duration_ns / 1e9);
+		if (left < 0 || l < left)
+			left = l;
+	}
+	if (done > 1)
+		done = 1;
+	if (done >= 0) {
+		char t[24];
+
+		if (left >= 0)
+			format_eta(left, t, sizeof(t));
+		else
+			snprintf(t, sizeof(t), "--:--");
+		snprintf(eta, sizeof(eta), "  %3.0f%% ETA %s", done * 100, t);
+	}
+	snprintf(buf, len, "%10s  %12s  %8s xfer/s%s  errors %llu  verify %llu",
+		 format_size(st->bytes, total, sizeof(total)),
+		 format_rate(bytes_per_s, rate, sizeof(rate)),
+		 format_count(xfers_per_s, xps, sizeof(xps)), eta,
+		 (unsigned long long)st->errors, (unsigned long long)st->verify_errors);
+}
+
+static void progress_line(struct progress *pg, const struct stream_opts *o,
+			  struct dms_pipeline *p, uint64_t now)
 {
 	struct dms_pipeline_stats st;
-	char total[32], rate[32], xps[32];
 	double dt = (double)(now - pg->last_ns) / 1e9;
+	char line[160];
 
 	dms_pipeline_stats(p, &st);
-	fprintf(pg->f, "\r\033[K%10s  %12s  %8s xfer/s  errors %llu  verify %llu",
-		format_size(st.bytes, total, sizeof(total)),
-		format_rate((double)(st.bytes - pg->last_bytes) / dt, rate, sizeof(rate)),
-		format_count((double)(st.transfers - pg->last_xfers) / dt, xps, sizeof(xps)),
-		(unsigned long long)st.errors, (unsigned long long)st.verify_errors);
+	stream_progress_text(o, &st, now - pg->start_ns,
+			     (double)(st.bytes - pg->last_bytes) / dt,
+			     (double)(st.transfers - pg->last_xfers) / dt, line, sizeof(line));
+	fprintf(pg->f, "\r\033[K%s", line);
 	fflush(pg->f);
 	pg->last_ns = now;
 	pg->last_bytes = st.bytes;
@@ -431,9 +472,11 @@ int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_c
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 
-	if (progress && isatty(fileno(progress)))
+	/* Progress is for people: a terminal, and neither --json nor -q. */
+	if (progress && !o->json && !o->quiet && isatty(fileno(progress)))
 		pg.f = progress;
 	start = now_ns();
+	pg.start_ns = start;
 	pg.last_ns = start;
 	while ((ret = dms_pipeline_step(p, STEP_MS)) > 0) {
 		now = now_ns();
@@ -442,7 +485,7 @@ int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_c
 			dms_pipeline_stop(p);
 		}
 		if (pg.f && now - pg.last_ns >= PROGRESS_NS)
-			progress_line(&pg, p, now);
+			progress_line(&pg, o, p, now);
 	}
 	if (pg.shown) {
 		fputs("\r\033[K", pg.f);

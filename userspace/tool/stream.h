@@ -68,11 +68,20 @@ void stream_usage(FILE *f, enum stream_kind kind);
 /*
  * Run a pipeline on the channels (see dms_pipeline_create()) until it is
  * done, the duration has passed or SIGINT/SIGTERM arrives; @progress gets a
- * live line when it is a terminal (NULL: none). Returns 0 or the -errno
- * that kept the pipeline from starting; errors during the run are in @r.
+ * live line when it is a terminal and neither o->json nor o->quiet is set
+ * (NULL: none). Returns 0 or the -errno that kept the pipeline from
+ * starting; errors during the run are in @r.
  */
 int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_channel *rx,
 	       int sink_fd, int source_fd, FILE *progress, struct stream_result *r);
+/*
+ * The progress line (without the terminal controls): bytes so far, the
+ * current rates, and with a count or a duration the share done and the
+ * time left; "--:--" until the first transfer gives a rate.
+ */
+void stream_progress_text(const struct stream_opts *o, const struct dms_pipeline_stats *st,
+			  uint64_t elapsed_ns, double bytes_per_s, double xfers_per_s,
+			  char *buf, size_t len);
 int stream_exit_code(const struct stream_opts *o, const struct stream_result *r);
 /* Report why stream_run() could not start (its -errno); returns the exit code. */
 struct cli;

@@ -122,5 +122,30 @@ int main(void)
 	CHECK_EQ(o.verify, DMS_CHECK_NONE);
 	CHECK_EQ(parse(STREAM_BENCH, &o, "d", "--sizes", "1K,2K", NULL), EXIT_OK);
 	CHECK_STR(o.sizes, "1K,2K");
+
+	/* What a command's help does not list, it refuses. */
+	CHECK_EQ(parse(STREAM_BENCH, &o, "d", "-s", "4K", NULL), EXIT_USAGE);
+	CHECK(strstr(errbuf, "--sizes") != NULL);
+	CHECK_EQ(parse(STREAM_BENCH, &o, "d", "--bytes", "1M", NULL), EXIT_USAGE);
+	CHECK_EQ(parse(STREAM_LOOP, &o, "d", "--sizes", "4K", NULL), EXIT_USAGE);
+	CHECK(strstr(errbuf, "bench") != NULL);
+	CHECK_EQ(parse(STREAM_RX, &o, "r", "--pattern", "prbs", NULL), EXIT_USAGE);
+	CHECK_EQ(parse(STREAM_TX, &o, "t", "--no-verify", NULL), EXIT_USAGE);
+	CHECK_EQ(parse(STREAM_RX, &o, "r", "-q", NULL), EXIT_OK);
+	CHECK(o.quiet);
+	CHECK_EQ(parse(STREAM_TX, &o, "t", "-h", NULL), EXIT_OK);
+	CHECK(o.help);
+
+	/* Units everywhere a size or count is read. */
+	CHECK_EQ(parse(STREAM_LOOP, &o, "x", "-s", "1Mi", "-d", "1Ki", "--buffers", "2Ki",
+		       "--batch", "1Ki", "-n", "4Mi", "--stream", "1Gi", NULL), EXIT_OK);
+	CHECK_EQ(o.size, 1048576);
+	CHECK_EQ(o.depth, 1024);
+	CHECK_EQ(o.buffers, 2048);
+	CHECK_EQ(o.batch, 1024);
+	CHECK_EQ(o.count, 4194304);
+	CHECK_EQ(o.stream_id, 1073741824);
+	CHECK_EQ(parse(STREAM_RX, &o, "r", "--bytes", "2Gi", "-s", "1Mi", NULL), EXIT_OK);
+	CHECK_EQ(o.count, 2048);
 	return check_report();
 }

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,20 +154,22 @@ static const struct configfs_ops fake_configfs = {
 	.drop_item = fake_drop,
 };
 
-static char *out;
-static size_t outlen;
+static char *out, *errout;
+static size_t outlen, errlen;
 
-/* Run a command with its output captured in @out; returns its exit code. */
+/* Run a command with its output captured in @out, stderr in @errout; returns its exit code. */
 static int run(int (*fn)(struct cli *, int, char **), ...)
 {
-	struct cli c = { .cmd = "test", .err = fopen("/dev/null", "w") };
+	struct cli c = { .cmd = "test" };
 	char *argv[16];
 	int argc = 0, ret;
 	va_list ap;
 
 	free(out);
-	out = NULL;
+	free(errout);
+	out = errout = NULL;
 	c.out = open_memstream(&out, &outlen);
+	c.err = open_memstream(&errout, &errlen);
 	argv[argc++] = (char *)"cmd";
 	va_start(ap, fn);
 	while ((argv[argc] = va_arg(ap, char *)))
@@ -177,8 +181,23 @@ static int run(int (*fn)(struct cli *, int, char **), ...)
 	return ret;
 }
 
+static pthread_t main_thread;
+
+/* 300 ms into a 2 s --watch interval: 1000 more transfers, then SIGINT. */
+static void *bump_and_interrupt(void *arg)
+{
+	(void)arg;
+	usleep(300000);
+	put("1010", "%s/sys/class/dmastream/loop0.rx/stats/completed", root);
+	pthread_kill(main_thread, SIGINT);
+	return NULL;
+}
+
 int main(void)
 {
+	pthread_t th;
+	const char *p;
+	double tps;
 	char cmd[300];
 
 	snprintf(root, sizeof(root), "/tmp/dmastream-test-devices.XXXXXX");
@@ -191,6 +210,28 @@ int main(void)
 	CHECK_EQ(run(cmd_list, NULL), EXIT_NO_MODULE);
 	CHECK_EQ(run(cmd_create, "--loopback", "lo1", NULL), EXIT_NO_MODULE);
 	CHECK_EQ(run(cmd_info, "loop0/rx", NULL), EXIT_NO_MODULE);
+	/* -q: the error, and nothing else. */
+	CHECK_EQ(run(cmd_list, "-q", NULL), EXIT_NO_MODULE);
+	CHECK_STR(out, "");
+	CHECK(strstr(errout, "not loaded") != NULL);
+
+	/* --help and -h: the full help, on stdout, whatever else is given. */
+	CHECK_EQ(run(cmd_list, "--help", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream list", 21) == 0 && strstr(out, "Exit status:"));
+	CHECK_EQ(run(cmd_info, "-h", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream info", 21) == 0 && strstr(out, "Examples:"));
+	CHECK_EQ(run(cmd_create, "x", "--help", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream create", 23) == 0 && strstr(out, "--engine N"));
+	CHECK_EQ(run(cmd_remove, "-h", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream remove", 23) == 0);
+	CHECK_EQ(run(cmd_stats, "--help", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream stats", 22) == 0 && strstr(out, "--watch"));
+	CHECK_EQ(run(cmd_check, "-h", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream check", 22) == 0 && strstr(out, "  9  "));
+	CHECK_EQ(run(cmd_loop, "--help", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream loop", 21) == 0 && strstr(out, "default 64K"));
+	CHECK_EQ(run(cmd_bench, "-h", NULL), EXIT_OK);
+	CHECK(strncmp(out, "usage: dmastream bench", 22) == 0 && strstr(out, "4K,64K,1M"));
 
 	mk("%s/sys/module/dmastream", root);
 	mk("%s/sys/kernel/config/dmastream", root);
@@ -207,6 +248,11 @@ int main(void)
 	CHECK_EQ(run(cmd_list, NULL), EXIT_OK);
 	CHECK(strstr(out, "loop0/tx") && strstr(out, "dma0chan0"));
 	CHECK_EQ(run(cmd_list, "extra", NULL), EXIT_USAGE);
+	CHECK_EQ(run(cmd_list, "-q", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_STR(errout, "");
+	CHECK_EQ(run(cmd_list, "--quiet", "--json", NULL), EXIT_OK);	/* asked for: printed */
+	CHECK(strstr(out, "\"name\":\"loop0/tx\"") != NULL);
 
 	/* info from sysfs (the nodes here are plain files: no driver to ask). */
 	CHECK_EQ(run(cmd_info, "loop0/rx", "--json", NULL), EXIT_OK);
@@ -217,6 +263,11 @@ int main(void)
 	CHECK_EQ(run(cmd_info, "loop0/nope", NULL), EXIT_NO_CHANNEL);
 	CHECK_EQ(run(cmd_info, "nodev", NULL), EXIT_NO_CHANNEL);
 	CHECK_EQ(run(cmd_info, "a/b/c", NULL), EXIT_USAGE);
+	CHECK_EQ(run(cmd_info, "loop0", "-q", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_EQ(run(cmd_info, "loop0/nope", "-q", NULL), EXIT_NO_CHANNEL);
+	CHECK_STR(out, "");
+	CHECK(strstr(errout, "nope") != NULL);
 	CHECK_EQ(run(cmd_info, NULL), EXIT_USAGE);
 
 	/* create --loopback: dmasim's channel names into configfs, then enable. */
@@ -241,6 +292,17 @@ int main(void)
 	CHECK_EQ(run(cmd_create, "lo3", "--channels", "tx=dma0chan2,rx=dma0chan3", NULL),
 		 EXIT_OK);
 	CHECK(strstr(out, "created lo3") != NULL);
+	CHECK_EQ(run(cmd_create, "lo4", "-q", "--channels", "tx=dma0chan4", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_STR(errout, "");
+	CHECK_STR(get("%s/sys/kernel/config/dmastream/lo4/enable", root), "1");
+	CHECK_EQ(run(cmd_create, "lo4", "-q", "--channels", "tx=dma0chan4", NULL), EXIT_BUSY);
+	CHECK_STR(out, "");
+	CHECK(strstr(errout, "already exists") != NULL);
+	CHECK_EQ(run(cmd_remove, "lo4", "--quiet", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_STR(errout, "");
+	CHECK(get("%s/sys/kernel/config/dmastream/lo4/enable", root) == NULL);
 
 	CHECK_EQ(run(cmd_remove, "lo1", NULL), EXIT_OK);
 	CHECK(get("%s/sys/kernel/config/dmastream/lo1/enable", root) == NULL);
@@ -259,9 +321,50 @@ int main(void)
 	CHECK(out && strchr(out, '\n') && strchr(strchr(out, '\n') + 1, '\n'));
 	CHECK(strstr(out, "\"transfers_per_second\":0") != NULL);
 	CHECK_EQ(run(cmd_stats, "loop0/rx", "-n", "2", NULL), EXIT_USAGE);
+	CHECK_EQ(run(cmd_stats, "loop0", "-q", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_EQ(run(cmd_stats, "loop0/rx", "--watch=10ms", "-n", "2", "-q", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK_EQ(run(cmd_stats, "loop0/rx", "--watch=10ms", "-n", "2", NULL), EXIT_OK);
+	CHECK(strstr(out, "TIME") && strstr(out, "loop0/rx"));
+	CHECK_EQ(run(cmd_stats, "loop0/rx", "-q", "--json", NULL), EXIT_OK);
+	CHECK(strstr(out, "\"rx_queue_empty\":120") != NULL);
+	CHECK_EQ(run(cmd_stats, "nodev/rx", "-q", NULL), EXIT_NO_CHANNEL);
+	CHECK(errout && errout[0]);
+
+	/* A channel whose counters cannot be read: the failure alone, one JSON object. */
+	sysfs_channel("half", "rx", "dma3chan0");
+	sysfs_channel("half", "tx", "dma3chan1");
+	snprintf(cmd, sizeof(cmd), "%s/sys/class/dmastream/half.tx/stats/completed", root);
+	CHECK_EQ(unlink(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/dev/dmastream/half/tx", root);
+	CHECK_EQ(unlink(cmd), 0);
+	CHECK_EQ(run(cmd_stats, "half", "--json", NULL), EXIT_NO_CHANNEL);
+	CHECK(out && out[0] == '{' && strchr(out, '\n') == out + strlen(out) - 1);
+	CHECK(strstr(out, "\"channels\"") == NULL && strstr(out, "\"class\":\"no-channel\""));
+	CHECK_EQ(run(cmd_stats, "half", NULL), EXIT_NO_CHANNEL);
+	CHECK_STR(out, "");
+
+	/*
+	 * --watch rates are over the time that passed: a sample cut short by
+	 * SIGINT after ~0.3 s of a 2 s interval counts 1000 transfers in
+	 * ~0.3 s (not in 2 s: 500/s).
+	 */
+	main_thread = pthread_self();
+	CHECK_EQ(pthread_create(&th, NULL, bump_and_interrupt, NULL), 0);
+	CHECK_EQ(run(cmd_stats, "loop0/rx", "--watch=2s", "--json", NULL), EXIT_OK);
+	pthread_join(th, NULL);
+	p = out ? strstr(out, "\"transfers_per_second\":") : NULL;
+	CHECK(p != NULL);
+	tps = p ? strtod(p + strlen("\"transfers_per_second\":"), NULL) : 0;
+	CHECK(tps > 1200 && tps < 10000);
+	/* The handler is gone again, and a new watch is not stopped by the old SIGINT. */
+	CHECK_EQ(run(cmd_stats, "loop0/rx", "--watch=10ms", "-n", "2", "--json", NULL), EXIT_OK);
+	CHECK(out && strchr(out, '\n') && strchr(strchr(out, '\n') + 1, '\n'));
 	CHECK_EQ(run(cmd_stats, "nodev/rx", NULL), EXIT_NO_CHANNEL);
 
 	free(out);
+	free(errout);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		CHECK(0);

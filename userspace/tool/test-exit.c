@@ -31,6 +31,7 @@ static void idle(struct stream_result *r) { r->error = -ETIMEDOUT; }
 static void sticky(struct stream_result *r) { r->error = -EIO; }
 static void gone(struct stream_result *r) { r->error = -ENODEV; }
 static void stopped(struct stream_result *r) { r->st.transfers = 0; r->duration_reached = true; }
+static void closed(struct stream_result *r) { r->st.transfers -= 10; r->output_closed = true; }
 
 int main(void)
 {
@@ -75,6 +76,27 @@ int main(void)
 	CHECK_EQ(code_of(STREAM_RX, 100, gone), EXIT_NO_CHANNEL);
 	CHECK_EQ(code_of(STREAM_LOOP, 100, stopped), EXIT_OK);
 	CHECK_EQ(code_of(STREAM_TX, 100, short_run), EXIT_OK);	/* input ended first */
+	CHECK_EQ(code_of(STREAM_RX, 100, closed), EXIT_OK);	/* rx -o - | head */
+	CHECK_EQ(code_of(STREAM_RX, 0, closed), EXIT_OK);
+
+	/* rx -o -: stdout carries the data, so the report goes to stderr. */
+	{
+		struct stream_opts o = { .kind = STREAM_RX, .output = "-" };
+		struct stream_result r = { 0 };
+		char *so = NULL, *se = NULL;
+		size_t lo = 0, le = 0;
+		FILE *fo = open_memstream(&so, &lo), *fe = open_memstream(&se, &le);
+
+		r.st.transfers = 10;
+		r.output_closed = true;
+		stream_report(fo, fe, &o, "loop0/rx", &r, EXIT_OK);
+		fclose(fo);
+		fclose(fe);
+		CHECK_STR(so, "");
+		CHECK(strncmp(se, "rx loop0/rx (", 13) == 0 && strstr(se, "10 transfers"));
+		free(so);
+		free(se);
+	}
 
 	/* Failures in JSON mode: one object on stdout, the message on stderr. */
 	c = (struct cli){ .cmd = "loop", .json = true, .err = fopen("/dev/null", "w") };

@@ -31,6 +31,13 @@ int main(void)
 	CHECK_EQ(size_of("2G"), 2147483648ll);
 	CHECK_EQ(size_of("1T"), 1099511627776ll);
 	CHECK_EQ(size_of("512B"), 512);
+	CHECK_EQ(size_of("64Ki"), 65536);
+	CHECK_EQ(size_of("4Mi"), 4194304);
+	CHECK_EQ(size_of("2Gi"), 2147483648ll);
+	CHECK_EQ(size_of("1Ti"), 1099511627776ll);
+	CHECK_EQ(size_of("1.5Mi"), 1572864);
+	CHECK_EQ(parse_size("1mi", &v), -EINVAL);
+	CHECK_EQ(parse_size("1Mib", &v), -EINVAL);
 	CHECK_EQ(size_of("0.5K"), 512);
 	CHECK_EQ(parse_size("", &v), -EINVAL);
 	CHECK_EQ(parse_size("K", &v), -EINVAL);
@@ -50,6 +57,17 @@ int main(void)
 	CHECK_EQ(parse_count("1.5M", &v), 0);
 	CHECK_EQ(v, 1500000);
 	CHECK_EQ(parse_count("1KiB", &v), -EINVAL);
+	CHECK_EQ(parse_count("1K", &v), 0);
+	CHECK_EQ(v, 1000);
+	CHECK_EQ(parse_count("2G", &v), 0);
+	CHECK_EQ(v, 2000000000);
+	CHECK_EQ(parse_count("1Ki", &v), 0);
+	CHECK_EQ(v, 1024);
+	CHECK_EQ(parse_count("4Mi", &v), 0);
+	CHECK_EQ(v, 4194304);
+	CHECK_EQ(parse_count("1Gi", &v), 0);
+	CHECK_EQ(v, 1073741824);
+	CHECK_EQ(parse_count("1ki", &v), -EINVAL);
 	CHECK_EQ(parse_count("0.5", &v), -EINVAL);
 
 	CHECK_EQ(parse_duration_ns("10", &v), 0);

@@ -72,10 +72,12 @@ int parse_size(const char *s, uint64_t *out)
 {
 	static const struct suffix sizes[] = {
 		{ "", 1 }, { "B", 1 },
-		{ "K", KI }, { "k", KI }, { "KiB", KI }, { "kiB", KI }, { "KB", KD }, { "kB", KD },
-		{ "M", KI * KI }, { "MiB", KI * KI }, { "MB", KD * KD },
-		{ "G", KI * KI * KI }, { "GiB", KI * KI * KI }, { "GB", KD * KD * KD },
-		{ "T", KI * KI * KI * KI }, { "TiB", KI * KI * KI * KI },
+		{ "K", KI }, { "k", KI }, { "Ki", KI }, { "KiB", KI }, { "kiB", KI },
+		{ "KB", KD }, { "kB", KD },
+		{ "M", KI * KI }, { "Mi", KI * KI }, { "MiB", KI * KI }, { "MB", KD * KD },
+		{ "G", KI * KI * KI }, { "Gi", KI * KI * KI }, { "GiB", KI * KI * KI },
+		{ "GB", KD * KD * KD },
+		{ "T", KI * KI * KI * KI }, { "Ti", KI * KI * KI * KI }, { "TiB", KI * KI * KI * KI },
 		{ "TB", KD * KD * KD * KD },
 		{ NULL, 0 },
 	};
@@ -87,6 +89,7 @@ int parse_count(const char *s, uint64_t *out)
 {
 	static const struct suffix counts[] = {
 		{ "", 1 }, { "k", KD }, { "K", KD }, { "M", KD * KD }, { "G", KD * KD * KD },
+		{ "Ki", KI }, { "Mi", KI * KI }, { "Gi", KI * KI * KI },
 		{ NULL, 0 },
 	};
 

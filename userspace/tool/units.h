@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Human units in and out. Sizes: K/M/G/T (or KiB...) are powers of 1024,
- * KB/MB/GB/TB powers of 1000, as dd(1) reads them. Counts: k/M/G are
- * powers of 1000. Durations: ns, us, ms, s (the default), m, h. Rates are
+ * Human units in and out. Sizes: K/M/G/T, Ki/Mi/Gi/Ti (or KiB...) are
+ * powers of 1024, KB/MB/GB/TB powers of 1000, as dd(1) reads them. Counts:
+ * k/K/M/G are powers of 1000, Ki/Mi/Gi powers of 1024. Durations: ns, us, ms, s (the default), m, h. Rates are
  * printed in decimal units (GB/s), sizes in binary ones (GiB).
  */
 #ifndef DMS_TOOL_UNITS_H
