@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The Debian packaging (debian/, docs/packaging.md) does what it says:
-#  1. dpkg-buildpackage -us -uc -b in a clean export of the source tree
-#     builds the four packages, with the library's symbols file matching
-#     exactly what libdmastream.so exports;
+#  1. dpkg-buildpackage -us -uc in a clean export of the source tree
+#     builds the source package and the four binary packages, with the
+#     library's symbols file matching exactly what libdmastream.so exports;
 #  2. lintian reports no error and no warning;
 #  3. each package holds what it should, and dmastream-dkms's maintainer
 #     scripts register the modules with DKMS and create the group;
@@ -72,7 +72,7 @@ else
 fi
 [ -f "$work/src/debian/control" ] || die "no debian/control in the export"
 
-step "dpkg-buildpackage -us -uc -b"
+step "dpkg-buildpackage -us -uc"
 version=$(cd "$work/src" && dpkg-parsechangelog -SVersion)
 upstream=${version%%-*}
 project=$(sed -n "s/^  version: '\\(.*\\)',$/\\1/p" "$work/src/meson.build")
@@ -83,7 +83,7 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 # Any difference between debian/libdmastream0.symbols and the library's
 # exports (a new symbol too) fails the build.
 if ! (cd "$work/src" && DPKG_GENSYMBOLS_CHECK_LEVEL=4 \
-	dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1); then
+	dpkg-buildpackage -us -uc >"$work/build.log" 2>&1); then
 	tail -n 60 "$work/build.log"
 	die "dpkg-buildpackage failed (whole log: $work/build.log)"
 fi
@@ -95,6 +95,7 @@ for p in libdmastream0 libdmastream-dev dmastream-tools; do
 	[ -f "$(deb $p)" ] || die "$(basename "$(deb $p)") was not built"
 done
 [ -f "$(deb dmastream-dkms all)" ] || die "$(basename "$(deb dmastream-dkms all)") was not built"
+[ -f "$work/dmastream_$version.dsc" ] || die "no source package (dmastream_$version.dsc)"
 
 # 2. lintian at its default level: no E: and no W: tag.
 step "lintian"
@@ -135,6 +136,7 @@ for f in /usr/include/dmastream/libdmastream.h /usr/include/dmastream/libdmastre
 	/usr/share/man/man3/libdmastream.3.gz /usr/share/man/man3/dms_submit.3.gz; do
 	has "$(deb libdmastream-dev)" "$f"
 done
+has "$(deb libdmastream-dev)" /usr/share/doc/libdmastream-dev/examples/epoll-rx-server.c
 has "$(deb dmastream-tools)" /usr/bin/dmastream
 has "$(deb dmastream-tools)" /usr/share/man/man1/dmastream.1.gz
 
