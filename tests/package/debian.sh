@@ -8,11 +8,14 @@
 #  2. lintian reports no error and no warning;
 #  3. each package holds what it should, and dmastream-dkms's maintainer
 #     scripts register the modules with DKMS and create the group;
-#  4. DKMS, in a private tree (never /var/lib/dkms or /lib/modules), builds
-#     dmasim.ko and dmastream.ko from the packaged source for each given
-#     kernel, with that kernel's vermagic;
-#  5. a program builds against libdmastream-dev as unpacked from its .deb
+#  4. a program builds against libdmastream-dev as unpacked from its .deb
 #     and links with libdmastream0's shared library;
+#  5. the packages install with dpkg -i into an overlay of the host's root
+#     in a private mount namespace (install.sh: the host never changes); the
+#     group is created, dmastream-dkms's postinst has DKMS build and install
+#     dmasim.ko and dmastream.ko for each given kernel, with its vermagic;
+#     purging them removes the modules. Not root or no overlayfs: DKMS
+#     builds the modules in a private tree (--dkmstree ...) instead;
 #  6. with --vm, a guest boots that kernel, loads the modules DKMS built and
 #     runs the packaged tool and that program against dmasim (guest.sh).
 #
@@ -166,14 +169,14 @@ grep -q 'dkms remove' "$ctl/dmastream-dkms/prerm" || die "dmastream-dkms's prerm
 grep -qx 'AUTOINSTALL="yes"' <(dpkg-deb --fsys-tarfile "$dkms_deb" | tar -xOf - ".$usrc/dkms.conf") ||
 	die "dkms.conf does not build for newly installed kernels (AUTOINSTALL)"
 
-# 4. DKMS in a private tree, from the packaged source, for each kernel.
+# 4. The packages unpacked, and a program built as a user of
+# libdmastream-dev would (its pkg-config file and headers only), linked with
+# the shared library of libdmastream0.
 root=$work/root
 for p in "$dkms_deb" "$(deb libdmastream0)" "$(deb libdmastream-dev)" "$(deb dmastream-tools)"; do
 	dpkg-deb -x "$p" "$root"
 done
 
-# A program built as a user of libdmastream-dev would (its pkg-config file
-# and headers only), linked with the shared library of libdmastream0.
 step "a program built against libdmastream-dev"
 pc() { PKG_CONFIG_PATH=$root/usr/lib/$multiarch/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root pkg-config "$@"; }
 # shellcheck disable=SC2046 # pkg-config's output is a list of options
@@ -184,41 +187,65 @@ lib=$(LD_LIBRARY_PATH=$root/usr/lib/$multiarch ldd "$work/lib-probe" |
 	sed -n 's/^[[:space:]]*libdmastream\.so\.0 => \([^ ]*\) .*/\1/p')
 [ "$lib" = "$root/usr/lib/$multiarch/libdmastream.so.0" ] ||
 	die "lib-probe resolves libdmastream.so.0 to '$lib', not libdmastream0's"
-dk=$work/dkms
-mkdir -p "$dk/tree" "$dk/install" "$dk/keys"
-dkms_opts=(-m dmastream -v "$upstream" --sourcetree "$root/usr/src" --dkmstree "$dk/tree"
-	--installtree "$dk/install")
-# The signing key DKMS makes when it has none goes here, not /var/lib/dkms.
-export mok_signing_key=$dk/keys/mok.key mok_certificate=$dk/keys/mok.pub
-step "dkms add"
-dkms add "${dkms_opts[@]}" >"$dk/add.log" 2>&1 || { cat "$dk/add.log"; die "dkms add failed"; }
-for k in "${kernels[@]}"; do
-	step "dkms build for $k"
-	[ -f "/lib/modules/$k/build/Makefile" ] || die "no headers for $k (run scripts/bootstrap)"
-	if ! dkms build "${dkms_opts[@]}" -k "$k" >"$dk/build-$k.log" 2>&1; then
-		cat "$dk/build-$k.log"
-		cat "$dk/tree/dmastream/$upstream/build/make.log" 2>/dev/null || true
-		die "dkms build for $k failed"
-	fi
-	mdir=$dk/tree/dmastream/$upstream/$k/$(uname -m)/module
-	for m in dmasim dmastream; do
-		ko=
-		for f in "$mdir/$m".ko*; do [ -f "$f" ] && ko=$f; done
-		[ -n "$ko" ] || die "$k: DKMS built no $m.ko (in $mdir: $(ls "$mdir" 2>/dev/null))"
-		vm_magic=$(modinfo -F vermagic "$ko")
-		[ "${vm_magic%% *}" = "$k" ] || die "$ko: vermagic '$vm_magic', not for $k"
-		echo "   $k: $(basename "$ko"): vermagic $vm_magic"
+
+# 5. Install: dpkg -i into an overlay of the host's root (install.sh), where
+# dmastream-dkms's postinst has DKMS build and install the modules. Without
+# root or overlayfs, DKMS builds them in a private tree instead.
+irc=3
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
+	step "dpkg -i into an overlay of /, DKMS builds at configure time"
+	kargs=()
+	for k in "${kernels[@]}"; do kargs+=(--kernel "$k"); done
+	set +e
+	unshare -m --fork "$srcroot/tests/package/install.sh" --work "$work" --version "$upstream" \
+		"${kargs[@]}" -- "$dkms_deb" "$(deb libdmastream0)" "$(deb libdmastream-dev)" \
+		"$(deb dmastream-tools)"
+	irc=$?
+	set -e
+	[ "$irc" -eq 0 ] || [ "$irc" -eq 3 ] || die "installing the packages failed"
+fi
+if [ "$irc" -eq 0 ]; then
+	moddir() { echo "$work/installed/$1"; }
+else
+	echo "   no overlay of / (needs root and overlayfs): the packages are not installed;"
+	echo "   DKMS builds the modules in a private tree instead"
+	dk=$work/dkms
+	mkdir -p "$dk/tree" "$dk/install" "$dk/keys"
+	dkms_opts=(-m dmastream -v "$upstream" --sourcetree "$root/usr/src" --dkmstree "$dk/tree"
+		--installtree "$dk/install")
+	# The signing key DKMS makes when it has none goes here, not /var/lib/dkms.
+	export mok_signing_key=$dk/keys/mok.key mok_certificate=$dk/keys/mok.pub
+	step "dkms add"
+	dkms add "${dkms_opts[@]}" >"$dk/add.log" 2>&1 || { cat "$dk/add.log"; die "dkms add failed"; }
+	for k in "${kernels[@]}"; do
+		step "dkms build for $k"
+		[ -f "/lib/modules/$k/build/Makefile" ] || die "no headers for $k (run scripts/bootstrap)"
+		if ! dkms build "${dkms_opts[@]}" -k "$k" >"$dk/build-$k.log" 2>&1; then
+			cat "$dk/build-$k.log"
+			cat "$dk/tree/dmastream/$upstream/build/make.log" 2>/dev/null || true
+			die "dkms build for $k failed"
+		fi
+		mdir=$dk/tree/dmastream/$upstream/$k/$(uname -m)/module
+		for m in dmasim dmastream; do
+			ko=
+			for f in "$mdir/$m".ko*; do [ -f "$f" ] && ko=$f; done
+			[ -n "$ko" ] || die "$k: DKMS built no $m.ko (in $mdir: $(ls "$mdir" 2>/dev/null))"
+			vm_magic=$(modinfo -F vermagic "$ko")
+			[ "${vm_magic%% *}" = "$k" ] || die "$ko: vermagic '$vm_magic', not for $k"
+			echo "   $k: $(basename "$ko"): vermagic $vm_magic"
+		done
+		dkms status "${dkms_opts[@]}" -k "$k" 2>/dev/null | grep -q ": built" ||
+			die "dkms status does not show the modules built for $k: $(dkms status "${dkms_opts[@]}" -k "$k")"
 	done
-	dkms status "${dkms_opts[@]}" -k "$k" 2>/dev/null | grep -q ": built" ||
-		die "dkms status does not show the modules built for $k: $(dkms status "${dkms_opts[@]}" -k "$k")"
-done
+	moddir() { echo "$dk/tree/dmastream/$upstream/$1/$(uname -m)/module"; }
+fi
 
 # 6. The guest: DKMS's modules, the packaged tool and library, dmasim.
 if [ -n "$vm" ]; then
 	step "VM $vm: load the DKMS-built modules, run the packaged tool"
 	[ -n "$build" ] || die "--vm needs --build (the guest sees that directory read-write)"
 	case $work in "$build"/*) ;; *) die "--work must be inside --build for the guest to see it" ;; esac
-	mdir=$dk/tree/dmastream/$upstream/$vm/$(uname -m)/module
+	mdir=$(moddir "$vm")
 	[ -d "$mdir" ] || die "--vm $vm is not one of the --kernel releases built"
 	"$srcroot/scripts/vm/run" --kernel "$vm" --name package-debian --timeout 180 \
 		--build "$build" "$srcroot/tests/package/guest.sh" "$mdir" "$root" "$multiarch" \
