@@ -16,24 +16,25 @@
 #     dmasim.ko and dmastream.ko for each given kernel, with its vermagic;
 #     purging them removes the modules. Not root or no overlayfs: DKMS
 #     builds the modules in a private tree (--dkmstree ...) instead;
-#  6. with --vm, a guest boots that kernel, loads the modules DKMS built and
-#     runs the packaged tool and that program against dmasim (guest.sh).
+#  6. for each --vm kernel, a guest boots it, loads the modules DKMS built
+#     and runs the packaged tool and that program against dmasim (guest.sh).
 #
-#   debian.sh --srcroot SRC --work DIR --kernel RELEASE... [--vm RELEASE]
+#   debian.sh --srcroot SRC --work DIR --kernel RELEASE... [--vm RELEASE]...
 #             [--build BUILDDIR]
 #
 # Exit 77 only where the test cannot exist: not a Debian system.
 
 set -eu
 
-srcroot='' work='' vm='' build=''
+srcroot='' work='' build=''
 kernels=()
+vms=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--srcroot) srcroot=$2; shift 2 ;;
 	--work) work=$2; shift 2 ;;
 	--kernel) kernels+=("$2"); shift 2 ;;
-	--vm) vm=$2; shift 2 ;;
+	--vm) vms+=("$2"); shift 2 ;;
 	--build) build=$2; shift 2 ;;
 	*) echo "debian.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -240,8 +241,8 @@ else
 	moddir() { echo "$dk/tree/dmastream/$upstream/$1/$(uname -m)/module"; }
 fi
 
-# 6. The guest: DKMS's modules, the packaged tool and library, dmasim.
-if [ -n "$vm" ]; then
+# 6. The guests: DKMS's modules, the packaged tool and library, dmasim.
+for vm in "${vms[@]}"; do
 	step "VM $vm: load the DKMS-built modules, run the packaged tool"
 	[ -n "$build" ] || die "--vm needs --build (the guest sees that directory read-write)"
 	case $work in "$build"/*) ;; *) die "--work must be inside --build for the guest to see it" ;; esac
@@ -251,5 +252,5 @@ if [ -n "$vm" ]; then
 		--build "$build" "$srcroot/tests/package/guest.sh" "$mdir" "$root" "$multiarch" \
 		"$work/lib-probe" ||
 		die "the guest run failed (exit $?; logs: $build/meson-logs/vm/package-debian/$vm)"
-fi
+done
 step "passed"
