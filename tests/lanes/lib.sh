@@ -64,17 +64,10 @@ busy() {
 		[ "$bz_n" -gt 0 ]
 }
 
-# completed DEV/LABEL: the channel's count of completed transfers.
-completed() {
-	rd "/sys/class/dmastream/${1%/*}.${1#*/}/stats/completed"
-}
-
 # moving PID DEV/LABEL BASE: program PID runs and data moves on the channel:
-# transfers in flight, or a completed count that is no longer BASE.
+# transfers in flight, or more than BASE completed.
 moving() {
-	running "$1" || return 1
-	busy "$2" && return 0
-	[ "$(completed "$2")" != "$3" ]
+	running "$1" && { busy "$2" || streamed "$2" "$3"; }
 }
 
 # start_loop TARGET ARGS...: "dmastream loop TARGET ARGS..." in the

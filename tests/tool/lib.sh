@@ -187,6 +187,12 @@ streamed() {
 	[ "$done_n" -gt "${2:-0}" ]
 }
 
+# completed DEV/LABEL: transfers completed on the channel since the
+# counters were last reset.
+completed() {
+	rd "/sys/class/dmastream/${1%/*}.${1#*/}/stats/completed"
+}
+
 # inflight DEV/LABEL: transfers in flight on the channel now.
 inflight() {
 	rd "/sys/class/dmastream/${1%/*}.${1#*/}/stats/inflight"
