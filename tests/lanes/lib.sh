@@ -25,11 +25,18 @@ armhf-*)
 	;;
 esac
 
-# load_lane [DMASTREAM_PARAMS...]: the driver, the provider, and the
-# device tree's dmastream device once the provider is there.
+# load_lane [--installed] [DMASTREAM_PARAMS...]: the driver, the provider,
+# and the device tree's dmastream device once the provider is there.
+# --installed: the driver as a board build installed it (kernel/Makefile's
+# modules_install, scripts/board-build), found by modprobe in extra/.
 load_lane() {
 	modprobe configfs || return 1
-	insmod "$DMASTREAM_KMODS/kernel/dmastream/dmastream.ko" "$@" || return 1
+	if [ "${1:-}" = --installed ]; then
+		shift
+		load_installed dmastream "$@" || return 1
+	else
+		insmod "$DMASTREAM_KMODS/kernel/dmastream/dmastream.ko" "$@" || return 1
+	fi
 	if [ -n "$PROVIDER_MOD" ]; then
 		insmod "$PROVIDER_MOD" || return 1
 	fi
@@ -37,6 +44,26 @@ load_lane() {
 		fail "the device tree's $DT device did not appear"
 		return 1
 	}
+}
+
+# load_installed MODULE [PARAMS...]: modprobe MODULE, which must resolve to
+# the board install in extra/ and be the module that got loaded.
+load_installed() {
+	li_mod=$1
+	shift
+	li_dep=/lib/modules/$(uname -r)/modules.dep
+	grep -q "^extra/$li_mod/$li_mod.ko:" "$li_dep" || {
+		fail "$li_mod.ko is not installed in extra/ ($li_dep)"
+		return 1
+	}
+	modprobe "$li_mod" "$@" || { fail "modprobe $li_mod"; return 1; }
+	li_want=$(modinfo -F srcversion "$li_mod")
+	li_got=$(rd "/sys/module/$li_mod/srcversion")
+	[ -n "$li_want" ] && [ "$li_got" = "$li_want" ] || {
+		fail "loaded $li_mod has srcversion '$li_got', installed '$li_want'"
+		return 1
+	}
+	echo "loaded the installed extra/$li_mod/$li_mod.ko ($li_got)"
 }
 
 # free_chans: the provider's dmaengine channels no client holds.

@@ -4,6 +4,8 @@
 # to 8 MiB, 1, 8 and 64 in flight, every byte verified, twice over: once
 # on the device tree's device, once on a device created through configfs
 # on channels nobody holds. Every run must get all its transfers back.
+# The driver is the one a board build installs (kernel/Makefile, loaded
+# with modprobe from extra/), so the board interface is tested here too.
 #
 # A point needs 2 x depth x size of DMA memory (source and destination
 # buffers of every transfer in flight). The arm64 lane has 1.5 GiB of CMA
@@ -19,7 +21,7 @@ case $VMTEST_LANE in
 arm64-*) budget=$((1024 << 20)) ;;
 *) budget=$((256 << 20)) ;;
 esac
-load_lane ring_bytes_max=$budget total_ring_bytes_max=$budget || exit 1
+load_lane --installed ring_bytes_max=$budget total_ring_bytes_max=$budget || exit 1
 
 set -- $(free_chans)
 [ $# -ge 2 ] || { fail "two free channels for the configfs device"; finish; exit 1; }
