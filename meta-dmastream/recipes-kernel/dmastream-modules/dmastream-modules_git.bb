@@ -16,7 +16,9 @@ inherit module
 S = "${WORKDIR}/git/kernel"
 
 # The module class splits kernel-module-dmastream and kernel-module-dmasim
-# out of this recipe. dmastream binds device tree nodes by their
+# out of this recipe, and this recipe's own package depends on both: an
+# image that wants the driver without the simulator installs
+# kernel-module-dmastream alone. dmastream binds device tree nodes by their
 # compatible (udev loads it then); loading it at boot also serves devices
 # made through configfs.
 KERNEL_MODULE_AUTOLOAD += "dmastream"

@@ -17,8 +17,10 @@ DEPENDS = "liburing"
 
 inherit meson pkgconfig useradd
 
-# User space only: no modules, no VM suite, no sanitizer builds.
-EXTRA_OEMESON = "-Dkernel_modules=disabled -Dvm_tests=false -Dsanitizers=false"
+# User space only: no modules, no VM suite, no sanitizer builds; and no
+# -Werror, so that another compiler's new warning cannot break the image
+# (as in the Debian package).
+EXTRA_OEMESON = "-Dkernel_modules=disabled -Dvm_tests=false -Dsanitizers=false -Dwerror=false"
 
 PACKAGES =+ "libdmastream"
 FILES:libdmastream = "${libdir}/libdmastream${SOLIBS}"
@@ -28,4 +30,4 @@ FILES:${PN} += "${nonarch_libdir}/udev ${nonarch_libdir}/sysusers.d"
 USERADD_PACKAGES = "${PN}"
 GROUPADD_PARAM:${PN} = "--system dmastream"
 
-RRECOMMENDS:${PN} += "dmastream-modules"
+RRECOMMENDS:${PN} += "kernel-module-dmastream"
