@@ -26,15 +26,9 @@ meson compile -C "$tmp/b" >"$tmp/compile.log" 2>&1 || { tail -n 30 "$tmp/compile
 
 DESTDIR=$tmp/root meson install -C "$tmp/b" --no-rebuild >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log"; exit 1; }
-mods=$tmp/root/lib/modules/$rel/extra
-found=$(cd "$mods" 2>/dev/null && find . -name '*.ko' | LC_ALL=C sort | tr '\n' ' ')
-[ "$found" = "./dmasim/dmasim.ko ./dmastream/dmastream.ko " ] ||
-	fail "installed modules: '$found'"
-for ko in "$mods"/*/*.ko; do
-	magic=$(modinfo -F vermagic "$ko")
-	[ "${magic%% *}" = "$rel" ] || fail "$ko is built for ${magic%% *}"
-done
+"$src/scripts/check-module-install" "$tmp/root" "$rel" >/dev/null ||
+	fail "meson install did not install the two modules for $rel"
 conf=$tmp/root/usr/lib/modules-load.d/dmastream.conf
 [ "$(grep -v '^#' "$conf" 2>/dev/null)" = dmastream ] || fail "$conf does not load dmastream"
 [ -x "$tmp/root/usr/bin/dmastream" ] || fail "the tool is not installed"
-echo "install-modules: $rel: $found+ modules-load.d + user space, no linux-source"
+echo "install-modules: $rel: dmasim.ko, dmastream.ko, modules-load.d, user space; no linux-source"
