@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Every dmastream subcommand end to end against dmasim (list, info, create,
-# remove, stats incl. --watch and --reset, rx, tx, loop, bench, check), and
+# remove, stats incl. --watch and --reset, rx incl. -o -, | head and
+# --connect, tx, loop incl. across the removal of its device, bench,
+# check), and
 # the exit codes for: no such channel, no permission (an unprivileged
 # user), module not loaded, busy (device name taken; channel owned by
 # another program), usage errors.
@@ -120,6 +122,22 @@ cp "$OUT" /tmp/stdout-capture
 contains "rx -o - report on stderr" "$(cat "$ERR")" "rx loop0/rx"
 expect 0 "$T" check /tmp/stdout-capture --json
 is "rx -o - packets on stdout" "$(jv good)" 10
+# rx --connect: the same packets reach a TCP peer, whole and in order, and
+# the run ends when the count is reached; no listener: exit 11 (I/O)
+ip link set lo up || fail "ip link set lo up"
+"$DMASTREAM_BUILD/tests/tool/tcp-sink" --listen 5311 >/tmp/connect-capture 2>/tmp/connect.err &
+sink=$!
+wait_for 10 listening /tmp/connect.err 5311 || fail "tcp-sink does not listen"
+expect 0 "$T" tx loop0 -n 10 -s 4K
+expect 0 "$T" rx loop0/rx -n 10 -s 4K --connect 127.0.0.1:5311 --json
+is "rx --connect bytes sent" "$(jv bytes)" 40960
+wait $sink
+is "rx --connect: the peer saw the end of the stream" $? 0
+expect 0 "$T" check /tmp/connect-capture --json
+is "rx --connect packets at the peer" "$(jv good)" 10
+is "rx --connect bytes at the peer" "$(jv bytes)" 40960
+expect 11 "$T" rx loop0/rx -n 1 -s 4K --connect 127.0.0.1:5311
+contains "rx --connect, nobody listening" "$(cat "$ERR")" "cannot connect to 127.0.0.1:5311"
 # rx -o - | head: the reader going away ends rx normally (exit 0)
 "$T" tx loop0 -s 4K -t 30s --timeout 0 >/dev/null 2>&1 &
 txbg=$!
@@ -201,7 +219,21 @@ expect 4 nobody "$T" remove loop0
 # remove
 expect 0 "$T" remove mc0
 expect 3 "$T" remove mc0
+# loop0 removed in the middle of a run (dmasim has one loopback pair, which
+# loop0 holds): the run ends, exit 3 ("the device was removed during the
+# run", dmastream(1)), saying what happened, and nothing of it is left
+base=$(completed loop0/rx)
+"$T" loop loop0 -s 4K --timeout 0 --json >/tmp/gone.out 2>/tmp/gone.err &
+gone=$!
+wait_for 20 streamed loop0/rx "$base" || fail "loop on loop0 moves no data"
 expect 0 "$T" remove loop0
+wait_for 20 sh -c "! kill -0 $gone 2>/dev/null" || { fail "loop outlived its device"; kill -KILL $gone; }
+wait $gone
+is "loop across the removal: exit" $? 3
+is "loop across the removal: status" "$(jlast status "$(cat /tmp/gone.out)")" no-channel
+contains "loop across the removal: error" "$(cat /tmp/gone.out)" '"error":"No such device"'
+[ ! -e /dev/dmastream/loop0 ] || fail "/dev/dmastream/loop0 is still there"
+[ ! -e /sys/class/dmastream/loop0.rx ] || fail "loop0.rx is still in sysfs"
 expect 3 "$T" loop loop0 -n 1
 expect 0 "$T" list --json
 is "empty list" "$LINE" '{"channels":[]}'

@@ -24,12 +24,6 @@ size_is() {
 	[ -e "$1" ] && [ "$(wc -c <"$1")" -eq "$2" ]
 }
 
-# listening FILE PORT: the server said it listens on PORT.
-listening() {
-	IFS= read -r l <"$1" 2>/dev/null || return 1
-	case $l in "listening on 127.0.0.1:$2") return 0 ;; esac
-	return 1
-}
 
 servers="epoll-rx-server uring-rx-server"
 [ -n "${VMTEST_LANE:-}" ] || servers="$servers glib-rx-server uv-rx-server"

@@ -202,3 +202,11 @@ finish() {
 	echo "== $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 }
+
+# listening FILE PORT: a server (an example, tcp-sink --listen) said on the
+# first line of FILE that it listens on PORT.
+listening() {
+	[ -e "$1" ] && IFS= read -r l <"$1" || return 1
+	case $l in "listening on 127.0.0.1:$2") return 0 ;; esac
+	return 1
+}
