@@ -8,11 +8,17 @@
  *
  *	MODE ENGINE SIZE DEPTH SEGS CHANNELS [CONFIG ROUND]
  *
- * MODE: baseline | poll | eventfd | io_uring | busy_poll; ENGINE: copy |
+ * MODE: baseline | pool | poll | eventfd | io_uring | busy_poll; ENGINE: copy |
  * nocopy (written to dmasim's per-channel no_copy switch in debugfs before
  * the point). Channel k is /dev/dmastream/bK/memcpy (dmasim.K's memcpy
  * channel). CONFIG and ROUND (bench/points' interleaved rounds) are copied
  * into the record, for bench/report to pair the runs of one round. Options: --warmup-ms N, --ms N (measured window).
+ *
+ * baseline and pool are what users build on the blocking DMA Proxy 2.0
+ * model, for comparison: one thread per channel that finishes its buffers
+ * in order with a blocking call and restarts each (baseline), and one
+ * thread per buffer, each blocking until its own buffer is done (pool).
+ * The other modes are dmastream's: one event loop for all channels.
  *
  * Per transfer: one source (shared, read-only, filled once with a
  * position-dependent pattern) copied into the destination slot of the
@@ -65,9 +71,10 @@
 #define DONE_MEASURED	(1ull << 63)
 #define MAX_SAMPLES	(1u << 20)	/* latency samples per point and kind */
 #define WAIT_NS		200000000LL	/* blocking calls come back to look at stop */
+#define POOL_MAX	64	/* pool: threads (buffers in flight) per channel */
 
-enum mode { M_BASELINE, M_POLL, M_EVENTFD, M_URING, M_BUSY, M_NMODES };
-static const char *const mode_names[] = { "baseline", "poll", "eventfd", "io_uring",
+enum mode { M_BASELINE, M_POOL, M_POLL, M_EVENTFD, M_URING, M_BUSY, M_NMODES };
+static const char *const mode_names[] = { "baseline", "pool", "poll", "eventfd", "io_uring",
 					  "busy_poll" };
 
 struct point {
@@ -103,6 +110,15 @@ struct chan {
 	 */
 	_Atomic uint64_t measured_bytes, measured_settled;
 	char err[160];
+	/*
+	 * pool: the buffers' threads share the channel's completion queue.
+	 * Whoever finds no thread in WAIT becomes the one that waits and
+	 * reaps for all (slot_done), then wakes the others.
+	 */
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_wake;
+	bool pool_reaping;
+	uint8_t *slot_done;	/* per slot; NULL but in pool mode */
 };
 
 struct lat {
@@ -345,6 +361,8 @@ static uint32_t reap(struct run *r, struct chan *c, struct lat *ld, struct lat *
 				dms_cq_advance(c->ch, n);
 				return total;
 			}
+			if (c->slot_done)
+				c->slot_done[s] = 1;
 			if (resubmit) {
 				if (add_slot(c, (uint32_t)s)) {
 					chan_fail(r, c, "batch add failed");
@@ -423,7 +441,8 @@ static void drain(struct run *r, struct chan *c, struct lat *ld, struct lat *lu)
 
 struct worker {
 	struct run *r;
-	struct chan *c;		/* baseline: its channel */
+	struct chan *c;		/* baseline, pool: its channel */
+	uint32_t slot;		/* pool: its buffer */
 	pthread_t t;
 };
 
@@ -477,7 +496,75 @@ static void *baseline_thread(void *arg)
 	return NULL;
 }
 
-/* ---- (b)-(e): one event loop for all channels ---- */
+/* ---- (b) pool: DMA Proxy 2.0 pattern, one thread per buffer ---- */
+
+/*
+ * Block until @slot has completed (the pool's lock held). The native ABI
+ * waits for a channel's completions, not for one buffer's, so one thread
+ * at a time waits in the kernel and hands each record to its buffer's
+ * thread: a thread-per-buffer program on dmastream has to do that.
+ */
+static void pool_finish(struct run *r, struct chan *c, uint32_t slot, struct lat *ld,
+			struct lat *lu)
+{
+	int fd = dms_channel_fd(c->ch);
+
+	while (!c->slot_done[slot] && !r->fail) {
+		struct dmastream_wait wt = { .min_complete = 1, .timeout_ns = WAIT_NS };
+		uint64_t tw;
+		int wret, werr;
+
+		if (c->pool_reaping) {
+			pthread_cond_wait(&c->pool_wake, &c->pool_lock);
+			continue;
+		}
+		c->pool_reaping = true;
+		pthread_mutex_unlock(&c->pool_lock);
+		tw = now_ns();
+		wret = ioctl(fd, DMASTREAM_IOC_WAIT, &wt);
+		werr = errno;
+		run_acct(r, &r->wait_ns, &r->wait_calls, tw);
+		pthread_mutex_lock(&c->pool_lock);
+		c->pool_reaping = false;
+		if (wret < 0 && werr != ETIMEDOUT && werr != EINTR)
+			chan_fail(r, c, "WAIT: %s", strerror(werr));
+		else
+			reap(r, c, ld, lu, 0);
+		pthread_cond_broadcast(&c->pool_wake);
+	}
+	c->slot_done[slot] = 0;
+}
+
+static void *pool_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct run *r = w->r;
+	struct chan *c = w->c;
+	struct lat ld, lu;
+	size_t cap = MAX_SAMPLES / c->depth;
+
+	if (lat_init(&ld, cap) || lat_init(&lu, cap)) {
+		chan_fail(r, c, "out of memory");
+		return NULL;
+	}
+	/* Each round: the start call for this thread's buffer, then its finish. */
+	while (!atomic_load(&r->stop) && !r->fail) {
+		pthread_mutex_lock(&c->pool_lock);
+		c->pending[c->npending++] = w->slot;
+		if (add_slot(c, w->slot) || submit(r, c) != 1) {
+			chan_fail(r, c, "start of slot %u failed", w->slot);
+			pthread_cond_broadcast(&c->pool_wake);
+			pthread_mutex_unlock(&c->pool_lock);
+			break;
+		}
+		pool_finish(r, c, w->slot, &ld, &lu);
+		pthread_mutex_unlock(&c->pool_lock);
+	}
+	lat_merge(r, &ld, &lu);
+	return NULL;
+}
+
+/* ---- (c)-(f): one event loop for all channels ---- */
 
 static void *loop_thread(void *arg)
 {
@@ -642,6 +729,8 @@ static int chan_setup(struct run *r, uint32_t k, char *err, size_t errsz)
 	c->segs = segs;
 	per = segs / c->nbuf;
 	c->depth = pt->depth;
+	if (pt->mode == M_POOL && c->depth > POOL_MAX)
+		c->depth = POOL_MAX;
 	while (c->depth > 1 && (uint64_t)(c->depth + 1) * c->nbuf *
 				       ((c->bufsz + 4095) & ~4095u) > RING_BYTES)
 		c->depth--;
@@ -674,6 +763,15 @@ static int chan_setup(struct run *r, uint32_t k, char *err, size_t errsz)
 	c->pending = calloc(c->depth, sizeof(*c->pending));
 	c->order = calloc(c->depth, sizeof(*c->order));
 	c->t_sub = calloc(c->depth, sizeof(*c->t_sub));
+	if (pt->mode == M_POOL) {
+		c->slot_done = calloc(c->depth, sizeof(*c->slot_done));
+		pthread_mutex_init(&c->pool_lock, NULL);
+		pthread_cond_init(&c->pool_wake, NULL);
+		if (!c->slot_done) {
+			snprintf(err, errsz, "out of memory");
+			return -ENOMEM;
+		}
+	}
 	if (!c->pending || !c->order || !c->t_sub) {
 		snprintf(err, errsz, "out of memory");
 		return -ENOMEM;
@@ -694,6 +792,11 @@ static void chan_teardown(struct chan *c)
 	free(c->pending);
 	free(c->order);
 	free(c->t_sub);
+	if (c->slot_done) {
+		free(c->slot_done);
+		pthread_mutex_destroy(&c->pool_lock);
+		pthread_cond_destroy(&c->pool_wake);
+	}
 }
 
 /* ---- counters ---- */
@@ -813,7 +916,7 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 {
 	int scfd = -1;
 	static struct run r;
-	struct worker w[MAX_CHANS];
+	struct worker *w = NULL;
 	uint64_t cd0[MAX_CHANS], cd1[MAX_CHANS];
 	uint64_t d0 = 0, d1 = 0, bytes = 0, v1 = 0, e1 = 0, sc = 0, own = 0, t0 = 0, t1 = 0;
 	double ru0, ru1, g0, g1, secs;
@@ -844,11 +947,29 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 		ret = scfd;
 		goto out;
 	}
-	nthreads = pt->mode == M_BASELINE ? r.nch : 1;
+	switch (pt->mode) {
+	case M_BASELINE:
+		nthreads = r.nch;
+		break;
+	case M_POOL:
+		nthreads = r.nch * r.c[0].depth;
+		break;
+	default:
+		nthreads = 1;
+	}
+	w = calloc(nthreads, sizeof(*w));
+	if (!w) {
+		snprintf(err, sizeof(err), "out of memory");
+		ret = -ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < nthreads; i++) {
-		w[i] = (struct worker){ .r = &r, .c = &r.c[i] };
-		if (pthread_create(&w[i].t, NULL, pt->mode == M_BASELINE ? baseline_thread :
-					  loop_thread, &w[i])) {
+		void *(*fn)(void *) = pt->mode == M_BASELINE ? baseline_thread :
+				      pt->mode == M_POOL ? pool_thread : loop_thread;
+
+		w[i] = (struct worker){ .r = &r, .c = &r.c[pt->mode == M_POOL ? i / r.c[0].depth : i],
+					.slot = pt->mode == M_POOL ? i % r.c[0].depth : 0 };
+		if (pthread_create(&w[i].t, NULL, fn, &w[i])) {
 			snprintf(err, sizeof(err), "pthread_create failed");
 			atomic_store(&r.stop, 1);
 			nthreads = i;
@@ -902,6 +1023,8 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 	atomic_store(&r.stop, 1);
 	for (i = 0; i < nthreads; i++)
 		pthread_join(w[i].t, NULL);
+	free(w);
+	w = NULL;
 	if (ret)
 		goto out;
 	if (read(scfd, &sc, sizeof(sc)) != sizeof(sc))
@@ -953,6 +1076,7 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 	free(r.lat_user.v);
 	return r.fail;
 out:
+	free(w);
 	if (scfd >= 0)
 		close(scfd);
 	for (i = 0; i < r.nch; i++)
