@@ -437,6 +437,25 @@ static void drain(struct run *r, struct chan *c, struct lat *ld, struct lat *lu)
 		chan_fail(r, c, "%u transfers did not come back", c->inflight);
 }
 
+/*
+ * The finish call of the blocking models: always the ioctl, as DMA Proxy's
+ * FINISH_XFER. Returns 0, -EAGAIN after a timeout or a signal (look at
+ * stop, then wait again), or -errno after a failure, which it records.
+ */
+static int blocking_wait(struct run *r, struct chan *c)
+{
+	struct dmastream_wait wt = { .min_complete = 1, .timeout_ns = WAIT_NS };
+	uint64_t t = now_ns();
+	int ret = ioctl(dms_channel_fd(c->ch), DMASTREAM_IOC_WAIT, &wt) < 0 ? -errno : 0;
+
+	run_acct(r, &r->wait_ns, &r->wait_calls, t);
+	if (ret == -ETIMEDOUT || ret == -EINTR)
+		return -EAGAIN;
+	if (ret < 0)
+		chan_fail(r, c, "WAIT: %s", strerror(-ret));
+	return ret;
+}
+
 /* ---- (a) baseline: DMA Proxy 2.0 pattern, one thread per channel ---- */
 
 struct worker {
@@ -452,7 +471,6 @@ static void *baseline_thread(void *arg)
 	struct run *r = w->r;
 	struct chan *c = w->c;
 	struct lat ld, lu;
-	int fd = dms_channel_fd(c->ch);
 
 	if (lat_init(&ld, MAX_SAMPLES) || lat_init(&lu, MAX_SAMPLES)) {
 		chan_fail(r, c, "out of memory");
@@ -465,21 +483,13 @@ static void *baseline_thread(void *arg)
 			chan_fail(r, c, "priming failed");
 	}
 	while (!atomic_load(&r->stop)) {
-		struct dmastream_wait wt = { .min_complete = 1, .timeout_ns = WAIT_NS };
 		const struct dmastream_cqe *e;
-		int s;
+		int s, ret = blocking_wait(r, c);
 
-		/* The finish call: always a blocking ioctl, as DMA Proxy's FINISH_XFER. */
-		uint64_t tw = now_ns();
-		int wret = ioctl(fd, DMASTREAM_IOC_WAIT, &wt);
-
-		run_acct(r, &r->wait_ns, &r->wait_calls, tw);
-		if (wret < 0) {
-			if (errno == ETIMEDOUT || errno == EINTR)
-				continue;
-			chan_fail(r, c, "WAIT: %s", strerror(errno));
+		if (ret == -EAGAIN)
+			continue;
+		if (ret < 0)
 			break;
-		}
 		if (dms_cq_peek(c->ch, &e) < 0)
 			continue;
 		s = complete_one(r, c, e, now_ns(), &ld, &lu);
@@ -507,12 +517,8 @@ static void *baseline_thread(void *arg)
 static void pool_finish(struct run *r, struct chan *c, uint32_t slot, struct lat *ld,
 			struct lat *lu)
 {
-	int fd = dms_channel_fd(c->ch);
-
 	while (!c->slot_done[slot] && !r->fail) {
-		struct dmastream_wait wt = { .min_complete = 1, .timeout_ns = WAIT_NS };
-		uint64_t tw;
-		int wret, werr;
+		int ret;
 
 		if (c->pool_reaping) {
 			pthread_cond_wait(&c->pool_wake, &c->pool_lock);
@@ -520,15 +526,10 @@ static void pool_finish(struct run *r, struct chan *c, uint32_t slot, struct lat
 		}
 		c->pool_reaping = true;
 		pthread_mutex_unlock(&c->pool_lock);
-		tw = now_ns();
-		wret = ioctl(fd, DMASTREAM_IOC_WAIT, &wt);
-		werr = errno;
-		run_acct(r, &r->wait_ns, &r->wait_calls, tw);
+		ret = blocking_wait(r, c);
 		pthread_mutex_lock(&c->pool_lock);
 		c->pool_reaping = false;
-		if (wret < 0 && werr != ETIMEDOUT && werr != EINTR)
-			chan_fail(r, c, "WAIT: %s", strerror(werr));
-		else
+		if (ret == 0 || ret == -EAGAIN)
 			reap(r, c, ld, lu, 0);
 		pthread_cond_broadcast(&c->pool_wake);
 	}
