@@ -17,9 +17,9 @@
 
 #include "chardev.h"
 #include "complete.h"
-#include "flush.h"
 #include "compat.h"
 #include "owner.h"
+#include "proxy.h"
 #include "ring.h"
 #include "stop.h"
 #include "submit.h"
@@ -30,74 +30,39 @@ static struct dmastream_chan *dmastream_file_chan(struct file *file)
 	return file->private_data;
 }
 
+static bool dmastream_rw(struct file *file)
+{
+	return (file->f_mode & (FMODE_READ | FMODE_WRITE)) == (FMODE_READ | FMODE_WRITE);
+}
+
 static int dmastream_open(struct inode *inode, struct file *file)
 {
 	struct dmastream_chan *chan = container_of(inode->i_cdev, struct dmastream_chan, cdev);
+
+	int ret;
 
 	if (READ_ONCE(chan->dead))
 		return -ENODEV;
 	get_device(&chan->dev);
 	file->private_data = chan;
-	return stream_open(inode, file);
-}
-
-/*
- * Give up the ring; DMA must be stopped. chan->lock held. With @if_unmapped
- * only while nothing maps it (mmap() counts mappings under irq_lock).
- * Return: the ring, for dmastream_ring_put() outside the locks (NULL if
- * there was none), or ERR_PTR(-EBUSY).
- */
-static struct dmastream_kring *dmastream_drop_ring(struct dmastream_chan *chan, bool if_unmapped)
-{
-	struct eventfd_ctx *ctx;
-	struct dmastream_kring *ring;
-
-	spin_lock_irq(&chan->irq_lock);
-	ring = chan->ring;
-	if (ring && if_unmapped && atomic_read(&ring->mappings)) {
-		spin_unlock_irq(&chan->irq_lock);
-		return ERR_PTR(-EBUSY);
+	/* A DMA Proxy application's open() is its SET_RING. */
+	if (chan->proxy && dmastream_rw(file)) {
+		ret = dmastream_proxy_open(chan, file);
+		if (ret) {
+			put_device(&chan->dev);
+			return ret;
+		}
 	}
-	ctx = chan->eventfd;
-	chan->ring = NULL;
-	chan->owner = NULL;
-	WRITE_ONCE(chan->eventfd, NULL);
-	dmastream_forget_ring_locked(chan);
-	if (!chan->dead)
-		chan->state = DMASTREAM_STATE_IDLE;
-	/* The next owner starts from the defaults, not from this one's settings. */
-	dmastream_chan_defaults(chan);
-	spin_unlock_irq(&chan->irq_lock);
-	if (ctx)
-		eventfd_ctx_put(ctx);
-	return ring;
+	return stream_open(inode, file);
 }
 
 static int dmastream_release(struct inode *inode, struct file *file)
 {
 	struct dmastream_chan *chan = dmastream_file_chan(file);
-	struct dmastream_kring *ring = NULL;
 
-	mutex_lock(&chan->lock);
-	if (chan->owner == file) {
-		/* Whatever was in flight: no DMA may reach the memory after this. */
-		if (chan->ring)
-			dmastream_stop(chan, DMASTREAM_STOP_DRAIN);
-		ring = dmastream_drop_ring(chan, false);
-	}
-	mutex_unlock(&chan->lock);
-	/*
-	 * A timeout work still queued finds no ring and does nothing; it is not
-	 * cancelled here, as a new owner may already have armed it.
-	 */
-	dmastream_ring_put(ring);
+	dmastream_disown(chan, file);
 	put_device(&chan->dev);
 	return 0;
-}
-
-static bool dmastream_rw(struct file *file)
-{
-	return (file->f_mode & (FMODE_READ | FMODE_WRITE)) == (FMODE_READ | FMODE_WRITE);
 }
 
 static int dmastream_get_info(struct dmastream_chan *chan, struct file *file,
@@ -159,45 +124,10 @@ static bool dmastream_zero(const void *p, size_t len)
 	return !memchr_inv(p, 0, len);
 }
 
-/*
- * Why a SET_RING was refused, for the administrator who can raise the
- * limit: once per channel and limit, so a program retrying cannot flood
- * the log.
- */
-static void dmastream_limit_refused(struct dmastream_chan *chan, enum dmastream_limit limit,
-				    const struct dmastream_ring *req, const char *param, u64 value)
-{
-	if (test_and_set_bit(limit, &chan->limits_told))
-		return;
-	dev_info(&chan->dev, "SET_RING of %u x %u bytes refused: above module parameter %s (%llu)\n",
-		 req->count, req->size, param, value);
-}
-
-/* The module's limits on one ring: E2BIG, with the reason logged. */
-static int dmastream_ring_limits(struct dmastream_chan *chan, const struct dmastream_ring *req)
-{
-	u32 buffers_max = READ_ONCE(dmastream_buffers_max);
-	u32 size_max = READ_ONCE(dmastream_buffer_size_max);
-	u64 bytes_max = READ_ONCE(dmastream_ring_bytes_max);
-
-	if (req->count > buffers_max)
-		dmastream_limit_refused(chan, DMASTREAM_LIMIT_BUFFERS, req, "buffers_max",
-					buffers_max);
-	else if (req->size > size_max)
-		dmastream_limit_refused(chan, DMASTREAM_LIMIT_BUFFER_SIZE, req,
-					"buffer_size_max", size_max);
-	else if ((u64)req->count * PAGE_ALIGN((u64)req->size) > bytes_max)
-		dmastream_limit_refused(chan, DMASTREAM_LIMIT_RING_BYTES, req, "ring_bytes_max",
-					bytes_max);
-	else
-		return 0;
-	return -E2BIG;
-}
-
 static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 			      void __user *uarg)
 {
-	struct dmastream_kring *ring, *old = NULL;
+	struct dmastream_kring *old = NULL;
 	struct dmastream_ring req, out = {};
 	u32 cq_entries;
 	int ret;
@@ -211,7 +141,7 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 	if (req.count) {
 		if (!req.size)
 			return -EINVAL;
-		ret = dmastream_ring_limits(chan, &req);
+		ret = dmastream_ring_limits(chan, "SET_RING", req.count, req.size);
 		if (ret)
 			return ret;
 		cq_entries = req.cq_entries;
@@ -232,6 +162,8 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 		dmastream_ring_layout(req.count, req.size, cq_entries, &out);
 		if (copy_to_user(uarg, &out, sizeof(out)))
 			return -EFAULT;
+		return dmastream_own_ring(chan, file, "SET_RING", req.count, req.size,
+					  cq_entries);
 	}
 
 	mutex_lock(&chan->lock);
@@ -243,57 +175,15 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 		ret = -EBUSY;
 		goto unlock;
 	}
-	if (chan->ring && (chan->nxfers || chan->noverflow ||
-			   atomic_read(&chan->ring->mappings))) {
+	if (chan->ring && (chan->nxfers || chan->noverflow)) {
 		ret = -EBUSY;
 		goto unlock;
 	}
-	if (!req.count) {
-		/* Checked again: mmap() does not take chan->lock. */
-		old = dmastream_drop_ring(chan, true);
-		ret = PTR_ERR_OR_ZERO(old);
-		if (ret)
-			old = NULL;
-		goto unlock;
-	}
-
-	ring = dmastream_ring_create(chan, req.count, req.size, cq_entries);
-	if (IS_ERR(ring)) {
-		ret = PTR_ERR(ring);
-		if (ret == -EDQUOT)
-			dmastream_limit_refused(chan, DMASTREAM_LIMIT_TOTAL_RING_BYTES, &req,
-						"total_ring_bytes_max",
-						dmastream_total_ring_bytes_limit());
-		goto unlock;
-	}
-	/* A new owner receives nothing its predecessor left in the stream. */
-	if (chan->owner != file && chan->state == DMASTREAM_STATE_IDLE &&
-	    dmastream_flush_stream(chan)) {
-		dmastream_ring_put(ring);
-		spin_lock_irq(&chan->irq_lock);
-		chan->state = DMASTREAM_STATE_ERROR;
-		spin_unlock_irq(&chan->irq_lock);
-		ret = -EIO;
-		goto unlock;
-	}
-	spin_lock_irq(&chan->irq_lock);
-	/* Checked again: a mapping may have appeared while allocating. */
-	if (chan->ring && atomic_read(&chan->ring->mappings)) {
-		spin_unlock_irq(&chan->irq_lock);
-		dmastream_ring_put(ring);
-		ret = -EBUSY;
-		goto unlock;
-	}
-	old = chan->ring;
-	chan->ring = ring;
-	chan->owner = file;
-	chan->rx_ran_empty = false;
-	if (chan->state == DMASTREAM_STATE_IDLE)
-		chan->state = DMASTREAM_STATE_READY;
-	if (chan->state == DMASTREAM_STATE_ERROR)
-		ring->cq->flags |= DMASTREAM_CQ_ERROR;
-	spin_unlock_irq(&chan->irq_lock);
-	ret = 0;
+	/* Checked under irq_lock: mmap() does not take chan->lock. */
+	old = dmastream_drop_ring(chan, true);
+	ret = PTR_ERR_OR_ZERO(old);
+	if (ret)
+		old = NULL;
 unlock:
 	mutex_unlock(&chan->lock);
 	dmastream_ring_put(old);
@@ -418,6 +308,17 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 {
 	struct dmastream_chan *chan = dmastream_file_chan(file);
 	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	if (chan->proxy) {
+		ret = dmastream_proxy_ioctl(chan, file, cmd, uarg);
+		if (ret != -ENOIOCTLCMD)
+			return ret;
+		/* Of the native ABI, a DMA Proxy node answers the queries only. */
+		if (cmd != DMASTREAM_IOC_GET_INFO && cmd != DMASTREAM_IOC_GET_STATS &&
+		    cmd != DMASTREAM_IOC_GET_CAPS)
+			return -ENOTTY;
+	}
 
 	switch (cmd) {
 	case DMASTREAM_IOC_GET_INFO:
@@ -508,7 +409,10 @@ static int dmastream_mmap(struct file *file, struct vm_area_struct *vma)
 	if (ret)
 		return ret;
 
-	ret = dmastream_ring_mmap(ring, vma);
+	if (chan->proxy)
+		ret = dmastream_ring_mmap_table(ring, vma);
+	else
+		ret = dmastream_ring_mmap(ring, vma);
 	atomic_dec(&ring->mappings);
 	dmastream_ring_put(ring);
 	return ret;

@@ -9,7 +9,9 @@
  *
  * Each device is a plain struct device named NAME under /sys/devices/dmastream,
  * so a provider's slave map can name it; its channels become
- * /dev/dmastream/NAME/<label>. See docs/devices.md for the syntax.
+ * /dev/dmastream/NAME/<label>. Written before enabling, "abi" set to
+ * dma_proxy gives the channels the DMA Proxy personality and the nodes
+ * /dev/<label> instead. See docs/devices.md for the syntax.
  */
 
 #include <linux/configfs.h>
@@ -30,6 +32,7 @@ struct dmastream_cfs_dev {
 	struct mutex lock;		/* channels, enabled state */
 	char channels[DMASTREAM_CFS_SPEC_LEN];
 	char slave[DMASTREAM_CFS_SPEC_LEN];
+	enum dmastream_abi abi;
 	struct device *dev;		/* registered while enabled */
 	struct dmastream_device *sdev;
 };
@@ -61,6 +64,16 @@ static bool dmastream_is_chan_name(const char *s)
 }
 
 /*
+ * A label either ABI could accept: a native one starts with tx, rx or mem,
+ * a DMA Proxy one has a word tx or rx. The device's ABI decides at enable.
+ */
+static bool dmastream_label_plausible(const char *s)
+{
+	return !strncmp(s, "tx", 2) || !strncmp(s, "rx", 2) || !strncmp(s, "mem", 3) ||
+	       strstr(s, "_tx") || strstr(s, "_rx");
+}
+
+/*
  * Parse "label[=source] ..." (separated by blanks or commas) into specs.
  * Return: the number of channels, or -EINVAL for bad syntax, a bad or
  * repeated label, or more than DMASTREAM_CFS_MAX_CHANS channels.
@@ -89,7 +102,7 @@ static int dmastream_parse_channels(const char *text, struct dmastream_chan_spec
 		else
 			src = tok;
 		if (!dmastream_valid_name(tok) || !dmastream_valid_name(src) ||
-		    (strncmp(tok, "tx", 2) && strncmp(tok, "rx", 2) && strncmp(tok, "mem", 3))) {
+		    !dmastream_label_plausible(tok)) {
 			ret = -EINVAL;
 			break;
 		}
@@ -171,7 +184,7 @@ static int dmastream_cfs_enable(struct dmastream_cfs_dev *cdev)
 	struct dmastream_chan_spec *specs;
 	struct dmastream_device *sdev;
 	struct device *dev;
-	int n, ret;
+	int n, ret, i;
 
 	specs = kcalloc(DMASTREAM_CFS_MAX_CHANS, sizeof(*specs), GFP_KERNEL);
 	if (!specs)
@@ -184,6 +197,8 @@ static int dmastream_cfs_enable(struct dmastream_cfs_dev *cdev)
 	ret = dmastream_parse_slave(cdev->slave, specs, n);
 	if (ret)
 		goto out;
+	for (i = 0; i < n; i++)
+		specs[i].abi = cdev->abi;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev) {
@@ -334,11 +349,47 @@ static ssize_t dmastream_cfs_enable_store(struct config_item *item, const char *
 	return ret ? ret : count;
 }
 
+static const char * const dmastream_abi_names[] = {
+	[DMASTREAM_ABI_NATIVE] = "dmastream",
+	[DMASTREAM_ABI_DMA_PROXY] = "dma_proxy",
+};
+
+static ssize_t dmastream_cfs_abi_show(struct config_item *item, char *page)
+{
+	struct dmastream_cfs_dev *cdev = to_cfs_dev(item);
+	ssize_t len;
+
+	mutex_lock(&cdev->lock);
+	len = sysfs_emit(page, "%s\n", dmastream_abi_names[cdev->abi]);
+	mutex_unlock(&cdev->lock);
+	return len;
+}
+
+static ssize_t dmastream_cfs_abi_store(struct config_item *item, const char *page,
+				       size_t count)
+{
+	struct dmastream_cfs_dev *cdev = to_cfs_dev(item);
+	int abi, ret = 0;
+
+	abi = sysfs_match_string(dmastream_abi_names, page);
+	if (abi < 0)
+		return -EINVAL;
+	mutex_lock(&cdev->lock);
+	if (cdev->dev)
+		ret = -EBUSY;
+	else
+		cdev->abi = abi;
+	mutex_unlock(&cdev->lock);
+	return ret ? ret : count;
+}
+
+CONFIGFS_ATTR(dmastream_cfs_, abi);
 CONFIGFS_ATTR(dmastream_cfs_, channels);
 CONFIGFS_ATTR(dmastream_cfs_, slave_config);
 CONFIGFS_ATTR(dmastream_cfs_, enable);
 
 static struct configfs_attribute *dmastream_cfs_attrs[] = {
+	&dmastream_cfs_attr_abi,
 	&dmastream_cfs_attr_channels,
 	&dmastream_cfs_attr_slave_config,
 	&dmastream_cfs_attr_enable,

@@ -21,14 +21,42 @@
 #include "compat.h"
 #include "device.h"
 #include "engine.h"
+#include "proxy.h"
 #include "ring.h"
 #include "stop.h"
 #include "sysfs.h"
 
 static DEFINE_IDA(dmastream_minor_ida);
 
-static u32 dmastream_kind_of_label(const char *label)
+/*
+ * A DMA Proxy label names the node in /dev, so it may not hold a '.' (the
+ * native class devices are <device>.<label>) nor be the directory of the
+ * native nodes. Its last "tx" or "rx" among the '_'-separated words gives
+ * the direction ("dma_proxy_rx_0").
+ */
+static u32 dmastream_proxy_kind_of_label(const char *label)
 {
+	const char *word = label;
+	u32 kind = 0;
+
+	if (strchr(label, '.') || !strcmp(label, DMASTREAM_DRV_NAME))
+		return 0;
+	while (word) {
+		size_t len = strcspn(word, "_");
+
+		if (len == 2 && !strncmp(word, "tx", 2))
+			kind = DMASTREAM_DIR_TX;
+		else if (len == 2 && !strncmp(word, "rx", 2))
+			kind = DMASTREAM_DIR_RX;
+		word = word[len] ? word + len + 1 : NULL;
+	}
+	return kind;
+}
+
+static u32 dmastream_kind_of_label(const char *label, enum dmastream_abi abi)
+{
+	if (abi == DMASTREAM_ABI_DMA_PROXY)
+		return dmastream_proxy_kind_of_label(label);
 	if (!strncmp(label, "tx", 2))
 		return DMASTREAM_DIR_TX;
 	if (!strncmp(label, "rx", 2))
@@ -189,6 +217,7 @@ static void dmastream_chan_release(struct device *dev)
 	if (chan->minor >= 0)
 		ida_free(&dmastream_minor_ida, chan->minor);
 	mutex_destroy(&chan->lock);
+	kfree(chan->proxy);
 	kfree(chan);
 }
 
@@ -270,6 +299,33 @@ static int dmastream_slave_config(struct dmastream_chan *chan,
 	return 0;
 }
 
+/*
+ * Register the channel's class device and node. A DMA Proxy channel is
+ * named by its label alone, which another device may already use: that is
+ * EEXIST, found before sysfs would complain about the duplicate. The mutex
+ * makes the lookup and the registration one step.
+ */
+static int dmastream_chan_add(struct dmastream_chan *chan)
+{
+	static DEFINE_MUTEX(names_lock);
+	struct device *other;
+	int ret;
+
+	if (!chan->proxy)
+		return cdev_device_add(&chan->cdev, &chan->dev);
+	mutex_lock(&names_lock);
+	other = class_find_device_by_name(dmastream_class, dev_name(&chan->dev));
+	if (other) {
+		put_device(other);
+		dev_err(chan->dev.parent, "DMA Proxy label \"%s\" is taken\n", chan->label);
+		ret = -EEXIST;
+	} else {
+		ret = cdev_device_add(&chan->cdev, &chan->dev);
+	}
+	mutex_unlock(&names_lock);
+	return ret;
+}
+
 static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sdev,
 						    const struct dmastream_chan_spec *spec)
 {
@@ -279,9 +335,14 @@ static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sde
 	u32 kind;
 	int minor, ret;
 
-	kind = dmastream_kind_of_label(spec->label);
+	kind = dmastream_kind_of_label(spec->label, spec->abi);
 	if (!kind) {
-		dev_err(dev, "channel label \"%s\" must start with tx, rx or mem\n", spec->label);
+		if (spec->abi == DMASTREAM_ABI_DMA_PROXY)
+			dev_err(dev, "DMA Proxy label \"%s\" needs a word tx or rx, and no '.'\n",
+				spec->label);
+		else
+			dev_err(dev, "channel label \"%s\" must start with tx, rx or mem\n",
+				spec->label);
 		return ERR_PTR(-EINVAL);
 	}
 
@@ -334,13 +395,21 @@ static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sde
 	dev_set_drvdata(&chan->dev, chan);
 	/* From here on, put_device() frees everything. */
 
-	ret = dev_set_name(&chan->dev, "%s.%s", sdev->name, spec->label);
+	if (spec->abi == DMASTREAM_ABI_DMA_PROXY)
+		ret = dev_set_name(&chan->dev, "%s", spec->label);
+	else
+		ret = dev_set_name(&chan->dev, "%s.%s", sdev->name, spec->label);
 	if (ret)
 		goto err_put;
 
 	ret = dmastream_chan_caps(chan);
 	if (ret)
 		goto err_put;
+	if (spec->abi == DMASTREAM_ABI_DMA_PROXY) {
+		ret = dmastream_proxy_create(chan);
+		if (ret)
+			goto err_put;
+	}
 	ret = dmastream_slave_config(chan, spec);
 	if (ret)
 		goto err_put;
@@ -355,7 +424,7 @@ static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sde
 
 	cdev_init(&chan->cdev, &dmastream_fops);
 	chan->cdev.owner = THIS_MODULE;
-	ret = cdev_device_add(&chan->cdev, &chan->dev);
+	ret = dmastream_chan_add(chan);
 	if (ret)
 		goto err_put;
 

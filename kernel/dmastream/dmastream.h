@@ -95,6 +95,7 @@ extern unsigned int dmastream_engine_descs;
 extern unsigned int dmastream_stop_drain_ms;
 extern unsigned int dmastream_inflight_segs_max;
 extern unsigned int dmastream_rx_flush_ms;
+extern unsigned int dmastream_proxy_timeout_ms;
 
 /* Live objects, checked at unload: a leak WARNs, which fails a VM test. */
 extern atomic_t dmastream_live_reqs;
@@ -103,6 +104,12 @@ extern atomic_t dmastream_live_rings;
 
 extern struct class *dmastream_class;
 extern dev_t dmastream_devt_base;
+
+/* The ABI a device's channels speak (configfs "abi"). */
+enum dmastream_abi {
+	DMASTREAM_ABI_NATIVE,
+	DMASTREAM_ABI_DMA_PROXY,	/* Xilinx DMA Proxy 2.0: proxy.c */
+};
 
 /*
  * One channel of a dmastream_device: the source of a dmaengine channel and
@@ -113,6 +120,7 @@ struct dmastream_chan_spec {
 	/* Slave-map or DT name, or a dmaengine channel name ("dma0chan1"). */
 	char source[DMASTREAM_NAME_LEN];
 	bool by_chan_name;
+	enum dmastream_abi abi;
 	/* Slave configuration; 0 = not given (see device.c). */
 	u32 addr_width;
 	u32 maxburst;
@@ -277,6 +285,8 @@ struct dmastream_chan {
 	bool has_synchronize;		/* the provider implements device_synchronize */
 	bool wants_result;		/* descriptors carry callback_result: device.c */
 	int minor;			/* -1 until allocated */
+	/* The DMA Proxy personality's entries, NULL for the native ABI (proxy.c). */
+	struct dmastream_proxy *proxy;
 
 	struct mutex lock;		/* control; see the top of this file */
 	struct file *owner;

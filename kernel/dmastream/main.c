@@ -85,13 +85,21 @@ module_param_named(error_threshold, dmastream_default_error_threshold, uint, 064
 MODULE_PARM_DESC(error_threshold,
 		 "Consecutive engine errors that put a new channel in the sticky error state, 0 never (default 8)");
 
+unsigned int dmastream_proxy_timeout_ms = 3000;
+module_param_named(proxy_timeout_ms, dmastream_proxy_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(proxy_timeout_ms,
+		 "How long a DMA Proxy FINISH_XFER waits before it reports TIMEOUT, ms, 0 for ever (default 3000)");
+
 struct class *dmastream_class;
 dev_t dmastream_devt_base;
 atomic_t dmastream_live_reqs = ATOMIC_INIT(0);
 atomic_t dmastream_live_descs = ATOMIC_INIT(0);
 atomic_t dmastream_live_rings = ATOMIC_INIT(0);
 
-/* /dev/dmastream/<device>/<label>: stable names without udev rules. */
+/*
+ * /dev/dmastream/<device>/<label>: stable names without udev rules. DMA
+ * Proxy nodes are /dev/<label>, where its applications look for them.
+ */
 static char *dmastream_devnode(DMASTREAM_DEVNODE_DEV *dev, umode_t *mode)
 {
 	const struct dmastream_chan *chan =
@@ -99,6 +107,8 @@ static char *dmastream_devnode(DMASTREAM_DEVNODE_DEV *dev, umode_t *mode)
 
 	if (mode)
 		*mode = 0660;
+	if (chan->proxy)
+		return kasprintf(GFP_KERNEL, "%s", chan->label);
 	return kasprintf(GFP_KERNEL, "dmastream/%s/%s", chan->devname, chan->label);
 }
 

@@ -8,13 +8,19 @@
  *   buf_offset + i * stride    buffer i, stride = PAGE_ALIGN(size)
  * where buf_offset = PAGE_ALIGN(cq_bytes). A mapping covers part or all of
  * exactly one region; each buffer is mapped into the caller's own VMA.
+ *
+ * The DMA Proxy personality maps differently: its applications map their
+ * whole buffer table with one mmap(), so there offset 0 is buffer 0 and
+ * one VMA spans the buffers back to back (dmastream_ring_mmap_table()).
  */
 
 #include <linux/atomic.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -213,6 +219,26 @@ static const struct vm_operations_struct dmastream_vm_ops = {
 	.close = dmastream_vma_close,
 };
 
+/* What every mapping of a ring must be: shared and never executable. */
+static int dmastream_vma_check(struct vm_area_struct *vma)
+{
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	vm_flags_clear(vma, VM_MAYEXEC);
+	return 0;
+}
+
+/* A mapped VMA holds the ring, and counts as a mapping, until unmapped. */
+static void dmastream_vma_attach(struct dmastream_kring *ring, struct vm_area_struct *vma)
+{
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_private_data = ring;
+	vma->vm_ops = &dmastream_vm_ops;
+	dmastream_vma_open(vma);
+}
+
 /**
  * dmastream_ring_mmap() - map the completion queue or one buffer
  * @ring:	the channel's current ring.
@@ -227,11 +253,9 @@ int dmastream_ring_mmap(struct dmastream_kring *ring, struct vm_area_struct *vma
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	int ret;
 
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
-	if (vma->vm_flags & VM_EXEC)
-		return -EPERM;
-	vm_flags_clear(vma, VM_MAYEXEC);
+	ret = dmastream_vma_check(vma);
+	if (ret)
+		return ret;
 
 	if (off < ring->cq_bytes) {
 		if (off || len > ring->cq_bytes)
@@ -252,10 +276,92 @@ int dmastream_ring_mmap(struct dmastream_kring *ring, struct vm_area_struct *vma
 	}
 	if (ret)
 		return ret;
+	dmastream_vma_attach(ring, vma);
+	return 0;
+}
 
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_private_data = ring;
-	vma->vm_ops = &dmastream_vm_ops;
-	dmastream_vma_open(vma);
+/*
+ * Insert @len bytes of a buffer, from @within into it, at @addr. The
+ * buffer's pages come from the DMA API, whichever allocator (direct,
+ * remapped, IOMMU) produced them.
+ */
+static int dmastream_map_buf_part(struct dmastream_kring *ring, struct dmastream_buf *buf,
+				  struct vm_area_struct *vma, unsigned long addr, u64 within,
+				  u64 len, pgprot_t prot)
+{
+	struct scatterlist *sg;
+	struct sg_table sgt;
+	unsigned int i;
+	int ret;
+
+	if (dma_get_sgtable(ring->dma_dev, &sgt, buf->cpu, buf->dma, ring->stride))
+		return -ENXIO;
+	ret = 0;
+	for_each_sgtable_sg(&sgt, sg, i) {
+		u64 n;
+
+		if (within >= sg->length) {
+			within -= sg->length;
+			continue;
+		}
+		n = min_t(u64, sg->length - within, len);
+		ret = remap_pfn_range(vma, addr, page_to_pfn(sg_page(sg)) + (within >> PAGE_SHIFT),
+				      n, prot);
+		if (ret)
+			break;
+		addr += n;
+		len -= n;
+		within = 0;
+		if (!len)
+			break;
+	}
+	sg_free_table(&sgt);
+	if (!ret && len)
+		ret = -ENXIO;
+	return ret;
+}
+
+/**
+ * dmastream_ring_mmap_table() - map buffers back to back into one VMA
+ * @ring:	the channel's current ring, with a page-aligned buffer size
+ *		when it has more than one buffer.
+ * @vma:	the caller's VMA; its offset counts from the start of buffer 0.
+ *
+ * For the DMA Proxy personality, whose table of entries spans buffers.
+ * The pages get the attributes dma_mmap_coherent() would give them.
+ *
+ * Return: 0; -EINVAL when the mapping is not shared or reaches beyond the
+ * buffers; -EPERM for executable mappings; -ENXIO when the DMA API cannot
+ * tell the buffers' pages (memory from a device's private pool); -ENOMEM.
+ */
+int dmastream_ring_mmap_table(struct dmastream_kring *ring, struct vm_area_struct *vma)
+{
+	unsigned long addr = vma->vm_start, len = vma->vm_end - vma->vm_start;
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u64 total = (u64)ring->count * ring->stride;
+	u32 idx;
+	int ret;
+
+	ret = dmastream_vma_check(vma);
+	if (ret)
+		return ret;
+	if (off >= total || len > total - off)
+		return -EINVAL;
+	if (!dev_is_dma_coherent(ring->dma_dev))
+		vma->vm_page_prot = pgprot_dmacoherent(vma->vm_page_prot);
+
+	for (idx = div_u64(off, ring->stride); len; idx++) {
+		u64 within = off - (u64)idx * ring->stride;
+		u64 n = min_t(u64, ring->stride - within, len);
+
+		ret = dmastream_map_buf_part(ring, &ring->bufs[idx], vma, addr, within, n,
+					     vma->vm_page_prot);
+		if (ret)
+			return ret;
+		addr += n;
+		off += n;
+		len -= n;
+	}
+	dmastream_vma_attach(ring, vma);
 	return 0;
 }

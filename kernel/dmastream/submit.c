@@ -157,6 +157,91 @@ static void dmastream_accept(struct dmastream_chan *chan, struct dmastream_req *
 }
 
 /**
+ * dmastream_submit_batch() - validate, reserve and accept transfers
+ * @chan:	the channel, no lock held.
+ * @file:	the calling file, which must own @chan.
+ * @xfers:	the transfers, in kernel memory.
+ * @segs:	the segments they refer to, in kernel memory.
+ * @nxfers:	transfers in @xfers, at least one.
+ * @nsegs:	segments in @segs.
+ * @reqs:	room for @nxfers transfer pointers.
+ * @bad:	set to the index of the first invalid transfer, or U32_MAX.
+ *
+ * What SUBMIT does once the batch is copied in, also used for the
+ * transfers the DMA Proxy personality starts on its own.
+ *
+ * Return: the number of transfers accepted (> 0), or a negative errno, as
+ * dmastream_submit().
+ */
+long dmastream_submit_batch(struct dmastream_chan *chan, struct file *file,
+			    const struct dmastream_xfer *xfers, const struct dmastream_seg *segs,
+			    u32 nxfers, u32 nsegs, struct dmastream_req **reqs, u32 *bad)
+{
+	struct dmastream_kring *ring;
+	u32 i, accept;
+	long ret;
+
+	*bad = U32_MAX;
+	mutex_lock(&chan->lock);
+	ret = dmastream_owner_check(chan, file);
+	if (ret)
+		goto unlock;
+	ring = chan->ring;
+	if (READ_ONCE(chan->state) == DMASTREAM_STATE_ERROR) {
+		ret = -EIO;
+		goto unlock;
+	}
+
+	/* Each transfer on its own... */
+	for (i = 0; i < nxfers; i++) {
+		ret = dmastream_req_prepare(chan, ring, &xfers[i], segs, nsegs, &reqs[i]);
+		if (ret) {
+			*bad = i;
+			dmastream_discard_reqs(chan, reqs, 0, i);
+			goto unlock;
+		}
+		cond_resched();
+	}
+
+	/*
+	 * ...then against everything in flight and before it in the batch,
+	 * one transfer per locked section: interrupts stay off for one
+	 * transfer's segments at most. Only completions run meanwhile, and
+	 * they only release ranges and make room.
+	 */
+	for (i = 0; i < nxfers; i++) {
+		spin_lock_irq(&chan->irq_lock);
+		ret = dmastream_reserve(ring, reqs[i]);
+		spin_unlock_irq(&chan->irq_lock);
+		if (ret) {
+			*bad = i;
+			break;
+		}
+		cond_resched();
+	}
+	spin_lock_irq(&chan->irq_lock);
+	dmastream_flush_overflow(chan);
+	accept = dmastream_fits(chan, reqs, min(dmastream_room(chan), nxfers));
+	spin_unlock_irq(&chan->irq_lock);
+	if (ret) {
+		dmastream_discard_reqs(chan, reqs, 0, nxfers);
+		goto unlock;
+	}
+	if (!accept) {
+		dmastream_discard_reqs(chan, reqs, 0, nxfers);
+		ret = -EAGAIN;
+		goto unlock;
+	}
+	dmastream_discard_reqs(chan, reqs, accept, nxfers);
+	dmastream_accept(chan, reqs, accept);
+	dmastream_feed(chan);
+	ret = accept;
+unlock:
+	mutex_unlock(&chan->lock);
+	return ret;
+}
+
+/**
  * dmastream_submit() - DMASTREAM_IOC_SUBMIT
  * @chan:	the channel.
  * @file:	the calling file.
@@ -169,10 +254,8 @@ long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 		      struct dmastream_submit __user *uarg)
 {
 	struct dmastream_batch batch;
-	struct dmastream_req **reqs;
 	struct dmastream_submit sub;
-	struct dmastream_kring *ring;
-	u32 i, accept, bad = U32_MAX;
+	u32 bad;
 	long ret;
 
 	if (copy_from_user(&sub, uarg, sizeof(sub)))
@@ -187,72 +270,17 @@ long dmastream_submit(struct dmastream_chan *chan, struct file *file,
 	ret = dmastream_batch_copy_in(&batch, &sub);
 	if (ret)
 		return ret;
-	reqs = batch.reqs;
-
-	mutex_lock(&chan->lock);
-	ret = dmastream_owner_check(chan, file);
-	if (ret)
-		goto unlock;
-	ring = chan->ring;
-	if (READ_ONCE(chan->state) == DMASTREAM_STATE_ERROR) {
-		ret = -EIO;
-		goto unlock;
-	}
-
-	/* Each transfer on its own... */
-	for (i = 0; i < sub.nxfers; i++) {
-		ret = dmastream_req_prepare(chan, ring, &batch.xfers[i], batch.segs,
-					    sub.nsegs, &reqs[i]);
-		if (ret) {
-			bad = i;
-			dmastream_discard_reqs(chan, reqs, 0, i);
-			goto report;
-		}
-		cond_resched();
-	}
-
+	ret = dmastream_submit_batch(chan, file, batch.xfers, batch.segs, sub.nxfers, sub.nsegs,
+				     batch.reqs, &bad);
+	kvfree(batch.alloc);
 	/*
-	 * ...then against everything in flight and before it in the batch,
-	 * one transfer per locked section: interrupts stay off for one
-	 * transfer's segments at most. Only completions run meanwhile, and
-	 * they only release ranges and make room.
+	 * The index is reported once the batch was looked at: after a
+	 * validation error, EAGAIN or acceptance. Once transfers are accepted,
+	 * their count is what the caller must learn.
 	 */
-	for (i = 0; i < sub.nxfers; i++) {
-		spin_lock_irq(&chan->irq_lock);
-		ret = dmastream_reserve(ring, reqs[i]);
-		spin_unlock_irq(&chan->irq_lock);
-		if (ret) {
-			bad = i;
-			break;
-		}
-		cond_resched();
+	if (ret > 0 || ret == -EAGAIN || bad != U32_MAX) {
+		if (put_user(bad, &uarg->bad_index) && ret <= 0)
+			ret = -EFAULT;
 	}
-	spin_lock_irq(&chan->irq_lock);
-	dmastream_flush_overflow(chan);
-	accept = dmastream_fits(chan, reqs, min(dmastream_room(chan), sub.nxfers));
-	spin_unlock_irq(&chan->irq_lock);
-	if (ret) {
-		dmastream_discard_reqs(chan, reqs, 0, sub.nxfers);
-		goto report;
-	}
-	if (!accept) {
-		dmastream_discard_reqs(chan, reqs, 0, sub.nxfers);
-		ret = -EAGAIN;
-		goto report;
-	}
-	dmastream_discard_reqs(chan, reqs, accept, sub.nxfers);
-	dmastream_accept(chan, reqs, accept);
-	dmastream_feed(chan);
-	ret = accept;
-report:
-	mutex_unlock(&chan->lock);
-	kvfree(batch.alloc);
-	/* Once transfers are accepted, their count is what the caller must learn. */
-	if (put_user(bad, &uarg->bad_index) && ret <= 0)
-		ret = -EFAULT;
-	return ret;
-unlock:
-	mutex_unlock(&chan->lock);
-	kvfree(batch.alloc);
 	return ret;
 }

@@ -56,6 +56,7 @@ DMASTREAM_STR_ATTR(device_name, chan->devname);
 DMASTREAM_STR_ATTR(dma_channel, chan->dma_name);
 DMASTREAM_STR_ATTR(provider, chan->provider);
 DMASTREAM_STR_ATTR(direction, dmastream_kind_name(chan->kind));
+DMASTREAM_STR_ATTR(abi, chan->proxy ? "dma_proxy" : "dmastream");
 DMASTREAM_CAP_ATTR(max_seg_size, max_seg_size);
 DMASTREAM_CAP_ATTR(max_segs, max_segs);
 DMASTREAM_CAP_ATTR(max_xfer_bytes, max_xfer_bytes);
@@ -129,6 +130,7 @@ static struct attribute *dmastream_chan_attrs[] = {
 	&dev_attr_dma_channel.attr,
 	&dev_attr_provider.attr,
 	&dev_attr_direction.attr,
+	&dev_attr_abi.attr,
 	&dev_attr_max_seg_size.attr,
 	&dev_attr_max_segs.attr,
 	&dev_attr_max_xfer_bytes.attr,
