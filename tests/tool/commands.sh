@@ -4,10 +4,11 @@
 # Every dmastream subcommand end to end against dmasim (list, info, create,
 # remove, stats incl. --watch and --reset, rx incl. -o -, | head and
 # --connect, tx, loop incl. across the removal of its device, bench,
-# check), and
+# check; create --loopback --dma-proxy and its nodes /dev/LABEL), and
 # the exit codes for: no such channel, no permission (an unprivileged
 # user), module not loaded, busy (device name taken; channel owned by
-# another program), usage errors.
+# another program; loopback pair held by another device, which is named),
+# usage errors.
 set -u
 # shellcheck source=tests/tool/lib.sh
 . "$DMASTREAM_SRC/tests/tool/lib.sh"
@@ -23,6 +24,11 @@ load_modules "$@" || exit 1
 expect 0 "$T" create --loopback loop0
 contains "create" "$LINE" "loop0/tx"
 expect 6 "$T" create --loopback loop0
+# dmasim's one loopback pair is loop0's: a DMA Proxy device cannot have it
+expect 6 "$T" create --loopback --dma-proxy --json
+is "pair held: class" "$(jv class)" busy
+contains "pair held: holder named" "$(jv error)" "held by device 'loop0': remove it with 'dmastream remove loop0'"
+[ ! -e /sys/kernel/config/dmastream/dma_proxy ] || fail "the refused dma_proxy device was left in configfs"
 expect 0 "$T" create mc0 --channels "memcpy=$(rd /sys/bus/platform/devices/dmasim.0/channels/memcpy)"
 expect 0 "$T" list
 out=$(cat "$OUT")
@@ -237,6 +243,23 @@ contains "loop across the removal: error" "$(cat /tmp/gone.out)" '"error":"No su
 expect 3 "$T" loop loop0 -n 1
 expect 0 "$T" list --json
 is "empty list" "$LINE" '{"channels":[]}'
+
+# the pair free again: a DMA Proxy device on it, nodes /dev/LABEL
+expect 0 "$T" create --loopback --dma-proxy --json
+is "dma_proxy abi" "$(jv abi)" dma_proxy
+is "dma_proxy tx node" "$(jv node)" /dev/dma_proxy_tx
+contains "dma_proxy rx node" "$LINE" '{"label":"dma_proxy_rx","node":"/dev/dma_proxy_rx"}'
+for n in tx rx; do [ -c /dev/dma_proxy_$n ] || fail "no character device /dev/dma_proxy_$n"; done
+expect 0 "$T" list --json
+contains "list: proxy channel" "$LINE" '"name":"dma_proxy/dma_proxy_rx","device":"dma_proxy","label":"dma_proxy_rx","node":"/dev/dma_proxy_rx","abi":"dma_proxy"'
+expect 0 "$T" info dma_proxy_rx --json
+is "info: proxy direction" "$(jv direction)" rx
+expect 0 "$T" stats /dev/dma_proxy_tx --json
+expect 6 "$T" create --loopback loop9
+contains "plain --loopback, pair held" "$(cat "$ERR")" "held by device 'dma_proxy'"
+expect 0 "$T" remove dma_proxy
+for n in tx rx; do [ ! -e /dev/dma_proxy_$n ] || fail "remove dma_proxy left /dev/dma_proxy_$n"; done
+[ ! -e /sys/class/dmastream/dma_proxy_rx ] || fail "dma_proxy_rx is still in sysfs"
 
 # module not loaded
 rmmod dmastream

@@ -82,8 +82,12 @@ static int configfs_dir(struct cli *c, char *dir, size_t len)
 			"%s does not exist: is configfs available and dmastream loaded?", dir);
 }
 
-/* "tx=dma0chan0 rx=dma0chan1" for dmasim engine @engine. */
-static int loopback_channels(struct cli *c, unsigned int engine, char *spec, size_t len)
+/*
+ * "tx=dma0chan0 rx=dma0chan1" for dmasim engine @engine, with the labels
+ * @txl and @rxl.
+ */
+static int loopback_channels(struct cli *c, unsigned int engine, const char *txl,
+			     const char *rxl, char *spec, size_t len)
 {
 	char p[PATH_LEN], tx[NAME_LEN], rx[NAME_LEN];
 	int ret;
@@ -104,7 +108,7 @@ static int loopback_channels(struct cli *c, unsigned int engine, char *spec, siz
 	if (!tx[0] || !rx[0])
 		return cli_fail(c, EXIT_NO_CHANNEL, "dmasim engine %u names no tx/rx channel",
 				engine);
-	snprintf(spec, len, "tx=%s rx=%s", tx, rx);
+	snprintf(spec, len, "%s=%s %s=%s", txl, tx, rxl, rx);
 	return EXIT_OK;
 }
 
@@ -116,8 +120,9 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* The labels named in a channels spec ("tx=... rx" -> tx, rx). */
-static size_t spec_labels(const char *spec, char labels[][NAME_LEN], size_t max)
+/* The labels and sources of a channels spec ("tx=dma0chan0 rx" -> tx, rx; dma0chan0, ""). */
+static size_t spec_entries(const char *spec, char labels[][NAME_LEN], char sources[][NAME_LEN],
+			   size_t max)
 {
 	char copy[512], *tok, *save = NULL, *eq;
 	size_t n = 0;
@@ -128,15 +133,78 @@ static size_t spec_labels(const char *spec, char labels[][NAME_LEN], size_t max)
 		eq = strchr(tok, '=');
 		if (eq)
 			*eq = '\0';
-		snprintf(labels[n++], NAME_LEN, "%s", tok);
+		snprintf(labels[n], NAME_LEN, "%.31s", tok);
+		snprintf(sources[n], NAME_LEN, "%.31s", eq ? eq + 1 : "");
+		n++;
 	}
 	return n;
 }
+
+/*
+ * enable failed with ENODEV: when another dmastream device holds one of
+ * the channels asked for, say which and how to free it (busy); otherwise
+ * 0, and the caller reports the failure as it is.
+ */
+static int report_holder(struct cli *c, const char *cfsdir, const char *spec, bool loopback,
+			 unsigned int engine)
+{
+	char labels[16][NAME_LEN], sources[16][NAME_LEN], p[PATH_LEN + NAME_LEN];
+	char remedy[160], other[96];
+	struct chan_entry e;
+	size_t n, i;
+
+	n = spec_entries(spec, labels, sources, 16);
+	for (i = 0; i < n; i++)
+		if (sources[i][0] && channel_holding(sources[i], &e) == 0)
+			break;
+	if (i == n)
+		return 0;
+	snprintf(p, sizeof(p), "%s/%s", cfsdir, e.device);
+	if (path_exists(p))
+		snprintf(remedy, sizeof(remedy), "remove it with 'dmastream remove %s'", e.device);
+	else
+		snprintf(remedy, sizeof(remedy),
+			 "it is not a configfs device (a device tree's?): unbind it first");
+	if (!loopback)
+		return cli_fail(c, EXIT_BUSY, "DMA channel %s ('%s') is held by device '%s': %s",
+				sources[i], labels[i], e.device, remedy);
+	root_path(p, sizeof(p), "/sys/bus/platform/devices/dmasim.%u", engine + 1);
+	if (path_exists(p))
+		snprintf(other, sizeof(other), "use --engine %u", engine + 1);
+	else
+		snprintf(other, sizeof(other), "load dmasim with engines=%u and use --engine %u",
+			 engine + 2, engine + 1);
+	return cli_fail(c, EXIT_BUSY, "dmasim engine %u's loopback is held by device '%s': %s, or %s",
+			engine, e.device, remedy, other);
+}
+
+/* enable failed with EEXIST on a dma_proxy device: which node's label is taken, by whom. */
+static int report_taken_label(struct cli *c, const char *spec)
+{
+	char labels[16][NAME_LEN], sources[16][NAME_LEN], owner[NAME_LEN];
+	size_t n, i;
+
+	n = spec_entries(spec, labels, sources, 16);
+	for (i = 0; i < n; i++)
+		if (proxy_channel(labels[i], owner, sizeof(owner)))
+			return cli_fail(c, EXIT_BUSY,
+					"/dev/%s exists already, a channel of device '%s': remove it with 'dmastream remove %s', or choose other labels with --channels",
+					labels[i], owner, owner);
+	return cli_fail(c, EXIT_BUSY, "a channel of '%s' is named like an existing node", spec);
+}
+
+enum { OPT_DMA_PROXY = 256 };
+
+/* What a dma_proxy device's labels must be (docs/devices.md). */
+#define PROXY_LABELS "each label of a dma_proxy device needs a '_'-separated tx or rx part " \
+	"(dma_proxy_tx, dma_proxy_rx_0), no '.', is not 'dmastream', and names a tx or rx " \
+	"channel that can do what it says (no memcpy)"
 
 const struct option create_options[] = {
 	{ "loopback", no_argument, NULL, 'l' },
 	{ "channels", required_argument, NULL, 'c' },
 	{ "engine", required_argument, NULL, 'e' },
+	{ "dma-proxy", no_argument, NULL, OPT_DMA_PROXY },
 	{ "json", no_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -146,10 +214,10 @@ const struct option create_options[] = {
 int cmd_create(struct cli *c, int argc, char **argv)
 {
 	char dir[PATH_LEN], item[PATH_LEN + 64], p[PATH_LEN + 96], spec[512] = "";
-	char labels[16][NAME_LEN], node[PATH_LEN + NAME_LEN];
-	bool loopback = false, all;
+	char labels[16][NAME_LEN], sources[16][NAME_LEN], node[PATH_LEN + NAME_LEN];
+	bool loopback = false, proxy = false, all;
 	uint64_t engine = 0, deadline;
-	const char *name;
+	const char *name, *abi;
 	size_t nlabels, i;
 	struct json j;
 	int opt, ret;
@@ -167,6 +235,9 @@ int cmd_create(struct cli *c, int argc, char **argv)
 			if (parse_count(optarg, &engine) < 0 || engine > 1000)
 				return cli_fail(c, EXIT_USAGE, "bad engine number: %s", optarg);
 			break;
+		case OPT_DMA_PROXY:
+			proxy = true;
+			break;
 		case 'j':
 			c->json = true;
 			break;
@@ -180,9 +251,14 @@ int cmd_create(struct cli *c, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc)
-		return cli_fail(c, EXIT_USAGE, "give exactly one device NAME");
-	name = argv[optind];
+	abi = proxy ? ABI_DMA_PROXY : ABI_DMASTREAM;
+	if (optind + 1 == argc)
+		name = argv[optind];
+	else if (optind == argc && proxy)
+		name = "dma_proxy";	/* the name Xilinx's DMA Proxy driver goes by */
+	else
+		return cli_fail(c, EXIT_USAGE, proxy ? "give at most one device NAME" :
+				"give exactly one device NAME");
 	if (!valid_name(name))
 		return cli_fail(c, EXIT_USAGE,
 				"bad device name '%s': letters, digits, '_', '-', '.', at most 31", name);
@@ -193,7 +269,8 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (loopback) {
-		ret = loopback_channels(c, (unsigned int)engine, spec, sizeof(spec));
+		ret = loopback_channels(c, (unsigned int)engine, proxy ? "dma_proxy_tx" : "tx",
+					proxy ? "dma_proxy_rx" : "rx", spec, sizeof(spec));
 		if (ret)
 			return ret;
 	}
@@ -205,21 +282,43 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		return cli_fail(c, EXIT_PERMISSION, "creating %s needs root", item);
 	if (ret < 0)
 		return cli_fail_errno(c, ret, "cannot create %s", item);
+	/* The ABI first: the channels' labels are checked against it at enable. */
+	if (proxy) {
+		snprintf(p, sizeof(p), "%s/abi", item);
+		ret = cfs->write(p, ABI_DMA_PROXY);
+		if (ret < 0) {
+			cfs->drop_item(item);
+			if (ret == -ENOENT || ret == -EINVAL)
+				return cli_fail(c, EXIT_NO_MODULE,
+						"the loaded dmastream module is too old for --dma-proxy: its configfs devices have no abi %s (load a dmastream module with the DMA Proxy personality)",
+						ABI_DMA_PROXY);
+			return cli_fail_errno(c, ret, "cannot write %s", p);
+		}
+	}
 	snprintf(p, sizeof(p), "%s/channels", item);
 	ret = cfs->write(p, spec);
 	if (ret < 0) {
 		cfs->drop_item(item);
 		if (ret == -EINVAL)
-			return cli_fail(c, EXIT_USAGE, "the driver refused the channel list '%s'", spec);
+			return cli_fail(c, EXIT_USAGE, "the driver refused the channel list '%s'%s%s",
+					spec, proxy ? ": " : "", proxy ? PROXY_LABELS : "");
 		return cli_fail_errno(c, ret, "cannot write %s", p);
 	}
 	snprintf(p, sizeof(p), "%s/enable", item);
 	ret = cfs->write(p, "1");
 	if (ret < 0) {
 		cfs->drop_item(item);
-		if (ret == -ENODEV)
+		if (ret == -ENODEV) {
+			ret = report_holder(c, dir, spec, loopback, (unsigned int)engine);
+			if (ret)
+				return ret;
 			return cli_fail(c, EXIT_NO_CHANNEL,
 					"cannot claim '%s': no such DMA channel, or it is taken", spec);
+		}
+		if (ret == -EEXIST && proxy)
+			return report_taken_label(c, spec);
+		if (ret == -EINVAL && proxy)
+			return cli_fail(c, EXIT_USAGE, "'%s' refused: %s", spec, PROXY_LABELS);
 		if (ret == -EINVAL)
 			return cli_fail(c, EXIT_USAGE,
 					"'%s': a channel cannot do what its label says (tx/rx/mem)",
@@ -228,12 +327,12 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	}
 
 	/* devtmpfs creates the nodes as the driver registers them. */
-	nlabels = spec_labels(spec, labels, 16);
+	nlabels = spec_entries(spec, labels, sources, 16);
 	deadline = mono_ms() + NODE_WAIT_MS;
 	do {
 		all = true;
 		for (i = 0; i < nlabels; i++) {
-			root_path(node, sizeof(node), "%s/%s/%s", DMS_DEV_DIR, name, labels[i]);
+			channel_node(node, sizeof(node), name, labels[i], abi);
 			all = all && path_exists(node);
 		}
 		if (!all)
@@ -242,16 +341,17 @@ int cmd_create(struct cli *c, int argc, char **argv)
 	if (!all)
 		return cli_fail(c, EXIT_FAIL,
 				"device '%s' enabled, but its nodes did not appear under %s (devtmpfs?)",
-				name, DMS_DEV_DIR);
+				name, proxy ? "/dev" : DMS_DEV_DIR);
 
 	if (c->json) {
 		json_init(&j, c->out);
 		json_begin_object(&j, NULL);
 		json_string(&j, "device", name);
+		json_string(&j, "abi", abi);
 		json_string(&j, "channels_spec", spec);
 		json_begin_array(&j, "channels");
 		for (i = 0; i < nlabels; i++) {
-			root_path(node, sizeof(node), "%s/%s/%s", DMS_DEV_DIR, name, labels[i]);
+			channel_node(node, sizeof(node), name, labels[i], abi);
 			json_begin_object(&j, NULL);
 			json_string(&j, "label", labels[i]);
 			json_string(&j, "node", node);
@@ -260,9 +360,14 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		json_end_array(&j);
 		json_end_object(&j);
 	} else if (!c->quiet) {
-		fprintf(c->out, "created %s (%s):", name, spec);
-		for (i = 0; i < nlabels; i++)
-			fprintf(c->out, " %s/%s", name, labels[i]);
+		fprintf(c->out, "created %s (%s%s):", name, proxy ? "abi dma_proxy; " : "", spec);
+		for (i = 0; i < nlabels; i++) {
+			if (proxy)
+				fprintf(c->out, " %s", channel_node(node, sizeof(node), name,
+								   labels[i], abi));
+			else
+				fprintf(c->out, " %s/%s", name, labels[i]);
+		}
 		fputc('\n', c->out);
 	}
 	return EXIT_OK;

@@ -52,7 +52,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	size_t n, i;
 	struct json j;
 	char ring[64], name[2 * NAME_LEN];
-	int opt, ret;
+	int opt, ret, w;
 
 	optind = 0;	/* a fresh parse, also when called more than once */
 	while ((opt = getopt_long(argc, argv, "jqh", list_options, NULL)) != -1) {
@@ -90,6 +90,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 			json_string(&j, "device", v[i].device);
 			json_string(&j, "label", v[i].label);
 			json_string(&j, "node", v[i].node);
+			json_string(&j, "abi", v[i].abi);
 			json_string(&j, "direction", v[i].direction);
 			json_string(&j, "dma_channel", v[i].dma_channel);
 			json_string(&j, "provider", v[i].provider);
@@ -105,13 +106,18 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		fputs("no dmastream channels (create one: dmastream create --loopback NAME)\n",
 		      c->out);
 	} else {
-		fprintf(c->out, "%-20s %-7s %-12s %-16s %-9s %s\n", "CHANNEL", "DIR",
+		/* Wide enough for the longest name (dma_proxy/dma_proxy_rx_0). */
+		for (i = 0, w = 20; i < n; i++)
+			if ((int)(strlen(v[i].device) + 1 + strlen(v[i].label)) > w)
+				w = (int)(strlen(v[i].device) + 1 + strlen(v[i].label));
+		fprintf(c->out, "%-*s %-7s %-9s %-12s %-16s %-9s %s\n", w, "CHANNEL", "DIR", "ABI",
 			"DMA CHANNEL", "PROVIDER", "STATE", "RING");
 		for (i = 0; i < n; i++) {
 			snprintf(name, sizeof(name), "%s/%s", v[i].device, v[i].label);
 			human_ring(v[i].ring, ring, sizeof(ring));
-			fprintf(c->out, "%-20s %-7s %-12s %-16s %-9s %s\n", name, v[i].direction,
-				v[i].dma_channel, v[i].provider, v[i].state, ring);
+			fprintf(c->out, "%-*s %-7s %-9s %-12s %-16s %-9s %s\n", w, name,
+				v[i].direction, v[i].abi, v[i].dma_channel, v[i].provider,
+				v[i].state, ring);
 		}
 	}
 	free(v);
@@ -157,6 +163,7 @@ static void info_json(struct json *j, const struct chan_entry *e, const struct l
 	json_string(j, "node", e->node);
 	json_string(j, "device", e->device);
 	json_string(j, "label", e->label);
+	json_string(j, "abi", e->abi[0] ? e->abi : ABI_DMASTREAM);
 	json_string(j, "direction", l->ok ? dms_direction_name(l->caps.direction) : e->direction);
 	json_string(j, "dma_channel", l->ok ? l->info.dma_channel : e->dma_channel);
 	json_string(j, "provider", l->ok ? l->info.provider : e->provider);
@@ -194,6 +201,9 @@ static void info_human(FILE *f, const struct chan_entry *e, const struct live *l
 	char a[32], b[32], ring[64];
 
 	fprintf(f, "%s/%s  (%s)\n", e->device, e->label, e->node);
+	fprintf(f, "  abi              %s%s\n", e->abi[0] ? e->abi : ABI_DMASTREAM,
+		!strcmp(e->abi, ABI_DMA_PROXY) ?
+		" (Xilinx DMA Proxy 2.0: START_XFER, FINISH_XFER, XFER)" : "");
 	fprintf(f, "  direction        %s\n",
 		l->ok ? dms_direction_name(l->caps.direction) : e->direction);
 	fprintf(f, "  dma channel      %s (provider %s)\n",
@@ -273,7 +283,8 @@ int cmd_info(struct cli *c, int argc, char **argv)
 		if (ret < 0 || !n)
 			return missing_target(c, &t);
 	} else {
-		return cli_fail(c, EXIT_USAGE, "%s: give DEVICE/LABEL for a node outside %s",
+		return cli_fail(c, EXIT_USAGE,
+				"%s: give DEVICE/LABEL for a node outside %s (or a DMA Proxy channel's /dev/LABEL)",
 				t.path, DMS_DEV_DIR);
 	}
 

@@ -72,6 +72,11 @@ static int reset_stats(struct cli *c, const struct chan_entry *e)
 	struct dms_channel *ch;
 	int ret;
 
+	/* Opening it for writing would make us its owner, and its ABI has no RESET_STATS. */
+	if (!strcmp(e->abi, ABI_DMA_PROXY))
+		return cli_fail(c, EXIT_USAGE,
+				"%s/%s is a DMA Proxy channel: its counters cannot be reset",
+				e->device, e->label);
 	ret = open_channel(c, e->node, 0, &ch);
 	if (ret)
 		return ret;

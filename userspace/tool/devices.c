@@ -90,9 +90,36 @@ static bool copy_name(char *dst, const char *src, size_t n)
 	return true;
 }
 
+char *channel_node(char *buf, size_t len, const char *device, const char *label,
+		   const char *abi)
+{
+	if (abi && !strcmp(abi, ABI_DMA_PROXY))
+		return root_path(buf, len, "/dev/%s", label);
+	return root_path(buf, len, "%s/%s/%s", DMS_DEV_DIR, device, label);
+}
+
+bool proxy_channel(const char *label, char *device, size_t len)
+{
+	char dir[PATH_LEN], p[PATH_LEN + 32], abi[16];
+
+	/* A dmastream channel's directory is <device>.<label>; a proxy label has no '.'. */
+	if (!*label || strchr(label, '.') || strchr(label, '/') || strlen(label) >= NAME_LEN)
+		return false;
+	root_path(dir, sizeof(dir), "/sys/class/dmastream/%s", label);
+	snprintf(p, sizeof(p), "%s/abi", dir);
+	if (read_attr(p, abi, sizeof(abi)) < 0 || strcmp(abi, ABI_DMA_PROXY) != 0)
+		return false;
+	if (device) {
+		snprintf(p, sizeof(p), "%s/device_name", dir);
+		if (read_attr(p, device, len) < 0)
+			device[0] = '\0';
+	}
+	return true;
+}
+
 int parse_target(const char *arg, struct target *t)
 {
-	char devdir[PATH_LEN];
+	char devdir[PATH_LEN], owner[NAME_LEN];
 	const char *rel, *slash;
 	size_t dl;
 
@@ -106,9 +133,20 @@ int parse_target(const char *arg, struct target *t)
 			return -ENAMETOOLONG;
 		strcpy(t->path, arg);
 		/* A node under the usual directory: its names are known too. */
-		if (strncmp(arg, devdir, dl) != 0)
+		if (strncmp(arg, devdir, dl) == 0) {
+			rel = arg + dl;
+		} else {
+			/* /dev/<label>: a DMA Proxy channel's node, named by sysfs. */
+			root_path(devdir, sizeof(devdir), "/dev/");
+			dl = strlen(devdir);
+			if (strncmp(arg, devdir, dl) == 0 &&
+			    proxy_channel(arg + dl, owner, sizeof(owner)) && owner[0]) {
+				snprintf(t->device, sizeof(t->device), "%s", owner);
+				snprintf(t->label, sizeof(t->label), "%s", arg + dl);
+				t->proxy = true;
+			}
 			return 0;
-		rel = arg + dl;
+		}
 	} else {
 		rel = arg;
 	}
@@ -121,12 +159,25 @@ int parse_target(const char *arg, struct target *t)
 		    !copy_name(t->label, slash + 1, strlen(slash + 1)))
 			return -EINVAL;
 	}
-	if (!t->path[0]) {
-		if (t->label[0])
-			root_path(t->path, sizeof(t->path), "%s/%s/%s", DMS_DEV_DIR, t->device,
-				  t->label);
-		else
-			root_path(t->path, sizeof(t->path), "%s/%s", DMS_DEV_DIR, t->device);
+	if (t->path[0])
+		return 0;
+	if (t->label[0]) {
+		channel_node(t->path, sizeof(t->path), t->device, t->label, ABI_DMASTREAM);
+		/* DEVICE/LABEL of a dma_proxy device: its node is /dev/LABEL. */
+		if (!path_exists(t->path) && proxy_channel(t->label, owner, sizeof(owner)) &&
+		    !strcmp(owner, t->device)) {
+			channel_node(t->path, sizeof(t->path), t->device, t->label, ABI_DMA_PROXY);
+			t->proxy = true;
+		}
+		return 0;
+	}
+	root_path(t->path, sizeof(t->path), "%s/%s", DMS_DEV_DIR, t->device);
+	/* A DMA Proxy channel by its label alone, unless a device has that name. */
+	if (!path_exists(t->path) && proxy_channel(t->device, owner, sizeof(owner)) && owner[0]) {
+		snprintf(t->label, sizeof(t->label), "%s", t->device);
+		snprintf(t->device, sizeof(t->device), "%s", owner);
+		channel_node(t->path, sizeof(t->path), t->device, t->label, ABI_DMA_PROXY);
+		t->proxy = true;
 	}
 	return 0;
 }
@@ -145,6 +196,10 @@ static void fill_entry(struct chan_entry *e, const char *sysfs)
 	snprintf(e->sysfs, sizeof(e->sysfs), "%s", sysfs);
 	attr(sysfs, "device_name", e->device, sizeof(e->device));
 	attr(sysfs, "label", e->label, sizeof(e->label));
+	/* Modules before the DMA Proxy personality have no abi attribute. */
+	attr(sysfs, "abi", e->abi, sizeof(e->abi));
+	if (!e->abi[0])
+		snprintf(e->abi, sizeof(e->abi), "%s", ABI_DMASTREAM);
 	attr(sysfs, "direction", e->direction, sizeof(e->direction));
 	attr(sysfs, "dma_channel", e->dma_channel, sizeof(e->dma_channel));
 	attr(sysfs, "provider", e->provider, sizeof(e->provider));
@@ -157,7 +212,7 @@ static void fill_entry(struct chan_entry *e, const char *sysfs)
 	attr(sysfs, "max_xfer_bytes", e->max_xfer_bytes, sizeof(e->max_xfer_bytes));
 	attr(sysfs, "addr_align", e->addr_align, sizeof(e->addr_align));
 	attr(sysfs, "len_align", e->len_align, sizeof(e->len_align));
-	root_path(e->node, sizeof(e->node), "%s/%s/%s", DMS_DEV_DIR, e->device, e->label);
+	channel_node(e->node, sizeof(e->node), e->device, e->label, e->abi);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -214,8 +269,7 @@ int list_channels(struct chan_entry **out, size_t *n)
 
 			if (dot && copy_name(e->device, d->d_name, (size_t)(dot - d->d_name)))
 				snprintf(e->label, sizeof(e->label), "%.31s", dot + 1);
-			root_path(e->node, sizeof(e->node), "%s/%s/%s", DMS_DEV_DIR, e->device,
-				  e->label);
+			channel_node(e->node, sizeof(e->node), e->device, e->label, e->abi);
 		}
 	}
 	closedir(dir);
@@ -279,27 +333,63 @@ int device_channels(const char *device, struct chan_entry **out, size_t *n)
 
 int channel_entry(const struct target *t, struct chan_entry *e)
 {
-	char p[PATH_LEN];
+	char p[PATH_LEN], owner[NAME_LEN];
 
 	memset(e, 0, sizeof(*e));
 	if (!t->device[0] || !t->label[0])
 		return -EINVAL;
 	root_path(p, sizeof(p), "/sys/class/dmastream/%s.%s", t->device, t->label);
-	if (!path_exists(p))
-		return -ENOENT;
+	if (!path_exists(p)) {
+		/* A dma_proxy device's channel is /sys/class/dmastream/<label>. */
+		if (!proxy_channel(t->label, owner, sizeof(owner)) || strcmp(owner, t->device))
+			return -ENOENT;
+		root_path(p, sizeof(p), "/sys/class/dmastream/%s", t->label);
+	}
 	fill_entry(e, p);
 	return 0;
 }
 
+int channel_holding(const char *dma_channel, struct chan_entry *e)
+{
+	struct chan_entry *v;
+	size_t n, i;
+	int ret = -ENOENT;
+
+	if (!dma_channel[0] || list_channels(&v, &n) < 0)
+		return -ENOENT;
+	for (i = 0; i < n && ret; i++) {
+		if (!strcmp(v[i].dma_channel, dma_channel)) {
+			*e = v[i];
+			ret = 0;
+		}
+	}
+	free(v);
+	return ret;
+}
+
+bool device_exists(const char *device)
+{
+	struct chan_entry *v;
+	char p[PATH_LEN];
+	size_t n, i;
+	bool found;
+
+	if (path_exists(root_path(p, sizeof(p), "%s/%s", DMS_DEV_DIR, device)))
+		return true;
+	if (list_channels(&v, &n) < 0)
+		return false;
+	for (i = 0, found = false; i < n && !found; i++)
+		found = !strcmp(v[i].device, device);
+	free(v);
+	return found;
+}
+
 int missing_target(struct cli *c, const struct target *t)
 {
-	char p[PATH_LEN];
-
 	if (!module_loaded())
 		return cli_fail(c, EXIT_NO_MODULE,
 				"the dmastream module is not loaded (modprobe dmastream)");
-	if (t->device[0] &&
-	    !path_exists(root_path(p, sizeof(p), "%s/%s", DMS_DEV_DIR, t->device)))
+	if (t->device[0] && !device_exists(t->device))
 		return cli_fail(c, EXIT_NO_CHANNEL,
 				"no device '%s' (dmastream list shows what exists)", t->device);
 	if (t->label[0])

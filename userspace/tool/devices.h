@@ -16,18 +16,28 @@
 #define PATH_LEN 512
 #define NAME_LEN 32
 
+/* A device's ABI, as configfs and sysfs spell it (docs/devices.md). */
+#define ABI_DMASTREAM "dmastream"
+#define ABI_DMA_PROXY "dma_proxy"
+
 struct dms_channel;
 
-/* A command-line target: a device ("loop0") or a channel ("loop0/rx", a path). */
+/*
+ * A command-line target: a device ("loop0") or a channel ("loop0/rx", a
+ * path). A DMA Proxy channel is also found by its label alone
+ * ("dma_proxy_tx") or its node ("/dev/dma_proxy_tx"), as "dma_proxy/dma_proxy_tx".
+ */
 struct target {
 	char device[NAME_LEN];		/* "" when only a path is known */
 	char label[NAME_LEN];		/* "" for a device */
 	char path[PATH_LEN];		/* the channel node, or the device's directory */
+	bool proxy;			/* a channel of a dma_proxy device: path is /dev/<label> */
 };
 
 struct chan_entry {
 	char device[NAME_LEN];
 	char label[NAME_LEN];
+	char abi[16];			/* ABI_DMASTREAM (also when sysfs does not say) or ABI_DMA_PROXY */
 	char direction[16];
 	char dma_channel[NAME_LEN];
 	char provider[64];
@@ -50,12 +60,28 @@ bool module_loaded(void);
 int read_attr(const char *path, char *buf, size_t len);
 int write_attr(const char *path, const char *value);
 
+/*
+ * A channel's node: /dev/dmastream/<device>/<label>, or /dev/<label> for
+ * a dma_proxy device's channel (@abi ABI_DMA_PROXY).
+ */
+char *channel_node(char *buf, size_t len, const char *device, const char *label,
+		   const char *abi);
+/*
+ * Is /sys/class/dmastream/<label> a channel of a dma_proxy device? Its
+ * device's name then goes to @device (when not NULL).
+ */
+bool proxy_channel(const char *label, char *device, size_t len);
+/* Does a device of this name have channels (in sysfs or /dev/dmastream)? */
+bool device_exists(const char *device);
+
 int parse_target(const char *arg, struct target *t);
 /* Every channel sysfs knows, sorted by device and label; *n = 0 when none. */
 int list_channels(struct chan_entry **out, size_t *n);
 /* The channels of @device, from sysfs or, failing that, its /dev directory. */
 int device_channels(const char *device, struct chan_entry **out, size_t *n);
 int channel_entry(const struct target *t, struct chan_entry *e);
+/* The channel, if any, that holds dmaengine channel @dma_channel (dma0chan1): 0 or -ENOENT. */
+int channel_holding(const char *dma_channel, struct chan_entry *e);
 
 /*
  * Open a channel for the library, turning a failure into the right exit

@@ -87,7 +87,9 @@ static const struct help helps[] = {
 		.name = "list",
 		.usage = "dmastream list [--json] [-q]",
 		.about = "Every dmastream channel, read from sysfs: its name (DEVICE/LABEL),\n"
-			 "direction, dmaengine channel, provider, state and ring.\n",
+			 "direction, ABI (dmastream, or dma_proxy for a DMA Proxy device's\n"
+			 "channel, whose node is /dev/LABEL), dmaengine channel, provider, state\n"
+			 "and ring.\n",
 		.options = "      --json             print {\"channels\":[...]} instead of a table\n"
 			   "  -q, --quiet            print nothing but errors (the exit status tells\n"
 			   "                         whether the module is loaded)\n"
@@ -102,8 +104,9 @@ static const struct help helps[] = {
 		.about = "What a channel (or each channel of a device) can do: segment and\n"
 			 "transfer limits, alignment, ring limits, residue granularity, cache\n"
 			 "coherency, timeout, error threshold, and whether another program uses\n"
-			 "it. The limits come from the driver when the node can be read, from\n"
-			 "sysfs otherwise.\n",
+			 "it, and the device's ABI. The limits come from the driver when the\n"
+			 "node can be read, from sysfs otherwise. A DMA Proxy device's channel\n"
+			 "is also named by its LABEL alone or its node /dev/LABEL.\n",
 		.options = "      --json             print {\"channels\":[...]} instead of text\n"
 			   "  -q, --quiet            print nothing but errors (the exit status tells\n"
 			   "                         whether the channel exists)\n"
@@ -115,15 +118,24 @@ static const struct help helps[] = {
 	{
 		.name = "create",
 		.usage = "dmastream create NAME --channels 'LABEL[=SOURCE] ...' [--json] [-q]\n"
-			 "       dmastream create --loopback NAME [--engine N] [--json] [-q]",
+			 "       dmastream create --loopback NAME [--engine N] [--json] [-q]\n"
+			 "       dmastream create --dma-proxy [NAME] --loopback|--channels SPEC\n"
+			 "                        [--engine N] [--json] [-q]",
 		.about = "Create a dmastream device through configfs (mounted on\n"
 			 "/sys/kernel/config if needed), enable it and wait until its nodes\n"
 			 "/dev/dmastream/NAME/LABEL exist. A device that cannot be enabled is\n"
-			 "removed again. NAME: letters, digits, '_', '-', '.', at most 31.\n",
+			 "removed again. NAME: letters, digits, '_', '-', '.', at most 31.\n"
+			 "With --dma-proxy the device speaks the Xilinx DMA Proxy 2.0 ABI: NAME\n"
+			 "defaults to dma_proxy, --loopback labels its channels dma_proxy_tx and\n"
+			 "dma_proxy_rx, and each channel's node is /dev/LABEL. When another\n"
+			 "device holds the channels, the command names it (exit status 6).\n",
 		.options = "  -c, --channels SPEC    the channel list, written as is (docs/devices.md):\n"
 			   "                         'tx=dma0chan0 rx=dma0chan1', 'tx', 'memcpy=dma2chan0'\n"
 			   "  -l, --loopback         the tx and rx channels of a dmasim engine\n"
 			   "  -e, --engine N         which dmasim engine, with --loopback (default 0)\n"
+			   "      --dma-proxy        a DMA Proxy device (configfs abi dma_proxy); its\n"
+			   "                         labels contain a '_'-separated tx or rx:\n"
+			   "                         'dma_proxy_rx_0=dma0chan1'\n"
 			   "      --json             print the device and its channels as JSON\n"
 			   "  -q, --quiet            print nothing but errors\n"
 			   "  -h, --help             show this help\n",
@@ -131,20 +143,23 @@ static const struct help helps[] = {
 		.codes = { EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_CHANNEL, EXIT_PERMISSION,
 			   EXIT_NO_MODULE, EXIT_BUSY, -1 },
 		.examples = "  dmastream create --loopback loop0\n"
-			    "  dmastream create adc --channels 'rx=dma1chan0'\n",
+			    "  dmastream create adc --channels 'rx=dma1chan0'\n"
+			    "  dmastream create --loopback --dma-proxy\n",
 	},
 	{
 		.name = "remove",
 		.usage = "dmastream remove NAME [--json] [-q]",
 		.about = "Disable and remove a configfs device, also while its channels are open\n"
 			 "(their transfers complete as aborted). Devices from a device tree\n"
-			 "cannot be removed this way.\n",
+			 "cannot be removed this way. A DMA Proxy device goes by its NAME too\n"
+			 "(dmastream remove dma_proxy).\n",
 		.options = "      --json             print {\"removed\":NAME}\n"
 			   "  -q, --quiet            print nothing but errors\n"
 			   "  -h, --help             show this help\n",
 		.codes = { EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_CHANNEL, EXIT_PERMISSION,
 			   EXIT_NO_MODULE, -1 },
-		.examples = "  dmastream remove loop0\n",
+		.examples = "  dmastream remove loop0\n"
+			    "  dmastream remove dma_proxy\n",
 	},
 	{
 		.name = "stats",
@@ -154,13 +169,15 @@ static const struct help helps[] = {
 			 "sysfs (no access to the node needed). With --watch, one line per\n"
 			 "channel every INTERVAL: transfers/s and rate over the time actually\n"
 			 "measured, transfers in flight, new errors and new RX-queue-empty events,\n"
-			 "until SIGINT or COUNT samples.\n",
+			 "until SIGINT or COUNT samples. A DMA Proxy device's channel is also\n"
+			 "named by its LABEL alone or its node /dev/LABEL.\n",
 		.options = "      --watch[=INTERVAL] sample every INTERVAL (a DURATION >= 10ms;\n"
 			   "                         default 1s)\n"
 			   "  -n, --count COUNT      with --watch: stop after COUNT samples\n"
 			   "                         (default: until SIGINT)\n"
 			   "      --reset            zero the counters first (needs write access to the\n"
-			   "                         node; works while another program streams)\n"
+			   "                         node; works while another program streams; not\n"
+			   "                         on a DMA Proxy channel)\n"
 			   "      --json             print {\"channels\":[...]}; with --watch one\n"
 			   "                         object per channel per sample (JSON Lines)\n"
 			   "  -q, --quiet            print nothing but errors (for --reset)\n"
@@ -277,7 +294,7 @@ static const char *code_meaning(int code)
 	case EXIT_USAGE:	return "bad options or arguments";
 	case EXIT_NO_CHANNEL:	return "no such device or channel (or it went away)";
 	case EXIT_PERMISSION:	return "permission denied";
-	case EXIT_NO_MODULE:	return "a module is not loaded (dmastream; dmasim; configfs)";
+	case EXIT_NO_MODULE:	return "a module is not loaded (dmastream; dmasim; configfs), or too old";
 	case EXIT_BUSY:		return "busy: the channel is in use, or the name is taken";
 	case EXIT_ENGINE:	return "engine error (or the sticky error state)";
 	case EXIT_TIMEOUT:	return "timeout: a transfer timed out, or nothing completed";

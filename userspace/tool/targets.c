@@ -121,11 +121,32 @@ static int open_bench(struct cli *c, const struct stream_opts *o, const struct t
 	return EXIT_OK;
 }
 
+/* Is @t a dma_proxy device or one of its channels? */
+static bool proxy_target(const struct target *t)
+{
+	struct chan_entry *v;
+	bool proxy = t->proxy;
+	size_t n, i;
+
+	if (proxy || t->label[0] || !t->device[0] || device_channels(t->device, &v, &n) < 0)
+		return proxy;
+	for (i = 0; i < n && !proxy; i++)
+		proxy = !strcmp(v[i].abi, ABI_DMA_PROXY);
+	free(v);
+	return proxy;
+}
+
 int open_targets(struct cli *c, const struct stream_opts *o, const struct target *t,
 		 struct dms_channel **tx, struct dms_channel **rx)
 {
 	*tx = NULL;
 	*rx = NULL;
+	/* Opening one for writing would make us its owner, to no purpose. */
+	if (proxy_target(t))
+		return cli_fail(c, EXIT_NO_CHANNEL,
+				"%s%s%s is a DMA Proxy %s (abi dma_proxy): it speaks the Xilinx DMA Proxy ABI, not dmastream's; list, info and stats work on it",
+				t->device, t->label[0] ? "/" : "", t->label,
+				t->label[0] ? "channel" : "device");
 	switch (o->kind) {
 	case STREAM_RX:
 		return open_one(c, t, "rx", rx);

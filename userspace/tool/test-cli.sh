@@ -81,6 +81,10 @@ empty out
 has err "not loaded"
 expect 5 "$T" create --loopback loop0 -q
 empty out
+expect 5 "$T" create --loopback --dma-proxy -q
+empty out
+expect 2 "$T" create --dma-proxy
+has err "give either --loopback or --channels"
 
 # Usage errors come first; sizes and counts take K/M/G and Ki/Mi/Gi only.
 expect 2 "$T" loop loop0 --size banana

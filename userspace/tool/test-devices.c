@@ -3,7 +3,8 @@
  * list, info, create, remove and stats against a directory tree laid out
  * like sysfs, configfs and /dev (DMASTREAM_ROOT), with a configfs stand-in
  * that creates the channel nodes when a device is enabled, as the driver
- * and devtmpfs do.
+ * and devtmpfs do: /dev/dmastream/NAME/LABEL, or for a dma_proxy device
+ * /dev/LABEL with its sysfs directory /sys/class/dmastream/LABEL.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,7 +68,9 @@ static char *get(const char *fmt, ...)
 	return buf;
 }
 
-static void sysfs_channel(const char *dev, const char *label, const char *dma)
+/* /sys/class/dmastream/@dir for channel @label of @dev, with an abi attribute unless @abi is NULL. */
+static void sysfs_chan(const char *dir, const char *dev, const char *label, const char *dma,
+		       const char *abi)
 {
 	static const char *const stats[] = {
 		"submitted", "completed", "bytes", "batches", "read_errors", "write_errors",
@@ -78,11 +81,13 @@ static void sysfs_channel(const char *dev, const char *label, const char *dma)
 	char d[300], v[32];
 	size_t i;
 
-	snprintf(d, sizeof(d), "%s/sys/class/dmastream/%s.%s", root, dev, label);
+	snprintf(d, sizeof(d), "%s/sys/class/dmastream/%s", root, dir);
 	mk("%s/stats", d);
 	put(dev, "%s/device_name", d);
 	put(label, "%s/label", d);
-	put(label, "%s/direction", d);
+	if (abi)
+		put(abi, "%s/abi", d);
+	put(strstr(label, "tx") ? "tx" : "rx", "%s/direction", d);
 	put(dma, "%s/dma_channel", d);
 	put("dmasim.0", "%s/provider", d);
 	put("idle", "%s/state", d);
@@ -98,9 +103,48 @@ static void sysfs_channel(const char *dev, const char *label, const char *dma)
 		snprintf(v, sizeof(v), "%zu", i * 10);
 		put(v, "%s/stats/%s", d, stats[i]);
 	}
+}
+
+/* A dmastream channel as a module before the DMA Proxy personality shows it (no abi). */
+static void sysfs_channel(const char *dev, const char *label, const char *dma)
+{
+	char dir[80];
+
+	snprintf(dir, sizeof(dir), "%s.%s", dev, label);
+	sysfs_chan(dir, dev, label, dma, NULL);
 	mk("%s/dev/dmastream/%s", root, dev);
 	put("", "%s/dev/dmastream/%s/%s", root, dev, label);
 }
+
+/* The labels and sources of the channels attribute of the configfs item @item. */
+static int item_channels(const char *item, char labels[][32], char sources[][32])
+{
+	char p[600], *spec, *tok, *save = NULL, *eq;
+	int n = 0;
+
+	snprintf(p, sizeof(p), "%s/channels", item);
+	spec = get("%s", p);
+	for (tok = spec ? strtok_r(spec, " ,", &save) : NULL; tok && n < 16;
+	     tok = strtok_r(NULL, " ,", &save), n++) {
+		eq = strchr(tok, '=');
+		if (eq)
+			*eq = '\0';
+		snprintf(labels[n], 32, "%.31s", tok);
+		snprintf(sources[n], 32, "%.31s", eq ? eq + 1 : "");
+	}
+	return n;
+}
+
+static bool item_is_proxy(const char *item)
+{
+	const char *abi = get("%s/abi", item);
+
+	return abi && !strcmp(abi, "dma_proxy");
+}
+
+static bool old_module;		/* configfs items without the abi attribute */
+static const char *held;	/* a DMA channel another client holds: enable gives ENODEV */
+static char writes[256];	/* the attributes written, in order */
 
 /* configfs: attributes exist as soon as the item does; enabling makes nodes. */
 static int fake_make(const char *path)
@@ -113,26 +157,76 @@ static int fake_make(const char *path)
 	put("", "%s", p);
 	snprintf(p, sizeof(p), "%s/enable", path);
 	put("0", "%s", p);
+	if (!old_module) {
+		snprintf(p, sizeof(p), "%s/abi", path);
+		put("dmastream", "%s", p);
+	}
 	return 0;
+}
+
+/* Disabling an enabled dma_proxy device takes its nodes and sysfs directories. */
+static void proxy_down(const char *item)
+{
+	char labels[16][32], sources[16][32], p[600];
+	const char *en = get("%s/enable", item);
+	int n, i;
+
+	if (!en || strcmp(en, "1") || !item_is_proxy(item))
+		return;
+	n = item_channels(item, labels, sources);
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%.255s/dev/%.31s", root, labels[i]);
+		unlink(p);
+		snprintf(p, sizeof(p), "rm -rf '%.255s/sys/class/dmastream/%.31s'", root,
+			 labels[i]);
+		if (system(p) != 0)
+			abort();
+	}
 }
 
 static int fake_write(const char *path, const char *value)
 {
+	char labels[16][32], sources[16][32], item[512], dev[64];
 	const char *name, *end;
-	char dev[64];
+	int n, i;
 
+	end = strrchr(path, '/');
+	snprintf(item, sizeof(item), "%.*s", (int)(end - path), path);
+	snprintf(writes + strlen(writes), sizeof(writes) - strlen(writes), "%s%s",
+		 writes[0] ? " " : "", end + 1);
 	if (strstr(path, "/channels") && strstr(value, "bogus"))
 		return -EINVAL;
+	if (!strcmp(end, "/abi") && strcmp(value, "dmastream") && strcmp(value, "dma_proxy"))
+		return -EINVAL;
+	if (!strcmp(end, "/enable") && !strcmp(value, "0"))
+		proxy_down(item);
 	if (strstr(path, "/enable") && !strcmp(value, "1")) {
-		end = strrchr(path, '/');
 		for (name = end - 1; *name != '/'; name--)
 			;
 		snprintf(dev, sizeof(dev), "%.*s", (int)(end - name - 1), name + 1);
 		if (!strcmp(dev, "taken"))
 			return -ENODEV;
-		mk("%s/dev/dmastream/%s", root, dev);
-		put("", "%s/dev/dmastream/%s/tx", root, dev);
-		put("", "%s/dev/dmastream/%s/rx", root, dev);
+		n = item_channels(item, labels, sources);
+		for (i = 0; i < n; i++)
+			if (held && !strcmp(sources[i], held))
+				return -ENODEV;
+		if (!item_is_proxy(item)) {
+			mk("%s/dev/dmastream/%s", root, dev);
+			put("", "%s/dev/dmastream/%s/tx", root, dev);
+			put("", "%s/dev/dmastream/%s/rx", root, dev);
+			return write_attr(path, value);
+		}
+		/* dma_proxy: a tx or rx token in each label; /dev/LABEL unique. */
+		for (i = 0; i < n; i++) {
+			if (!strstr(labels[i], "_tx") && !strstr(labels[i], "_rx"))
+				return -EINVAL;
+			if (get("%s/dev/%s", root, labels[i]))
+				return -EEXIST;
+		}
+		for (i = 0; i < n; i++) {
+			put("", "%s/dev/%s", root, labels[i]);
+			sysfs_chan(labels[i], dev, labels[i], sources[i], "dma_proxy");
+		}
 	}
 	return write_attr(path, value);
 }
@@ -141,6 +235,9 @@ static int fake_drop(const char *path)
 {
 	char p[600];
 
+	proxy_down(path);
+	snprintf(p, sizeof(p), "%s/abi", path);
+	unlink(p);
 	snprintf(p, sizeof(p), "%s/channels", path);
 	unlink(p);
 	snprintf(p, sizeof(p), "%s/enable", path);
@@ -198,7 +295,7 @@ int main(void)
 	pthread_t th;
 	const char *p;
 	double tps;
-	char cmd[300];
+	char cmd[1024];
 
 	snprintf(root, sizeof(root), "/tmp/dmastream-test-devices.XXXXXX");
 	if (!mkdtemp(root))
@@ -309,6 +406,160 @@ int main(void)
 	CHECK_EQ(run(cmd_remove, "lo1", NULL), EXIT_NO_CHANNEL);
 	CHECK_EQ(run(cmd_remove, "lo3", "--json", NULL), EXIT_OK);
 	CHECK_STR(out, "{\"removed\":\"lo3\"}\n");
+
+	/*
+	 * create --dma-proxy: NAME defaults to dma_proxy, abi is written before
+	 * channels, the loopback pair is labelled dma_proxy_tx/dma_proxy_rx and
+	 * the nodes are /dev/LABEL.
+	 */
+	CHECK_EQ(run(cmd_create, "--dma-proxy", NULL), EXIT_USAGE);
+	CHECK_EQ(run(cmd_create, "--loopback", NULL), EXIT_USAGE);	/* a NAME without --dma-proxy */
+	CHECK_EQ(run(cmd_create, "--dma-proxy", "--loopback", "a", "b", NULL), EXIT_USAGE);
+	CHECK_EQ(run(cmd_create, "--dma-proxy", "--loopback", "--channels", "x_tx", NULL),
+		 EXIT_USAGE);
+	CHECK_EQ(run(cmd_create, "--dma-proxy", "--loopback", "bad/name", NULL), EXIT_USAGE);
+	writes[0] = '\0';
+	CHECK_EQ(run(cmd_create, "--loopback", "--dma-proxy", "--json", NULL), EXIT_OK);
+	CHECK_STR(writes, "abi channels enable");
+	CHECK_STR(get("%s/sys/kernel/config/dmastream/dma_proxy/abi", root), "dma_proxy");
+	CHECK_STR(get("%s/sys/kernel/config/dmastream/dma_proxy/channels", root),
+		  "dma_proxy_tx=dma0chan0 dma_proxy_rx=dma0chan1");
+	CHECK_STR(get("%s/sys/kernel/config/dmastream/dma_proxy/enable", root), "1");
+	snprintf(cmd, sizeof(cmd), "{\"device\":\"dma_proxy\",\"abi\":\"dma_proxy\","
+		 "\"channels_spec\":\"dma_proxy_tx=dma0chan0 dma_proxy_rx=dma0chan1\","
+		 "\"channels\":[{\"label\":\"dma_proxy_tx\",\"node\":\"%s/dev/dma_proxy_tx\"},"
+		 "{\"label\":\"dma_proxy_rx\",\"node\":\"%s/dev/dma_proxy_rx\"}]}\n", root, root);
+	CHECK_STR(out, cmd);
+	CHECK_EQ(run(cmd_create, "--loopback", "--dma-proxy", NULL), EXIT_BUSY);	/* name taken */
+	/* Another dma_proxy device with the same label: the kernel's EEXIST, its holder named. */
+	CHECK_EQ(run(cmd_create, "--dma-proxy", "p2", "--channels", "dma_proxy_tx=dma7chan0",
+		     NULL), EXIT_BUSY);
+	CHECK(errout && strstr(errout, "/dev/dma_proxy_tx") && strstr(errout, "'dma_proxy'"));
+	CHECK(get("%s/sys/kernel/config/dmastream/p2/enable", root) == NULL);
+	/* Labels without a tx or rx part: refused at enable, with the rule. */
+	CHECK_EQ(run(cmd_create, "--dma-proxy", "p2", "--channels", "proxy0=dma7chan0", NULL),
+		 EXIT_USAGE);
+	CHECK(errout && strstr(errout, "dma_proxy_rx_0"));
+	CHECK(get("%s/sys/kernel/config/dmastream/p2/enable", root) == NULL);
+	CHECK_EQ(run(cmd_create, "--dma-proxy", "p2", "-q", "--channels",
+		     "dma_proxy_rx_0=dma7chan1", NULL), EXIT_OK);
+	CHECK_STR(out, "");
+	CHECK(get("%s/dev/dma_proxy_rx_0", root) != NULL);
+	CHECK_EQ(run(cmd_remove, "p2", "-q", NULL), EXIT_OK);
+	CHECK(get("%s/dev/dma_proxy_rx_0", root) == NULL);
+
+	/* Its channels in list, info and stats, by DEVICE/LABEL, LABEL or /dev/LABEL. */
+	CHECK_EQ(run(cmd_list, "--json", NULL), EXIT_OK);
+	snprintf(cmd, sizeof(cmd), "{\"name\":\"dma_proxy/dma_proxy_rx\",\"device\":\"dma_proxy\","
+		 "\"label\":\"dma_proxy_rx\",\"node\":\"%s/dev/dma_proxy_rx\",\"abi\":\"dma_proxy\","
+		 "\"direction\":\"rx\",\"dma_channel\":\"dma0chan1\"", root);
+	CHECK(out && strstr(out, cmd));
+	CHECK(strstr(out, "\"name\":\"loop0/rx\",\"device\":\"loop0\",\"label\":\"rx\","));
+	CHECK(strstr(out, "\"abi\":\"dmastream\""));	/* no abi attribute: the default */
+	CHECK_EQ(run(cmd_list, NULL), EXIT_OK);
+	CHECK(out && strstr(out, " ABI ") && strstr(out, "dma_proxy/dma_proxy_tx tx      dma_proxy"));
+	CHECK(strstr(out, "loop0/rx               rx      dmastream dma0chan1"));
+	CHECK_EQ(run(cmd_info, "dma_proxy", "--json", NULL), EXIT_OK);
+	CHECK(out && strstr(out, "\"name\":\"dma_proxy/dma_proxy_rx\"") &&
+	      strstr(out, "\"name\":\"dma_proxy/dma_proxy_tx\"") &&
+	      strstr(out, "\"abi\":\"dma_proxy\""));
+	snprintf(cmd, sizeof(cmd), "\"node\":\"%s/dev/dma_proxy_tx\"", root);
+	CHECK_EQ(run(cmd_info, "dma_proxy/dma_proxy_tx", "--json", NULL), EXIT_OK);
+	CHECK(out && strstr(out, cmd) && strstr(out, "\"direction\":\"tx\""));
+	CHECK_EQ(run(cmd_info, "dma_proxy_tx", "--json", NULL), EXIT_OK);
+	CHECK(out && strstr(out, cmd) && strstr(out, "\"name\":\"dma_proxy/dma_proxy_tx\""));
+	snprintf(cmd, sizeof(cmd), "%s/dev/dma_proxy_tx", root);
+	CHECK_EQ(run(cmd_info, cmd, NULL), EXIT_OK);
+	CHECK(out && strstr(out, "dma_proxy/dma_proxy_tx  (") && strstr(out, "abi              dma_proxy"));
+	CHECK_EQ(run(cmd_info, "dma_proxy/nope", NULL), EXIT_NO_CHANNEL);
+	CHECK(errout && strstr(errout, "device 'dma_proxy' has no channel 'nope'"));
+	CHECK_EQ(run(cmd_info, "loop0/dma_proxy_tx", NULL), EXIT_NO_CHANNEL);	/* not loop0's */
+	CHECK_EQ(run(cmd_stats, "dma_proxy_rx", "--json", NULL), EXIT_OK);
+	CHECK(out && strstr(out, "\"name\":\"dma_proxy/dma_proxy_rx\"") &&
+	      strstr(out, "\"completed\":10"));
+	CHECK_EQ(run(cmd_stats, "dma_proxy", NULL), EXIT_OK);
+	CHECK(out && strstr(out, "dma_proxy/dma_proxy_rx") && strstr(out, "dma_proxy/dma_proxy_tx"));
+	CHECK_EQ(run(cmd_stats, "dma_proxy/dma_proxy_rx", "--reset", NULL), EXIT_USAGE);
+	CHECK(errout && strstr(errout, "DMA Proxy channel"));
+	/* The streaming commands refuse them before opening anything. */
+	CHECK_EQ(run(cmd_loop, "dma_proxy", "-n", "1", NULL), EXIT_NO_CHANNEL);
+	CHECK(errout && strstr(errout, "dma_proxy is a DMA Proxy device"));
+	CHECK_EQ(run(cmd_rx, "dma_proxy_rx", "-n", "1", NULL), EXIT_NO_CHANNEL);
+	CHECK(errout && strstr(errout, "dma_proxy/dma_proxy_rx is a DMA Proxy channel"));
+	CHECK_EQ(run(cmd_remove, "dma_proxy", "--json", NULL), EXIT_OK);
+	CHECK_STR(out, "{\"removed\":\"dma_proxy\"}\n");
+	CHECK(get("%s/dev/dma_proxy_tx", root) == NULL && get("%s/dev/dma_proxy_rx", root) == NULL);
+	CHECK(get("%s/sys/kernel/config/dmastream/dma_proxy/enable", root) == NULL);
+	CHECK_EQ(run(cmd_info, "dma_proxy", NULL), EXIT_NO_CHANNEL);
+
+	/* The loopback pair held by another device: busy, and who holds it. */
+	mk("%s/sys/bus/platform/devices/dmasim.1/channels", root);
+	put("dma1chan0", "%s/sys/bus/platform/devices/dmasim.1/channels/tx", root);
+	put("dma1chan1", "%s/sys/bus/platform/devices/dmasim.1/channels/rx", root);
+	sysfs_chan("t0.tx", "t0", "tx", "dma1chan0", "dmastream");
+	mk("%s/sys/kernel/config/dmastream/t0", root);
+	held = "dma1chan0";
+	CHECK_EQ(run(cmd_create, "--loopback", "--dma-proxy", "--engine", "1", "--json", NULL),
+		 EXIT_BUSY);
+	CHECK(out && strstr(out, "\"error\":\"dmasim engine 1's loopback is held by device 't0': "
+			      "remove it with 'dmastream remove t0', or load dmasim with engines=3 "
+			      "and use --engine 2\",\"class\":\"busy\""));
+	CHECK(get("%s/sys/kernel/config/dmastream/dma_proxy/enable", root) == NULL);
+	mk("%s/sys/bus/platform/devices/dmasim.2", root);
+	CHECK_EQ(run(cmd_create, "--loopback", "lo5", "-e", "1", NULL), EXIT_BUSY);
+	CHECK(errout && strstr(errout, "held by device 't0': remove it with 'dmastream remove t0', "
+				      "or use --engine 2\n"));
+	CHECK_EQ(run(cmd_create, "lo5", "--channels", "rx=dma1chan0", NULL), EXIT_BUSY);
+	CHECK(errout && strstr(errout, "DMA channel dma1chan0 ('rx') is held by device 't0'"));
+	snprintf(cmd, sizeof(cmd), "%s/sys/kernel/config/dmastream/t0", root);
+	CHECK_EQ(rmdir(cmd), 0);	/* t0 from a device tree: it cannot be removed here */
+	CHECK_EQ(run(cmd_create, "lo5", "--channels", "rx=dma1chan0", NULL), EXIT_BUSY);
+	CHECK(errout && strstr(errout, "not a configfs device"));
+	held = "dma1chan9";	/* taken, but not by a dmastream device */
+	CHECK_EQ(run(cmd_create, "lo5", "--channels", "rx=dma1chan9", NULL), EXIT_NO_CHANNEL);
+	held = NULL;
+
+	/* A module before the DMA Proxy personality: no abi attribute. */
+	old_module = true;
+	CHECK_EQ(run(cmd_create, "--loopback", "--dma-proxy", NULL), EXIT_NO_MODULE);
+	CHECK(errout && strstr(errout, "too old"));
+	CHECK(get("%s/sys/kernel/config/dmastream/dma_proxy/enable", root) == NULL);
+	CHECK_EQ(run(cmd_create, "--loopback", "lo6", "-q", NULL), EXIT_OK);	/* plain: as ever */
+	CHECK_EQ(run(cmd_remove, "lo6", "-q", NULL), EXIT_OK);
+	old_module = false;
+
+	/* The path logic on its own. */
+	{
+		struct target t;
+		char node[512];
+
+		sysfs_chan("pp_rx", "pp", "pp_rx", "dma4chan0", "dma_proxy");
+		CHECK_EQ(parse_target("pp/pp_rx", &t), 0);
+		CHECK(t.proxy);
+		snprintf(cmd, sizeof(cmd), "%s/dev/pp_rx", root);
+		CHECK_STR(t.path, cmd);
+		CHECK_EQ(parse_target("pp_rx", &t), 0);
+		CHECK(t.proxy && !strcmp(t.device, "pp") && !strcmp(t.label, "pp_rx"));
+		CHECK_EQ(parse_target(cmd, &t), 0);
+		CHECK(t.proxy && !strcmp(t.device, "pp") && !strcmp(t.label, "pp_rx"));
+		CHECK_EQ(parse_target("other/pp_rx", &t), 0);	/* not other's channel */
+		CHECK(!t.proxy);
+		snprintf(cmd, sizeof(cmd), "%s/dev/dmastream/other/pp_rx", root);
+		CHECK_STR(t.path, cmd);
+		CHECK_EQ(parse_target("loop0/rx", &t), 0);
+		CHECK(!t.proxy && !strcmp(t.device, "loop0") && !strcmp(t.label, "rx"));
+		CHECK_EQ(parse_target("loop0", &t), 0);
+		CHECK(!t.proxy && !strcmp(t.device, "loop0") && !t.label[0]);
+		CHECK_EQ(parse_target("/dev/null", &t), 0);
+		CHECK(!t.proxy && !t.device[0]);
+		snprintf(cmd, sizeof(cmd), "%s/dev/pp_rx", root);
+		CHECK_STR(channel_node(node, sizeof(node), "pp", "pp_rx", ABI_DMA_PROXY), cmd);
+		snprintf(cmd, sizeof(cmd), "%s/dev/dmastream/pp/rx", root);
+		CHECK_STR(channel_node(node, sizeof(node), "pp", "rx", ABI_DMASTREAM), cmd);
+		CHECK(!proxy_channel("loop0.rx", NULL, 0) && !proxy_channel("nope", NULL, 0));
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys/class/dmastream/pp_rx'", root);
+		CHECK_EQ(system(cmd), 0);
+	}
 
 	/* stats from sysfs, once and watched. */
 	CHECK_EQ(run(cmd_stats, "loop0/rx", "--json", NULL), EXIT_OK);
