@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -168,6 +169,16 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* CPU time of the whole process (every thread), user and system. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
 static void sleep_ms(unsigned int ms)
@@ -425,7 +436,7 @@ static int do_app(int argc, char **argv)
 {
 	struct app a = { .verify = argc > 2 && atoi(argv[2]) != 0 };
 	pthread_t tt, rt;
-	double t0, t1;
+	double t0, t1, c0, c1;
 	long kb;
 
 	if (argc < 2)
@@ -442,19 +453,21 @@ static int do_app(int argc, char **argv)
 	a.rxb = px_map(RX_PATH, a.rx, PX_ENTRIES);
 
 	t0 = now_ms();
+	c0 = cpu_s();
 	if (pthread_create(&rt, NULL, app_rx, &a) || pthread_create(&tt, NULL, app_tx, &a))
 		fail("pthread_create");
 	pthread_join(tt, NULL);
 	pthread_join(rt, NULL);
 	t1 = now_ms();
+	c1 = cpu_s();
 
 	/* As the original application: only one entry's worth of each mapping. */
 	if (munmap(a.txb, sizeof(struct channel_buffer)) || munmap(a.rxb, sizeof(struct channel_buffer)))
 		fail("munmap: %s", strerror(errno));
 	close(a.tx);
 	close(a.rx);
-	printf("{\"mode\":\"app\",\"transfers\":%u,\"size\":%u,\"bytes\":%llu,\"seconds\":%.6f,\"verified\":%s}\n",
-	       a.n, a.len, (unsigned long long)a.n * a.len, (t1 - t0) / 1e3,
+	printf("{\"mode\":\"app\",\"transfers\":%u,\"size\":%u,\"bytes\":%llu,\"seconds\":%.6f,\"cpu_seconds\":%.6f,\"verified\":%s}\n",
+	       a.n, a.len, (unsigned long long)a.n * a.len, (t1 - t0) / 1e3, c1 - c0,
 	       a.verify ? "true" : "false");
 	return 0;
 usage:
