@@ -6,6 +6,7 @@
 # 2. in rounds (bench/points): the ceiling, dmasim_client's in-kernel bench
 #    on dmasim.2's memcpy channel, then dmastream on dmasim.0 (and dmasim.1
 #    for two channels), where bench/dsbench runs every user-space point;
+#    then the DMA Proxy application, on the personality and natively;
 # 3. bench/report turns the records into results.json, summary.md and
 #    the plots, in $VMTEST_OUT/report.
 set -u
@@ -141,7 +142,8 @@ flush() {
 		rc=1
 	: >"$user"
 }
-grep -v '^#' "$OUT/points.txt" | grep -v '^profile ' | grep -v '^kernel dmatest ' >"$OUT/paired.txt"
+grep -v '^#' "$OUT/points.txt" | grep -v '^profile ' | grep -v '^kernel dmatest ' |
+	grep -v '^dmaproxy ' >"$OUT/paired.txt"
 while read -r first rest; do
 	if [ "$first" = kernel ]; then
 		flush
@@ -158,6 +160,32 @@ nocopy 2 0 memcpy tx rx
 
 phase "user-space points done"
 
+# -- 2c. the DMA Proxy 2.0 application's pattern: tests/proxy/t-proxy on
+# the personality (dmasim.0's loopback, `create --loopback --dma-proxy`),
+# userspace/examples/dma-proxy-native on a native loopback (dmasim.1's),
+# alternating (bench/points), pinned to CPU 1 as dsbench is. One JSON line
+# each, tagged with its peer and round, in dmaproxy.jsonl.
+TOOL=$BUILD/userspace/tool/dmastream
+PXREC=$OUT/dmaproxy.jsonl
+: >"$PXREC"
+"$TOOL" create --quiet --loopback --dma-proxy || fail "create --dma-proxy"
+"$TOOL" create --quiet --loopback --engine 1 pxnative || fail "create pxnative"
+grep '^dmaproxy ' "$OUT/points.txt" | while read -r _ peer kb n round; do
+	if [ "$peer" = personality ]; then
+		set -- "$BUILD/tests/proxy/t-proxy" app "$n" "$kb" 1
+	else
+		set -- "$BUILD/userspace/examples/dma-proxy-native" --device pxnative "$n" "$kb" 1
+	fi
+	if line=$(taskset -c 1 "$@" | tail -n 1) && [ "${line#\{}" != "$line" ]; then
+		echo "{\"peer\":\"$peer\",\"round\":$round,${line#\{}"
+	else
+		echo "{\"peer\":\"$peer\",\"round\":$round,\"size\":$((kb * 1024)),\"error\":\"$1 failed\"}"
+	fi >>"$PXREC"
+done
+"$TOOL" remove dma_proxy || fail "remove dma_proxy"
+"$TOOL" remove pxnative || fail "remove pxnative"
+phase "DMA Proxy applications done"
+
 # -- 3. the report (python3 and gnuplot from the host's root): once now, so
 # that the figures survive whatever the profiling below does (hang, crash),
 # and again at the end with the profiles.
@@ -172,7 +200,8 @@ report() { # [--profiles]
 		echo "guest_seconds=$(($(date +%s) - t_start))"
 	} >"$OUT/meta.txt"
 	XDG_CACHE_HOME=/tmp python3 "$SRC/bench/report" --records "$REC" --meta "$OUT/meta.txt" \
-		--out "$OUT/report" ${1:+--profiles "$OUT"} ${BENCH_CHECK:+--check}
+		--out "$OUT/report" ${1:+--profiles "$OUT"} ${BENCH_CHECK:+--check} \
+		--dmaproxy "$PXREC"
 }
 report >"$OUT/report-figures.log" 2>&1 || { cat "$OUT/report-figures.log"; fail "report"; }
 phase "figures reported"
