@@ -141,6 +141,7 @@ for f in /usr/include/dmastream/libdmastream.h /usr/include/dmastream/libdmastre
 	has "$(deb libdmastream-dev)" "$f"
 done
 has "$(deb libdmastream-dev)" /usr/share/doc/libdmastream-dev/examples/epoll-rx-server.c
+has "$(deb libdmastream-dev)" /usr/share/doc/libdmastream-dev/examples/dma-proxy-native.c
 has "$(deb dmastream-tools)" /usr/bin/dmastream
 has "$(deb dmastream-tools)" /usr/share/man/man1/dmastream.1.gz
 
