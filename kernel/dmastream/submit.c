@@ -187,7 +187,11 @@ long dmastream_submit_batch(struct dmastream_chan *chan, struct file *file,
 	if (ret)
 		goto unlock;
 	ring = chan->ring;
-	if (READ_ONCE(chan->state) == DMASTREAM_STATE_ERROR) {
+	/*
+	 * Past error_threshold the sticky stop is only queued (error_work):
+	 * refuse now, not accept transfers it would cancel.
+	 */
+	if (READ_ONCE(chan->state) == DMASTREAM_STATE_ERROR || READ_ONCE(chan->stop_pending)) {
 		ret = -EIO;
 		goto unlock;
 	}
