@@ -167,19 +167,10 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 	}
 
 	mutex_lock(&chan->lock);
-	if (chan->dead) {
-		ret = -ENODEV;
+	ret = dmastream_ring_replaceable(chan, file);
+	if (ret)
 		goto unlock;
-	}
-	if (chan->owner && chan->owner != file) {
-		ret = -EBUSY;
-		goto unlock;
-	}
-	if (chan->ring && (chan->nxfers || chan->noverflow)) {
-		ret = -EBUSY;
-		goto unlock;
-	}
-	/* Checked under irq_lock: mmap() does not take chan->lock. */
+	/* Mappings are checked under irq_lock: mmap() does not take chan->lock. */
 	old = dmastream_drop_ring(chan, true);
 	ret = PTR_ERR_OR_ZERO(old);
 	if (ret)

@@ -134,6 +134,31 @@ int dmastream_ring_limits(struct dmastream_chan *chan, const char *what, u32 cou
 }
 
 /**
+ * dmastream_ring_replaceable() - may @file replace or free the channel's ring
+ * @chan:	the channel, chan->lock held.
+ * @file:	the caller.
+ *
+ * What SET_RING and the DMA Proxy open both need before the ring changes
+ * hands: the device is there, @file owns the channel or nobody does, and
+ * nothing of the current ring is in flight or held back for the CQ.
+ * Mappings are the caller's to check: mmap() does not take chan->lock.
+ *
+ * Return: 0, -ENODEV (device removed) or -EBUSY (another owner, or the
+ * current ring is busy).
+ */
+int dmastream_ring_replaceable(struct dmastream_chan *chan, struct file *file)
+{
+	lockdep_assert_held(&chan->lock);
+	if (chan->dead)
+		return -ENODEV;
+	if (chan->owner && chan->owner != file)
+		return -EBUSY;
+	if (chan->ring && (chan->nxfers || chan->noverflow))
+		return -EBUSY;
+	return 0;
+}
+
+/**
  * dmastream_own_ring() - give @file a new ring, and with it the channel
  * @chan:	the channel, no lock held.
  * @file:	the file that becomes (or stays) the owner.
@@ -158,19 +183,11 @@ int dmastream_own_ring(struct dmastream_chan *chan, struct file *file, const cha
 	int ret;
 
 	mutex_lock(&chan->lock);
-	if (chan->dead) {
-		ret = -ENODEV;
-		goto unlock;
-	}
-	if (chan->owner && chan->owner != file) {
+	ret = dmastream_ring_replaceable(chan, file);
+	if (!ret && chan->ring && atomic_read(&chan->ring->mappings))
 		ret = -EBUSY;
+	if (ret)
 		goto unlock;
-	}
-	if (chan->ring && (chan->nxfers || chan->noverflow ||
-			   atomic_read(&chan->ring->mappings))) {
-		ret = -EBUSY;
-		goto unlock;
-	}
 
 	ring = dmastream_ring_create(chan, count, size, cq_entries);
 	if (IS_ERR(ring)) {

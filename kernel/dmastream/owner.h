@@ -9,6 +9,7 @@ int dmastream_owner_check(struct dmastream_chan *chan, struct file *file);
 int dmastream_owner_precheck(struct dmastream_chan *chan, struct file *file);
 struct dmastream_kring *dmastream_drop_ring(struct dmastream_chan *chan, bool if_unmapped);
 int dmastream_ring_limits(struct dmastream_chan *chan, const char *what, u32 count, u32 size);
+int dmastream_ring_replaceable(struct dmastream_chan *chan, struct file *file);
 int dmastream_own_ring(struct dmastream_chan *chan, struct file *file, const char *what,
 		       u32 count, u32 size, u32 cq_entries);
 void dmastream_disown(struct dmastream_chan *chan, struct file *file);
