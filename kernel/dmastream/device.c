@@ -712,12 +712,20 @@ static int dmastream_probe(struct platform_device *pdev)
 {
 	struct dmastream_chan_spec *specs = NULL;
 	struct dmastream_device *sdev;
+	enum dmastream_abi abi;
 	const char *name;
-	int n;
+	int i, n;
 
+	abi = (uintptr_t)device_get_match_data(&pdev->dev);
+	if (abi == DMASTREAM_ABI_DMA_PROXY && !dmastream_dma_proxy_bind) {
+		dev_info(&pdev->dev, "left to another driver (dma_proxy_bind=0)\n");
+		return -ENODEV;
+	}
 	n = dmastream_specs_from_fwnode(&pdev->dev, &specs);
 	if (n < 0)
 		return n;
+	for (i = 0; i < n; i++)
+		specs[i].abi = abi;
 	if (device_property_read_string(&pdev->dev, "label", &name))
 		name = dev_name(&pdev->dev);
 	sdev = dmastream_device_create(&pdev->dev, name, specs, n, true);
@@ -735,7 +743,9 @@ static DMASTREAM_REMOVE_RET dmastream_remove(struct platform_device *pdev)
 }
 
 static const struct of_device_id dmastream_of_match[] = {
-	{ .compatible = "dmastream,stream" },
+	{ .compatible = "dmastream,stream", .data = (void *)DMASTREAM_ABI_NATIVE },
+	/* Xilinx's DMA Proxy 2.0 nodes: their applications run unchanged. */
+	{ .compatible = "xlnx,dma_proxy", .data = (void *)DMASTREAM_ABI_DMA_PROXY },
 	{ }
 };
 MODULE_DEVICE_TABLE(of, dmastream_of_match);

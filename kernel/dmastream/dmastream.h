@@ -96,6 +96,7 @@ extern unsigned int dmastream_stop_drain_ms;
 extern unsigned int dmastream_inflight_segs_max;
 extern unsigned int dmastream_rx_flush_ms;
 extern unsigned int dmastream_proxy_timeout_ms;
+extern bool dmastream_dma_proxy_bind;
 
 /* Live objects, checked at unload: a leak WARNs, which fails a VM test. */
 extern atomic_t dmastream_live_reqs;

@@ -90,6 +90,11 @@ module_param_named(proxy_timeout_ms, dmastream_proxy_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(proxy_timeout_ms,
 		 "How long a DMA Proxy FINISH_XFER waits before it reports TIMEOUT, ms, 0 for ever (default 3000)");
 
+bool dmastream_dma_proxy_bind = true;
+module_param_named(dma_proxy_bind, dmastream_dma_proxy_bind, bool, 0444);
+MODULE_PARM_DESC(dma_proxy_bind,
+		 "Bind device-tree nodes compatible with xlnx,dma_proxy (default 1; 0 leaves them to another driver)");
+
 struct class *dmastream_class;
 dev_t dmastream_devt_base;
 atomic_t dmastream_live_reqs = ATOMIC_INIT(0);

@@ -25,8 +25,10 @@
  * Every check prints what it checked; the first mismatch ends the program
  * with exit status 1 and says what was expected and what came.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -978,34 +980,45 @@ static void check_timeout(void)
 	expect_status("rx", &rxm[14], 14, PX_ERROR);
 }
 
-/* The dmasim engine whose tx channel the proxy's tx node uses. */
+/*
+ * The debugfs directory of the dmasim engine whose tx channel the proxy's
+ * tx node uses: an engine of the module parameters (dmasim.N) or one of the
+ * device tree (named after its node), so any device bound to dmasim.
+ */
 static int sim_dir(char *dir, size_t len)
 {
-	char want[64] = "", got[64], path[128];
+	static const char drv[] = "/sys/bus/platform/drivers/dmasim";
+	char want[64] = "", got[64], path[PATH_MAX];
+	struct dirent *de;
+	int ret = -1;
+	DIR *d;
 	FILE *f;
 
 	f = fopen("/sys/class/dmastream/dma_proxy_tx/dma_channel", "r");
 	if (!f || !fgets(want, sizeof(want), f))
 		fail("read /sys/class/dmastream/dma_proxy_tx/dma_channel: %s", strerror(errno));
 	fclose(f);
-	for (int n = 0; n < 16; n++) {
-		snprintf(path, sizeof(path), "/sys/bus/platform/devices/dmasim.%d/channels/tx", n);
+	d = opendir(drv);
+	if (!d)
+		fail("opendir %s: %s", drv, strerror(errno));
+	while (ret && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s/channels/tx", drv, de->d_name);
 		f = fopen(path, "r");
 		if (!f)
 			continue;
 		if (fgets(got, sizeof(got), f) && !strcmp(got, want)) {
-			fclose(f);
-			snprintf(dir, len, "/sys/kernel/debug/dmasim/dmasim.%d", n);
-			return 0;
+			snprintf(dir, len, "/sys/kernel/debug/dmasim/%s", de->d_name);
+			ret = 0;
 		}
 		fclose(f);
 	}
-	return -1;
+	closedir(d);
+	return ret;
 }
 
 static void check_sticky_error(void)
 {
-	char dir[96], knob[128];
+	char dir[300], knob[340];	/* d_name: up to 255 */
 	unsigned int thr;
 	int e;
 
