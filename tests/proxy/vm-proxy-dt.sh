@@ -8,6 +8,8 @@
 #  - loaded as usual (here before dmasim), dmastream binds it once its
 #    provider is there and creates /dev/dma_proxy_tx and /dev/dma_proxy_rx with the direction
 #    each name says, on the channels the tree names;
+#  - dmastream list shows them; create --loopback --dma-proxy finds the
+#    names taken and says by whom (status 6); remove cannot remove them;
 #  - the DMA Proxy application's pattern with every word verified, and
 #    every error t-proxy checks;
 #  - the nodes go with the module and come back with it.
@@ -50,6 +52,15 @@ for l in tx rx; do
 	is "dma_proxy_$l direction" "$(rd "$c/direction")" "$l"
 	is "dma_proxy_$l channel" "$(rd "$c/dma_channel")" "$(rd "$SIM/channels/$l")"
 done
+
+# The tool sees the tree's device and says whose the names are.
+expect 0 "$T" list
+contains "dmastream list" "$(cat "$OUT")" "dma_proxy/dma_proxy_tx"
+expect 6 "$T" create --loopback --dma-proxy
+contains "create's refusal" "$(cat "$ERR")" "it comes from a device tree (xlnx,dma_proxy)"
+check test ! -e /sys/kernel/config/dmastream/dma_proxy
+expect 3 "$T" remove dma_proxy
+check test -c /dev/dma_proxy_tx
 
 px app 200 128 1
 px app 200 4 1
