@@ -76,7 +76,7 @@ void dmastream_forget_ring_locked(struct dmastream_chan *chan)
 	}
 	chan->noverflow = 0;
 	chan->consecutive_errors = 0;
-	chan->stop_pending = false;
+	WRITE_ONCE(chan->stop_pending, false);
 }
 
 /**
@@ -202,7 +202,7 @@ void dmastream_retire_ready_locked(struct dmastream_chan *chan,
 		} else if (dmastream_engine_error(req->status) && chan->error_threshold &&
 			   !chan->stop_pending &&
 			   ++chan->consecutive_errors >= chan->error_threshold) {
-			chan->stop_pending = true;
+			WRITE_ONCE(chan->stop_pending, true);
 			after->sticky = true;
 		}
 		dmastream_record_locked(chan, req);

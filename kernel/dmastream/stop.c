@@ -93,6 +93,8 @@ void dmastream_stop(struct dmastream_chan *chan, unsigned int flags)
 
 	spin_lock_irq(&chan->irq_lock);
 	prev = chan->state;
+	/* Past error_threshold: whichever stop comes first is the sticky one. */
+	sticky |= chan->stop_pending;
 	if (prev != DMASTREAM_STATE_GONE)
 		chan->state = DMASTREAM_STATE_STOPPING;
 	spin_unlock_irq(&chan->irq_lock);
@@ -121,7 +123,7 @@ void dmastream_stop(struct dmastream_chan *chan, unsigned int flags)
 	}
 	chan->feed_next = NULL;
 	chan->consecutive_errors = 0;
-	chan->stop_pending = false;
+	WRITE_ONCE(chan->stop_pending, false);
 	/* Emptied on purpose: not a gap in the stream. */
 	chan->rx_ran_empty = false;
 	if (prev == DMASTREAM_STATE_GONE) {
