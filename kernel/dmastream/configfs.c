@@ -15,7 +15,6 @@
  */
 
 #include <linux/configfs.h>
-#include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -42,16 +41,6 @@ static struct device *dmastream_root;
 static struct dmastream_cfs_dev *to_cfs_dev(struct config_item *item)
 {
 	return container_of(item, struct dmastream_cfs_dev, item);
-}
-
-static bool dmastream_valid_name(const char *s)
-{
-	if (!*s || strlen(s) >= DMASTREAM_NAME_LEN)
-		return false;
-	for (; *s; s++)
-		if (!isalnum(*s) && *s != '_' && *s != '-' && *s != '.')
-			return false;
-	return true;
 }
 
 /* "dma<N>chan<M>" names a dmaengine channel; anything else a slave map entry. */

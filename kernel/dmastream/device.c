@@ -6,6 +6,7 @@
  * goes with its device, or before its provider's device is unbound.
  */
 
+#include <linux/ctype.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
@@ -51,6 +52,25 @@ static u32 dmastream_proxy_kind_of_label(const char *label)
 		word = word[len] ? word + len + 1 : NULL;
 	}
 	return kind;
+}
+
+/**
+ * dmastream_valid_name() - may this name a device or a channel
+ * @s:		the name, from configfs or the device tree.
+ *
+ * Names end up in /dev and sysfs paths: 1 to DMASTREAM_NAME_LEN - 1
+ * letters, digits, '_', '-' or '.'.
+ *
+ * Return: true if it may.
+ */
+bool dmastream_valid_name(const char *s)
+{
+	if (!*s || strlen(s) >= DMASTREAM_NAME_LEN)
+		return false;
+	for (; *s; s++)
+		if (!isalnum(*s) && *s != '_' && *s != '-' && *s != '.')
+			return false;
+	return true;
 }
 
 static u32 dmastream_kind_of_label(const char *label, enum dmastream_abi abi)
@@ -598,7 +618,7 @@ static int dmastream_specs_from_fwnode(struct device *dev,
 {
 	struct dmastream_chan_spec *specs;
 	const char **names;
-	int i, n;
+	int i, j, n;
 
 	n = device_property_string_array_count(dev, "dma-names");
 	if (n <= 0) {
@@ -614,8 +634,17 @@ static int dmastream_specs_from_fwnode(struct device *dev,
 	}
 	n = device_property_read_string_array(dev, "dma-names", names, n);
 	for (i = 0; i < n; i++) {
-		if (strlen(names[i]) >= DMASTREAM_NAME_LEN) {
-			dev_err(dev, "dma-name \"%s\" is too long\n", names[i]);
+		if (!dmastream_valid_name(names[i])) {
+			dev_err(dev, "dma-name \"%s\": 1 to %d letters, digits, '_', '-' or '.'\n",
+				names[i], DMASTREAM_NAME_LEN - 1);
+			n = -EINVAL;
+			break;
+		}
+		for (j = 0; j < i; j++)
+			if (!strcmp(names[j], names[i]))
+				break;
+		if (j < i) {
+			dev_err(dev, "dma-name \"%s\" is given twice\n", names[i]);
 			n = -EINVAL;
 			break;
 		}
@@ -716,7 +745,8 @@ static int dmastream_probe(struct platform_device *pdev)
 	const char *name;
 	int i, n;
 
-	abi = (uintptr_t)device_get_match_data(&pdev->dev);
+	/* Both entries of dmastream_of_match have data: NATIVE is 0 (NULL). */
+	abi = (enum dmastream_abi)(uintptr_t)device_get_match_data(&pdev->dev);
 	if (abi == DMASTREAM_ABI_DMA_PROXY && !dmastream_dma_proxy_bind) {
 		dev_info(&pdev->dev, "left to another driver (dma_proxy_bind=0)\n");
 		return -ENODEV;
@@ -726,8 +756,14 @@ static int dmastream_probe(struct platform_device *pdev)
 		return n;
 	for (i = 0; i < n; i++)
 		specs[i].abi = abi;
-	if (device_property_read_string(&pdev->dev, "label", &name))
+	if (device_property_read_string(&pdev->dev, "label", &name)) {
 		name = dev_name(&pdev->dev);
+	} else if (!dmastream_valid_name(name)) {
+		dev_err(&pdev->dev, "label \"%s\": 1 to %d letters, digits, '_', '-' or '.'\n",
+			name, DMASTREAM_NAME_LEN - 1);
+		kfree(specs);
+		return -EINVAL;
+	}
 	sdev = dmastream_device_create(&pdev->dev, name, specs, n, true);
 	kfree(specs);
 	if (IS_ERR(sdev))

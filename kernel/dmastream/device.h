@@ -8,6 +8,7 @@
 #include "dmastream.h"
 
 extern struct platform_driver dmastream_platform_driver;
+bool dmastream_valid_name(const char *s);
 struct dmastream_device *dmastream_device_create(struct device *dev, const char *name,
 						 const struct dmastream_chan_spec *specs,
 						 unsigned int n, bool reclaim);

@@ -10,6 +10,8 @@
 #    each name says, on the channels the tree names;
 #  - dmastream list shows them; create --loopback --dma-proxy finds the
 #    names taken and says by whom (status 6); remove cannot remove them;
+#  - names taken by a configfs device while the tree's device was unbound:
+#    binding it fails with EEXIST and claims nothing, then works;
 #  - the DMA Proxy application's pattern with every word verified, and
 #    every error t-proxy checks;
 #  - the nodes go with the module and come back with it.
@@ -21,6 +23,8 @@ set -u
 BIN=$DMASTREAM_BUILD/tests/proxy
 KM=$DMASTREAM_KMODS/kernel
 SIM=/sys/bus/platform/devices/dmasim-proxy
+NODE=/sys/bus/platform/devices/dma_proxy
+DRV=/sys/bus/platform/drivers/dmastream
 
 # t-proxy MODE ARGS: on an empty loopback FIFO (the tree's engine).
 px() {
@@ -32,11 +36,20 @@ modprobe configfs || exit 1
 check insmod "$KM/dmasim/dmasim.ko"
 check test -e "$SIM/channels/tx"
 
-# Left alone: probed, declined with a message, nothing created.
+# in_use CHANNEL: dmaengine's count of clients of that channel.
+in_use() {
+	rd "/sys/class/dma/$(rd "$SIM/channels/$1")/in_use"
+}
+
+# Left alone: probed, declined with a message, nothing created or claimed.
+dmesg -C
 check insmod "$KM/dmastream/dmastream.ko" dma_proxy_bind=0
 contains "dmesg with dma_proxy_bind=0" "$(dmesg)" "left to another driver (dma_proxy_bind=0)"
 check test ! -e /dev/dma_proxy_tx
 check test ! -e /sys/class/dmastream/dma_proxy_rx
+check test ! -e "$NODE/driver"
+is "tx channel's clients, declined" "$(in_use tx)" 0
+is "rx channel's clients, declined" "$(in_use rx)" 0
 check unload_modules
 
 # dmastream first: the node waits for its provider (deferred probe), and
@@ -61,6 +74,21 @@ contains "create's refusal" "$(cat "$ERR")" "it comes from a device tree (xlnx,d
 check test ! -e /sys/kernel/config/dmastream/dma_proxy
 expect 3 "$T" remove dma_proxy
 check test -c /dev/dma_proxy_tx
+
+# Names taken while the tree's device was unbound: binding it again fails
+# (EEXIST, with a message) and claims nothing, and works once they are free.
+check "$BIN/t-proxy" write "$DRV/unbind" dma_proxy ok
+is "tx channel's clients, unbound" "$(in_use tx)" 0
+expect 0 "$T" create --loopback --dma-proxy
+dmesg -C
+check "$BIN/t-proxy" write "$DRV/bind" dma_proxy EEXIST
+contains "dmesg of the refused bind" "$(dmesg)" 'DMA Proxy label "dma_proxy_tx" is taken'
+is "tx channel's clients, refused" "$(in_use tx)" 0
+is "rx channel's clients, refused" "$(in_use rx)" 0
+expect 0 "$T" remove dma_proxy
+check "$BIN/t-proxy" write "$DRV/bind" dma_proxy ok
+check test -c /dev/dma_proxy_tx
+is "tx channel's clients, bound" "$(in_use tx)" 1
 
 px app 200 128 1
 px app 200 4 1

@@ -179,7 +179,7 @@ static int report_holder(struct cli *c, const char *cfsdir, const char *spec, bo
 }
 
 /* enable failed with EEXIST on a dma_proxy device: which node's label is taken, by whom. */
-static int report_taken_label(struct cli *c, const char *cfsdir, const char *spec)
+static int report_taken_label(struct cli *c, const char *spec)
 {
 	char labels[16][NAME_LEN], sources[16][NAME_LEN], owner[NAME_LEN];
 	char p[PATH_LEN + NAME_LEN], remedy[160];
@@ -189,12 +189,13 @@ static int report_taken_label(struct cli *c, const char *cfsdir, const char *spe
 	for (i = 0; i < n; i++) {
 		if (!proxy_channel(labels[i], owner, sizeof(owner)))
 			continue;
-		snprintf(p, sizeof(p), "%s/%s", cfsdir, owner);
+		/* By the node's parent: a configfs device may share a tree device's name. */
+		root_path(p, sizeof(p), "/sys/class/dmastream/%s/device/of_node", labels[i]);
 		if (path_exists(p))
-			snprintf(remedy, sizeof(remedy), "remove it with 'dmastream remove %s'", owner);
-		else
 			snprintf(remedy, sizeof(remedy),
 				 "it comes from a device tree (xlnx,dma_proxy): use that one");
+		else
+			snprintf(remedy, sizeof(remedy), "remove it with 'dmastream remove %s'", owner);
 		return cli_fail(c, EXIT_BUSY,
 				"/dev/%s exists already, a channel of device '%s': %s, or choose other labels with --channels",
 				labels[i], owner, remedy);
@@ -325,7 +326,7 @@ int cmd_create(struct cli *c, int argc, char **argv)
 					"cannot claim '%s': no such DMA channel, or it is taken", spec);
 		}
 		if (ret == -EEXIST && proxy)
-			return report_taken_label(c, dir, spec);
+			return report_taken_label(c, spec);
 		if (ret == -EINVAL && proxy)
 			return cli_fail(c, EXIT_USAGE, "'%s' refused: %s", spec, PROXY_LABELS);
 		if (ret == -EINVAL)
