@@ -88,6 +88,7 @@ static int dmastream_get_info(struct dmastream_chan *chan, struct file *file,
 	info.inflight = chan->nxfers;
 	info.timeout_ms = chan->timeout_ms;
 	info.error_threshold = chan->error_threshold;
+	info.wake_min = chan->wake_min;
 	spin_unlock_irq(&chan->irq_lock);
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -204,12 +205,16 @@ static int dmastream_set_eventfd(struct dmastream_chan *chan, const struct dmast
 
 static int dmastream_set_config(struct dmastream_chan *chan, const struct dmastream_config *cfg)
 {
-	if (cfg->flags || !dmastream_zero(cfg->reserved, sizeof(cfg->reserved)))
+	if (cfg->flags || !dmastream_zero(cfg->reserved, sizeof(cfg->reserved)) ||
+	    cfg->wake_min > DMASTREAM_WAKE_MIN_MAX)
 		return -EINVAL;
 	spin_lock_irq(&chan->irq_lock);
 	chan->timeout_ms = cfg->timeout_ms;
 	chan->error_threshold = cfg->error_threshold;
+	chan->wake_min = cfg->wake_min;
 	spin_unlock_irq(&chan->irq_lock);
+	/* A lower watermark may already be reached: tell pollers now. */
+	dmastream_notify(chan, false);
 	return 0;
 }
 
@@ -366,7 +371,7 @@ static __poll_t dmastream_poll(struct file *file, poll_table *wait)
 		mask |= EPOLLHUP | EPOLLERR;
 	if (chan->owner == file && chan->ring) {
 		dmastream_flush_overflow(chan);
-		if (dmastream_cq_unreaped(chan->ring))
+		if (dmastream_cq_ready(chan))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (chan->state == DMASTREAM_STATE_ERROR)
 			mask |= EPOLLERR;

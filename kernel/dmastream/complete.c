@@ -6,8 +6,9 @@
  * issue_pending). A transfer whose descriptors are all back (DONE) waits
  * until every earlier one is retired too. Records go to the shared
  * completion queue, or, when user space moved head beyond what it may,
- * to the overflow list, in order, until there is room. Then poll()ers,
- * WAITers and the eventfd learn of it.
+ * to the overflow list, in order, until there is room. Then WAITers learn
+ * of it, and poll()ers and the eventfd once the channel's watermark
+ * (wake_min) is reached or nothing is left in flight.
  */
 
 #include <linux/eventfd.h>
@@ -231,34 +232,59 @@ void dmastream_retire_stopped_locked(struct dmastream_chan *chan, struct dmastre
 	dmastream_record_locked(chan, req);
 }
 
-/*
- * Whether anyone would learn of a completion: an eventfd, a sleeper in
- * WAIT or poll(), or a registered epoll/io_uring poll entry. A program that
- * busy-polls the completion queue has none, and its completions then cost
- * no wait queue lock. The eventfd is only tested for NULL here; it is used
- * under irq_lock. wq_has_sleeper() orders the record's publication before
- * the test, as prepare_to_wait() orders a waiter's queueing before its own.
+/**
+ * dmastream_cq_ready() - whether the completion queue counts as readable
+ * @chan:	the channel, irq_lock held.
+ *
+ * Records wait and either wake_min of them do (held to the queue's size,
+ * which they could never exceed) or no transfer is in flight, so none will
+ * come to make up the number. With wake_min 0 or 1, any record will do.
+ * What poll() reports as EPOLLIN, and when pollers and the eventfd learn
+ * of completions: a program that refills once half its transfers are back
+ * sets that as its watermark and is woken once per refill, not once per
+ * completion.
+ *
+ * Return: true if the queue is readable.
  */
-static bool dmastream_listened(struct dmastream_chan *chan)
+bool dmastream_cq_ready(struct dmastream_chan *chan)
 {
-	return READ_ONCE(chan->eventfd) || wq_has_sleeper(&chan->wq);
+	struct dmastream_kring *ring = chan->ring;
+	u32 unreaped;
+
+	lockdep_assert_held(&chan->irq_lock);
+	if (!ring)
+		return false;
+	unreaped = dmastream_cq_unreaped(ring);
+	return unreaped && (!chan->nxfers || unreaped >= min(chan->wake_min, ring->cq_entries));
 }
 
 /**
- * dmastream_notify() - wake poll()ers and waiters, signal the eventfd
+ * dmastream_notify() - wake sleepers, and pollers and the eventfd if due
  * @chan:	the channel, irq_lock not held.
+ * @always:	tell pollers and the eventfd even below the watermark (the
+ *		channel stopped or changed state).
  *
- * Does nothing when nobody listens.
+ * WAIT and DMA Proxy FINISH sleepers are always woken: they test their
+ * own condition. Pollers and the eventfd are told only when the queue is
+ * readable (dmastream_cq_ready()) or the channel is in the error state.
+ * Nobody listening costs no lock: a program that busy-polls the queue has
+ * no sleeper and no eventfd. The eventfd is only tested for NULL outside
+ * irq_lock; wq_has_sleeper() orders the record's publication before the
+ * test, as prepare_to_wait() orders a waiter's queueing before its own.
  */
-void dmastream_notify(struct dmastream_chan *chan)
+void dmastream_notify(struct dmastream_chan *chan, bool always)
 {
 	__poll_t key = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
 	unsigned long flags;
+	bool due;
 
-	if (!dmastream_listened(chan))
+	if (wq_has_sleeper(&chan->wait_wq))
+		wake_up_interruptible(&chan->wait_wq);
+	if (!READ_ONCE(chan->eventfd) && !wq_has_sleeper(&chan->wq))
 		return;
 	spin_lock_irqsave(&chan->irq_lock, flags);
-	if (chan->eventfd)
+	due = always || chan->state == DMASTREAM_STATE_ERROR || dmastream_cq_ready(chan);
+	if (due && chan->eventfd)
 		dmastream_eventfd_signal(chan->eventfd);
 	/*
 	 * The key must not claim what is not so: io_uring's poll hands it to
@@ -267,7 +293,8 @@ void dmastream_notify(struct dmastream_chan *chan)
 	if (chan->state == DMASTREAM_STATE_ERROR)
 		key |= EPOLLERR;
 	spin_unlock_irqrestore(&chan->irq_lock, flags);
-	wake_up_interruptible_poll(&chan->wq, key);
+	if (due)
+		wake_up_interruptible_poll(&chan->wq, key);
 }
 
 /**
@@ -281,5 +308,5 @@ void dmastream_after_retire(struct dmastream_chan *chan,
 	if (after->sticky)
 		queue_work(system_wq, &chan->error_work);
 	if (after->any)
-		dmastream_notify(chan);
+		dmastream_notify(chan, false);
 }

@@ -20,6 +20,7 @@ void dmastream_retire_stopped_locked(struct dmastream_chan *chan, struct dmastre
 				     u32 status);
 void dmastream_after_retire(struct dmastream_chan *chan,
 			    const struct dmastream_retired *after);
-void dmastream_notify(struct dmastream_chan *chan);
+bool dmastream_cq_ready(struct dmastream_chan *chan);
+void dmastream_notify(struct dmastream_chan *chan, bool always);
 
 #endif /* DMASTREAM_COMPLETE_H */

@@ -403,6 +403,7 @@ static struct dmastream_chan *dmastream_chan_create(struct dmastream_device *sde
 	INIT_LIST_HEAD(&chan->xfers);
 	INIT_LIST_HEAD(&chan->overflow);
 	init_waitqueue_head(&chan->wq);
+	init_waitqueue_head(&chan->wait_wq);
 	chan->state = DMASTREAM_STATE_IDLE;
 	dmastream_chan_defaults(chan);
 	dmastream_engine_init(chan);
@@ -489,6 +490,7 @@ static void dmastream_chan_remove(struct dmastream_chan *chan)
 	cancel_delayed_work_sync(&chan->timeout_work);
 	cancel_work_sync(&chan->error_work);
 	wake_up_all(&chan->wq);
+	wake_up_all(&chan->wait_wq);
 
 	cdev_device_del(&chan->cdev, &chan->dev);
 	/*

@@ -295,6 +295,7 @@ struct dmastream_chan {
 	struct eventfd_ctx *eventfd;
 	u32 timeout_ms;
 	u32 error_threshold;
+	u32 wake_min;			/* pollers' watermark: complete.c */
 	/* Terminating failed: DMA may still reach this ring, never freed. */
 	struct dmastream_kring *wedged_ring;
 
@@ -327,7 +328,8 @@ struct dmastream_chan {
 	struct delayed_work feed_work;
 	wait_queue_head_t engine_wq;	/* stop waits for nengine == 0 here */
 
-	wait_queue_head_t wq;
+	wait_queue_head_t wq;		/* poll(); woken at the watermark */
+	wait_queue_head_t wait_wq;	/* WAIT and DMA Proxy FINISH sleepers */
 	struct delayed_work timeout_work;
 	u64 timer_deadline_ns;		/* of the armed timeout_work, 0 if idle */
 	struct work_struct error_work;
@@ -371,6 +373,7 @@ static inline void dmastream_chan_defaults(struct dmastream_chan *chan)
 			   READ_ONCE(dmastream_memcpy_timeout_ms) :
 			   READ_ONCE(dmastream_default_timeout_ms);
 	chan->error_threshold = READ_ONCE(dmastream_default_error_threshold);
+	chan->wake_min = 0;
 }
 
 static inline struct dmastream_chan *to_dmastream_chan(struct device *dev)

@@ -345,11 +345,12 @@ static int dmastream_proxy_finish(struct dmastream_chan *chan, struct dmastream_
 
 	/* Woken by dmastream_notify(), as DMASTREAM_IOC_WAIT is. */
 	if (timeout_ms)
-		ret = wait_event_interruptible_timeout(chan->wq,
+		ret = wait_event_interruptible_timeout(chan->wait_wq,
 						       dmastream_proxy_settled(chan, ring, k),
 						       msecs_to_jiffies(timeout_ms));
 	else
-		ret = wait_event_interruptible(chan->wq, dmastream_proxy_settled(chan, ring, k));
+		ret = wait_event_interruptible(chan->wait_wq,
+					       dmastream_proxy_settled(chan, ring, k));
 
 	/*
 	 * A failed outcome may be a removal's stop, which marks the channel

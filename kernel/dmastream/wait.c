@@ -51,7 +51,7 @@ int dmastream_wait(struct dmastream_chan *chan, struct dmastream_kring *ring,
 		u64 start = ktime_get_ns();
 
 		timeout = ns_to_ktime(min_t(u64, w->timeout_ns, KTIME_MAX));
-		ret = wait_event_interruptible_hrtimeout(chan->wq,
+		ret = wait_event_interruptible_hrtimeout(chan->wait_wq,
 							 dmastream_ready(chan, ring, min, &avail),
 							 timeout);
 		if (ret == -ETIME)
@@ -72,7 +72,7 @@ int dmastream_wait(struct dmastream_chan *chan, struct dmastream_kring *ring,
 				w->timeout_ns -= spent;
 		}
 	} else {
-		ret = wait_event_interruptible(chan->wq,
+		ret = wait_event_interruptible(chan->wait_wq,
 					       dmastream_ready(chan, ring, min, &avail));
 	}
 	w->available = avail;

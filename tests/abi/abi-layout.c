@@ -55,6 +55,8 @@ static const struct expect expects[] = {
 	OFF(struct dmastream_wait, available, 16),
 	SIZE(struct dmastream_eventfd, 8),
 	SIZE(struct dmastream_config, 32),
+	OFF(struct dmastream_config, wake_min, 12),
+	OFF(struct dmastream_info, wake_min, 160),
 	SIZE(struct dmastream_stats, 192),
 	OFF(struct dmastream_stats, sticky_errors, 120),
 	OFF(struct dmastream_stats, engine_full, 128),

@@ -3,11 +3,13 @@
  * How completions are announced: poll() readiness (EPOLLIN while records
  * wait, EPOLLOUT while there is room), an eventfd through epoll (signalled
  * at least once and at most once per completion), io_uring's multishot
- * POLL_ADD on the channel fd, the WAIT ioctl, and a CQ whose head user space
- * moved the wrong way (records held back, flagged, then delivered in order).
+ * POLL_ADD on the channel fd, the WAIT ioctl, the completion watermark
+ * (SET_CONFIG's wake_min), and a CQ whose head user space moved the wrong
+ * way (records held back, flagged, then delivered in order).
  */
 #include <liburing.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -129,6 +131,135 @@ static void wait_ioctl(struct tchan *c)
 	T_CHECK(rc == 0 && avail == 0, "wait idle: %d avail %u", rc, avail);
 }
 
+static int set_wake_min(struct tchan *c, uint32_t wake_min)
+{
+	struct dmastream_config cfg = { .timeout_ms = 0, .error_threshold = 8,
+					.wake_min = wake_min };
+
+	return ioctl(c->fd, DMASTREAM_IOC_SET_CONFIG, &cfg) ? -errno : 0;
+}
+
+/* Send @n tx transfers into the loopback and wait until rx holds @want records. */
+static void loop_n(struct tchan *tx, struct tchan *rx, int n, uint32_t want)
+{
+	for (int i = 0; i < n; i++)
+		T_ASSERT(t_submit1(tx, 0, 0, 64, 700 + i) == 1, "tx %d", i);
+	T_ASSERT(t_collect(tx, NULL, n, 20000) == 0, "tx done");
+	for (int i = 0; i < 2000 && t_pending(rx) < want; i++)
+		usleep(10000);
+	T_ASSERT(t_pending(rx) == want, "rx records %u, want %u", t_pending(rx), want);
+	/* Let a wrong wakeup or eventfd signal land before it is looked for. */
+	usleep(50000);
+}
+
+struct sleeper {
+	struct tchan *c;
+	int use_wait;		/* 1: WAIT for one record; 0: poll() for POLLIN */
+	int ret;
+	uint32_t avail;
+	int done;
+};
+
+static void *sleeper_main(void *arg)
+{
+	struct sleeper *s = arg;
+
+	if (s->use_wait) {
+		s->ret = t_wait(s->c, 1, 20000000000ULL, &s->avail);
+	} else {
+		struct pollfd pfd = { .fd = s->c->fd, .events = POLLIN };
+
+		s->ret = poll(&pfd, 1, 20000);
+	}
+	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int rx_readable(struct tchan *rx)
+{
+	struct pollfd pfd = { .fd = rx->fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
+/*
+ * wake_min 4 on an rx channel with 6 transfers queued: records below the
+ * watermark neither make the fd readable nor signal the eventfd nor wake a
+ * poller, while WAIT keeps its own min_complete; the fourth record does;
+ * with nothing left in flight, fewer do; lowering the watermark wakes at
+ * once; limits and GET_INFO; a new owner starts from 0.
+ */
+static void watermark(void)
+{
+	struct dmastream_eventfd reg;
+	struct dmastream_info info;
+	struct sleeper poller, waiter;
+	pthread_t pt, wt;
+	struct tchan rx, tx;
+	uint64_t v;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	t_setup(&rx, "rx", 6, 4096, 0);
+	t_setup(&tx, "tx", 1, 4096, 0);
+	T_CHECK(set_wake_min(&rx, DMASTREAM_WAKE_MIN_MAX + 1) == -EINVAL, "wake_min too large");
+	T_ASSERT(set_wake_min(&rx, 4) == 0, "SET_CONFIG wake_min 4");
+	T_ASSERT(ioctl(rx.fd, DMASTREAM_IOC_GET_INFO, &info) == 0 && info.wake_min == 4,
+		 "GET_INFO wake_min %u", info.wake_min);
+	reg = (struct dmastream_eventfd){ .fd = efd };
+	T_ASSERT(ioctl(rx.fd, DMASTREAM_IOC_SET_EVENTFD, &reg) == 0, "SET_EVENTFD");
+	for (int i = 0; i < 6; i++)
+		T_ASSERT(t_submit1(&rx, i, 0, 4096, 800 + i) == 1, "rx %d", i);
+
+	poller = (struct sleeper){ .c = &rx };
+	waiter = (struct sleeper){ .c = &rx, .use_wait = 1 };
+	T_ASSERT(!pthread_create(&pt, NULL, sleeper_main, &poller), "poller thread");
+	T_ASSERT(!pthread_create(&wt, NULL, sleeper_main, &waiter), "waiter thread");
+	usleep(50000);
+	loop_n(&tx, &rx, 1, 1);
+	pthread_join(wt, NULL);
+	T_CHECK(waiter.ret == 0 && waiter.avail == 1, "WAIT for 1 under wake_min 4: %d avail %u",
+		waiter.ret, waiter.avail);
+	loop_n(&tx, &rx, 2, 3);
+	T_CHECK(!rx_readable(&rx), "3 records of 4: readable");
+	T_CHECK(read(efd, &v, sizeof(v)) < 0 && errno == EAGAIN, "3 records of 4: eventfd");
+	T_CHECK(!__atomic_load_n(&poller.done, __ATOMIC_ACQUIRE), "3 records of 4: poller woken");
+	loop_n(&tx, &rx, 1, 4);
+	pthread_join(pt, NULL);
+	T_CHECK(poller.ret == 1, "poller at the watermark: %d", poller.ret);
+	T_CHECK(rx_readable(&rx), "4 records: not readable");
+	T_CHECK(read(efd, &v, sizeof(v)) == sizeof(v) && v >= 1, "4 records: no eventfd signal");
+	T_CHECK(t_reap(&rx, NULL, 4) == 4, "reap 4");
+
+	/* Lowering the watermark under a sleeping poller wakes it. */
+	loop_n(&tx, &rx, 1, 1);
+	T_CHECK(!rx_readable(&rx), "1 record, 1 in flight: readable");
+	poller = (struct sleeper){ .c = &rx };
+	T_ASSERT(!pthread_create(&pt, NULL, sleeper_main, &poller), "poller thread");
+	usleep(50000);
+	T_CHECK(!__atomic_load_n(&poller.done, __ATOMIC_ACQUIRE), "1 record of 4: poller woken");
+	T_ASSERT(set_wake_min(&rx, 1) == 0, "SET_CONFIG wake_min 1");
+	pthread_join(pt, NULL);
+	T_CHECK(poller.ret == 1, "poller after lowering: %d", poller.ret);
+	T_CHECK(t_reap(&rx, NULL, 1) == 1, "reap 1");
+
+	/* The last one: nothing in flight, so one record is enough. */
+	T_ASSERT(set_wake_min(&rx, 4) == 0, "SET_CONFIG wake_min 4 again");
+	while (read(efd, &v, sizeof(v)) == sizeof(v))
+		;
+	loop_n(&tx, &rx, 1, 1);
+	T_CHECK(rx_readable(&rx), "last record, none in flight: not readable");
+	T_CHECK(read(efd, &v, sizeof(v)) == sizeof(v), "last record: no eventfd signal");
+	T_CHECK(t_reap(&rx, NULL, 1) == 1, "reap last");
+	t_teardown(&rx);
+	t_teardown(&tx);
+	close(efd);
+
+	t_setup(&rx, "rx", 2, 4096, 0);
+	T_CHECK(ioctl(rx.fd, DMASTREAM_IOC_GET_INFO, &info) == 0 && info.wake_min == 0,
+		"new owner's wake_min %u", info.wake_min);
+	t_teardown(&rx);
+}
+
 /*
  * User space moved head past tail while transfers were in flight: their
  * records must be held back (not overwrite slots), flagged, then delivered
@@ -195,5 +326,6 @@ int main(void)
 	wait_ioctl(&c);
 	t_teardown(&c);
 	overflow();
+	watermark();
 	return t_report();
 }

@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 /* Major version in the upper 16 bits, additions in the lower 16. */
-#define DMASTREAM_ABI_VERSION		0x00010001
+#define DMASTREAM_ABI_VERSION		0x00010002
 
 #define DMASTREAM_NAME_LEN		32
 
@@ -114,6 +114,8 @@ struct dmastream_caps {
  * @timeout_ms:	default per-transfer timeout, 0 for none.
  * @error_threshold: consecutive engine errors that stop the channel in the
  *		sticky error state, 0 for never.
+ * @wake_min:	the completion watermark set with DMASTREAM_IOC_SET_CONFIG
+ *		(added in ABI 0x00010002).
  * @reserved:	zero.
  */
 struct dmastream_info {
@@ -129,7 +131,8 @@ struct dmastream_info {
 	__u32 inflight;
 	__u32 timeout_ms;
 	__u32 error_threshold;
-	__u32 reserved[8];
+	__u32 wake_min;
+	__u32 reserved[7];
 };
 
 /**
@@ -356,7 +359,8 @@ struct dmastream_wait {
  * @flags:	zero.
  *
  * The driver adds to the eventfd's counter when it posts completions: once
- * for a burst of completions, not once per completion.
+ * for a burst of completions, not once per completion, and only once the
+ * channel's wake_min is reached (struct dmastream_config).
  */
 struct dmastream_eventfd {
 	__s32 fd;
@@ -375,14 +379,23 @@ struct dmastream_eventfd {
  * @error_threshold: after this many consecutive engine errors the channel
  *		stops and enters the sticky error state; 0 never.
  * @flags:	zero.
+ * @wake_min:	completion watermark, 0 .. DMASTREAM_WAKE_MIN_MAX: poll()
+ *		reports EPOLLIN, and pollers and the eventfd are woken, only
+ *		once at least this many completions wait in the queue (at
+ *		most cq_entries), or some wait and no transfer is in flight
+ *		any more. 0 and 1: as soon as one waits. DMASTREAM_IOC_WAIT
+ *		keeps its own min_complete (added in ABI 0x00010002).
  * @reserved:	zero.
  */
 struct dmastream_config {
 	__u32 timeout_ms;
 	__u32 error_threshold;
 	__u32 flags;
-	__u32 reserved[5];
+	__u32 wake_min;
+	__u32 reserved[4];
 };
+
+#define DMASTREAM_WAKE_MIN_MAX		65536
 
 /**
  * struct dmastream_stats - channel statistics (DMASTREAM_IOC_GET_STATS)

@@ -161,14 +161,39 @@ int dms_reset_stats(struct dms_channel *ch)
 	return dms__ioctl(ch, DMASTREAM_IOC_RESET_STATS, NULL);
 }
 
+/*
+ * SET_CONFIG replaces every setting: the ones not being changed are read
+ * back first (GET_INFO), so that each setter leaves the others alone. A
+ * driver older than ABI 0x00010002 reports wake_min as reserved, 0.
+ */
+static int set_config(struct dms_channel *ch, const uint32_t *timeout_ms,
+		      const uint32_t *error_threshold, const uint32_t *wake_min)
+{
+	struct dmastream_config cfg = { 0 };
+	struct dmastream_info info;
+	int ret;
+
+	ret = dms__ioctl(ch, DMASTREAM_IOC_GET_INFO, &info);
+	if (ret < 0)
+		return ret;
+	cfg.timeout_ms = timeout_ms ? *timeout_ms : info.timeout_ms;
+	cfg.error_threshold = error_threshold ? *error_threshold : info.error_threshold;
+	cfg.wake_min = wake_min ? *wake_min : info.wake_min;
+	return dms__ioctl(ch, DMASTREAM_IOC_SET_CONFIG, &cfg);
+}
+
 int dms_set_config(struct dms_channel *ch, uint32_t timeout_ms, uint32_t error_threshold)
 {
-	struct dmastream_config cfg = {
-		.timeout_ms = timeout_ms,
-		.error_threshold = error_threshold,
-	};
+	return set_config(ch, &timeout_ms, &error_threshold, NULL);
+}
 
-	return dms__ioctl(ch, DMASTREAM_IOC_SET_CONFIG, &cfg);
+int dms_set_wake_min(struct dms_channel *ch, uint32_t wake_min)
+{
+	if (ch->caps.abi_version < 0x00010002)
+		return -EOPNOTSUPP;
+	if (wake_min > DMASTREAM_WAKE_MIN_MAX)
+		return -EINVAL;
+	return set_config(ch, NULL, NULL, &wake_min);
 }
 
 int dms_abort(struct dms_channel *ch)

@@ -48,6 +48,7 @@ struct fake_chan {
 	uint64_t next_seq;
 	uint32_t state;
 	uint32_t timeout_ms, error_threshold, consecutive_errors;
+	uint32_t wake_min;
 	int efd;
 	uint32_t submit_limit;
 	bool rx_ran_empty;		/* the next RX transfer gets CQE_AFTER_EMPTY */
@@ -135,6 +136,7 @@ static void drop_ring(struct fake_chan *c)
 	c->count = c->size = c->cq_entries = 0;
 	c->owned = false;
 	c->efd = -1;
+	c->wake_min = 0;
 	c->tail = 0;
 	c->rx_ran_empty = false;
 	if (c->state != DMASTREAM_STATE_ERROR)
@@ -243,6 +245,15 @@ static uint32_t unreaped(struct fake_chan *c)
 	return used > c->cq_entries ? c->cq_entries : used;
 }
 
+/* The driver's EPOLLIN: wake_min records wait, or some and none in flight. */
+static bool cq_ready(struct fake_chan *c)
+{
+	uint32_t n = unreaped(c);
+	uint32_t min = c->wake_min < c->cq_entries ? c->wake_min : c->cq_entries;
+
+	return n && (!c->qlen || n >= min);
+}
+
 static uint32_t room(struct fake_chan *c)
 {
 	uint32_t used = c->qlen + unreaped(c);
@@ -300,6 +311,8 @@ static void post(struct fake_chan *c, const struct fake_xfer *x, uint32_t status
 	if (cqe->flags & DMASTREAM_CQE_SHORT)
 		c->stats.short_xfers++;
 	/* Readiness for poll()ers of the fd, and the registered eventfd. */
+	if (!cq_ready(c))
+		return;
 	if (write(c->fd, &one, sizeof(one)) < 0)
 		abort();
 	if (c->efd >= 0 && write(c->efd, &one, sizeof(one)) < 0)
@@ -742,6 +755,7 @@ static int fake_ioctl(void *ctx, int fd, unsigned long req, void *arg)
 		info->inflight = c->qlen;
 		info->timeout_ms = c->timeout_ms;
 		info->error_threshold = c->error_threshold;
+		info->wake_min = c->wake_min;
 		return 0;
 	case DMASTREAM_IOC_GET_STATS:
 		memcpy(arg, &c->stats, sizeof(c->stats));
@@ -779,10 +793,16 @@ static int fake_ioctl(void *ctx, int fd, unsigned long req, void *arg)
 	case DMASTREAM_IOC_SET_EVENTFD:
 		c->efd = ((struct dmastream_eventfd *)arg)->fd;
 		return 0;
-	case DMASTREAM_IOC_SET_CONFIG:
-		c->timeout_ms = ((struct dmastream_config *)arg)->timeout_ms;
-		c->error_threshold = ((struct dmastream_config *)arg)->error_threshold;
+	case DMASTREAM_IOC_SET_CONFIG: {
+		const struct dmastream_config *cfg = arg;
+
+		if (cfg->flags || cfg->wake_min > DMASTREAM_WAKE_MIN_MAX)
+			return -EINVAL;
+		c->timeout_ms = cfg->timeout_ms;
+		c->error_threshold = cfg->error_threshold;
+		c->wake_min = cfg->wake_min;
 		return 0;
+	}
 	case DMASTREAM_IOC_RESET_STATS:
 		memset(&c->stats, 0, sizeof(c->stats));
 		c->stats.inflight = c->qlen;
@@ -838,7 +858,7 @@ static int fake_poll(void *ctx, struct pollfd *fds, unsigned int nfds, int timeo
 			continue;
 		}
 		if (c->owned) {
-			if (unreaped(c))
+			if (cq_ready(c))
 				rev |= POLLIN;
 			if (c->state == DMASTREAM_STATE_ERROR)
 				rev |= POLLERR;

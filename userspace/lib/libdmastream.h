@@ -35,13 +35,13 @@ extern "C" {
  * in results.
  */
 #define DMS_VERSION_MAJOR	0
-#define DMS_VERSION_MINOR	2
+#define DMS_VERSION_MINOR	3
 #define DMS_VERSION_PATCH	0
 #define DMS_VERSION_CODE(major, minor, patch) ((major) << 16 | (minor) << 8 | (patch))
 #define DMS_VERSION		DMS_VERSION_CODE(DMS_VERSION_MAJOR, DMS_VERSION_MINOR, \
 						 DMS_VERSION_PATCH)
 
-/* The library's release as DMS_VERSION_CODE(), and as "0.2.0". */
+/* The library's release as DMS_VERSION_CODE(), and as "0.3.0". */
 unsigned int dms_version(void);
 const char *dms_version_string(void);
 
@@ -75,6 +75,7 @@ int dms_get_stats(struct dms_channel *ch, struct dmastream_stats *stats); /* thr
 int dms_reset_stats(struct dms_channel *ch);				/* thread-safe */
 int dms_set_config(struct dms_channel *ch, uint32_t timeout_ms,
 		   uint32_t error_threshold);				/* thread-safe */
+int dms_set_wake_min(struct dms_channel *ch, uint32_t wake_min);	/* thread-safe */
 int dms_abort(struct dms_channel *ch);					/* thread-safe */
 int dms_reset(struct dms_channel *ch);					/* thread-safe */
 int dms_register_eventfd(struct dms_channel *ch, int efd);		/* thread-safe */

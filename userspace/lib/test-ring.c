@@ -143,9 +143,47 @@ static void test_submit_reap_wait(void)
 	fake_engine_free(e);
 }
 
+/* Each setter changes its own settings and leaves the others alone. */
+static void test_settings(void)
+{
+	struct fake_engine *e = fake_engine_new();
+	struct dmastream_info info;
+	struct dms_channel *tx;
+
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_TX, &tx), 0);
+	CHECK_EQ(dms_set_wake_min(tx, 4), -ENXIO);	/* owner only */
+	CHECK_EQ(dms_ring_setup(tx, 4, 4096, 0), 0);
+	CHECK_EQ(dms_set_wake_min(tx, DMASTREAM_WAKE_MIN_MAX + 1), -EINVAL);
+	CHECK_EQ(dms_set_config(tx, 100, 3), 0);
+	CHECK_EQ(dms_set_wake_min(tx, 4), 0);
+	CHECK_EQ(dms_get_info(tx, &info), 0);
+	CHECK_EQ(info.timeout_ms, 100);
+	CHECK_EQ(info.error_threshold, 3);
+	CHECK_EQ(info.wake_min, 4);
+	CHECK_EQ(dms_set_config(tx, 200, 5), 0);
+	CHECK_EQ(dms_get_info(tx, &info), 0);
+	CHECK_EQ(info.timeout_ms, 200);
+	CHECK_EQ(info.wake_min, 4);
+	/* A new owner starts from no watermark. */
+	CHECK_EQ(dms_ring_free(tx), 0);
+	CHECK_EQ(dms_ring_setup(tx, 4, 4096, 0), 0);
+	CHECK_EQ(dms_get_info(tx, &info), 0);
+	CHECK_EQ(info.wake_min, 0);
+	/* A driver older than the watermark. */
+	fake_caps(e, DMASTREAM_DIR_TX)->abi_version = 0x00010001;
+	dms_channel_close(tx);
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_TX, &tx), 0);
+	CHECK_EQ(dms_ring_setup(tx, 4, 4096, 0), 0);
+	CHECK_EQ(dms_set_wake_min(tx, 4), -EOPNOTSUPP);
+	CHECK_EQ(dms_set_config(tx, 0, 8), 0);
+	dms_channel_close(tx);
+	fake_engine_free(e);
+}
+
 int main(void)
 {
 	test_setup();
 	test_submit_reap_wait();
+	test_settings();
 	return check_report();
 }
