@@ -70,7 +70,7 @@ static bool dmastream_label_plausible(const char *s)
 static int dmastream_parse_channels(const char *text, struct dmastream_chan_spec *specs)
 {
 	char *buf, *cur, *tok;
-	int n = 0, i, ret = 0;
+	int n = 0, ret = 0;
 
 	buf = kstrdup(text, GFP_KERNEL);
 	if (!buf)
@@ -95,11 +95,10 @@ static int dmastream_parse_channels(const char *text, struct dmastream_chan_spec
 			ret = -EINVAL;
 			break;
 		}
-		for (i = 0; i < n; i++)
-			if (!strcmp(specs[i].label, tok))
-				ret = -EINVAL;
-		if (ret)
+		if (dmastream_spec_find(specs, n, tok)) {
+			ret = -EINVAL;
 			break;
+		}
 		strscpy(specs[n].label, tok, DMASTREAM_NAME_LEN);
 		strscpy(specs[n].source, src, DMASTREAM_NAME_LEN);
 		specs[n].by_chan_name = dmastream_is_chan_name(src);
@@ -120,14 +119,14 @@ static int dmastream_parse_channels(const char *text, struct dmastream_chan_spec
 static int dmastream_parse_slave(const char *text, struct dmastream_chan_spec *specs, int n)
 {
 	char *buf, *cur, *tok;
-	int ret = 0, i;
+	int ret = 0;
 
 	buf = kstrdup(text, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	cur = buf;
 	while (!ret && (tok = strsep(&cur, " \t\n,"))) {
-		struct dmastream_chan_spec *spec = NULL;
+		struct dmastream_chan_spec *spec;
 		char *val, *key;
 		u64 v;
 
@@ -141,9 +140,7 @@ static int dmastream_parse_slave(const char *text, struct dmastream_chan_spec *s
 		}
 		*val = '\0';
 		*key++ = '\0';
-		for (i = 0; i < n; i++)
-			if (!strcmp(specs[i].label, tok))
-				spec = &specs[i];
+		spec = dmastream_spec_find(specs, n, tok);
 		if (!strcmp(key, "width") && v && v <= 128) {
 			if (spec)
 				spec->addr_width = v;

@@ -55,6 +55,28 @@ static u32 dmastream_proxy_kind_of_label(const char *label)
 }
 
 /**
+ * dmastream_spec_find() - the channel of a device that has a label
+ * @specs:	the device's channels so far.
+ * @n:		how many.
+ * @label:	the label looked for.
+ *
+ * Labels name the class devices: configfs and the device tree both refuse
+ * one given twice, and configfs's slave settings find their channel by it.
+ *
+ * Return: the channel with that label, or NULL.
+ */
+struct dmastream_chan_spec *dmastream_spec_find(struct dmastream_chan_spec *specs,
+						unsigned int n, const char *label)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(specs[i].label, label))
+			return &specs[i];
+	return NULL;
+}
+
+/**
  * dmastream_valid_name() - may this name a device or a channel
  * @s:		the name, from configfs or the device tree.
  *
@@ -620,7 +642,7 @@ static int dmastream_specs_from_fwnode(struct device *dev,
 {
 	struct dmastream_chan_spec *specs;
 	const char **names;
-	int i, j, n;
+	int i, n;
 
 	n = device_property_string_array_count(dev, "dma-names");
 	if (n <= 0) {
@@ -642,10 +664,7 @@ static int dmastream_specs_from_fwnode(struct device *dev,
 			n = -EINVAL;
 			break;
 		}
-		for (j = 0; j < i; j++)
-			if (!strcmp(names[j], names[i]))
-				break;
-		if (j < i) {
+		if (dmastream_spec_find(specs, i, names[i])) {
 			dev_err(dev, "dma-name \"%s\" is given twice\n", names[i]);
 			n = -EINVAL;
 			break;

@@ -9,6 +9,8 @@
 
 extern struct platform_driver dmastream_platform_driver;
 bool dmastream_valid_name(const char *s);
+struct dmastream_chan_spec *dmastream_spec_find(struct dmastream_chan_spec *specs,
+						unsigned int n, const char *label);
 struct dmastream_device *dmastream_device_create(struct device *dev, const char *name,
 						 const struct dmastream_chan_spec *specs,
 						 unsigned int n, bool reclaim);
