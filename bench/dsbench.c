@@ -73,6 +73,9 @@
 #define WAIT_NS		200000000LL	/* blocking calls come back to look at stop */
 #define POOL_MAX	64	/* pool: threads (buffers in flight) per channel */
 
+/* --wake-min half (the default) or 0: the sleeping modes' watermark. */
+static bool wake_half = true;
+
 enum mode { M_BASELINE, M_POOL, M_POLL, M_EVENTFD, M_URING, M_BUSY, M_NMODES };
 static const char *const mode_names[] = { "baseline", "pool", "poll", "eventfd", "io_uring",
 					  "busy_poll" };
@@ -756,6 +759,18 @@ static int chan_setup(struct run *r, uint32_t k, char *err, size_t errsz)
 		snprintf(err, errsz, "ring %u x %u: %s", count, c->bufsz, strerror(-ret));
 		return ret;
 	}
+	/*
+	 * The sleeping modes refill once half the depth is back: woken only
+	 * then (the completion watermark), they pay one wakeup per refill
+	 * instead of one per completion burst.
+	 */
+	if (wake_half && (pt->mode == M_POLL || pt->mode == M_EVENTFD || pt->mode == M_URING)) {
+		ret = dms_set_wake_min(c->ch, c->depth - c->depth / 2);
+		if (ret < 0) {
+			snprintf(err, errsz, "wake_min: %s", strerror(-ret));
+			return ret;
+		}
+	}
 	ret = dms_batch_create(c->ch, c->depth, c->depth * segs * 2, &c->b);
 	if (ret < 0) {
 		snprintf(err, errsz, "batch: %s", strerror(-ret));
@@ -1134,10 +1149,14 @@ int main(int argc, char **argv)
 			warm_ms = (unsigned int)atoi(argv[++a]);
 		else if (!strcmp(argv[a], "--cpu") && a + 1 < argc)
 			cpu = atoi(argv[++a]);
+		else if (!strcmp(argv[a], "--wake-min") && a + 1 < argc &&
+			 (!strcmp(argv[a + 1], "half") || !strcmp(argv[a + 1], "0")))
+			wake_half = !strcmp(argv[++a], "half");
 		else if (!strcmp(argv[a], "--trace"))
 			trace_fd = open("/sys/kernel/tracing/tracing_on", O_WRONLY | O_CLOEXEC);
 		else {
-			fprintf(stderr, "usage: dsbench [--ms N] [--warmup-ms N] [--cpu N] [--trace] < points\n");
+			fprintf(stderr, "usage: dsbench [--ms N] [--warmup-ms N] [--cpu N] "
+				"[--wake-min half|0] [--trace] < points\n");
 			return 2;
 		}
 	}

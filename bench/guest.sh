@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest side of bench/run: SWEEP (quick | standard) [nospin].
+# Guest side of bench/run: SWEEP (quick | standard) [spin | nospin [half | 0]].
 #
 # 1. the kernel's dmatest on dmasim.0, copying and no-copy (a reference);
 # 2. in rounds (bench/points): the ceiling, dmasim_client's in-kernel bench
@@ -12,6 +12,8 @@
 set -u
 sweep=${1:-quick}
 [ "${2:-}" = nospin ] && BENCH_SPIN=0
+# The sleeping modes' completion watermark (dsbench --wake-min).
+WAKE=${3:-half}
 SRC=$DMASTREAM_SRC
 BUILD=$DMASTREAM_BUILD
 OUT=$VMTEST_OUT
@@ -138,7 +140,7 @@ user=$OUT/user-points.txt
 : >"$user"
 flush() {
 	[ -s "$user" ] || return 0
-	"$BUILD/tests/bench/dsbench" --ms "$MS" --warmup-ms "$WARM" --cpu 1 <"$user" >>"$REC" ||
+	"$BUILD/tests/bench/dsbench" --ms "$MS" --warmup-ms "$WARM" --cpu 1 --wake-min "$WAKE" <"$user" >>"$REC" ||
 		rc=1
 	: >"$user"
 }
@@ -194,6 +196,7 @@ report() { # [--profiles]
 		echo "kernel=$(uname -r)"
 		echo "date=$(date -u +%Y-%m-%d)"
 		echo "sweep=$sweep"
+		echo "wake_min=$WAKE"
 		echo "rounds=$(sed -n 's/^# rounds=//p' "$OUT/points.txt")"
 		echo "cpus=$(nproc)"
 		echo "cpu_model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
