@@ -205,16 +205,20 @@ static int dmastream_set_eventfd(struct dmastream_chan *chan, const struct dmast
 
 static int dmastream_set_config(struct dmastream_chan *chan, const struct dmastream_config *cfg)
 {
+	bool lowered;
+
 	if (cfg->flags || !dmastream_zero(cfg->reserved, sizeof(cfg->reserved)) ||
 	    cfg->wake_min > DMASTREAM_WAKE_MIN_MAX)
 		return -EINVAL;
 	spin_lock_irq(&chan->irq_lock);
 	chan->timeout_ms = cfg->timeout_ms;
 	chan->error_threshold = cfg->error_threshold;
+	lowered = cfg->wake_min < chan->wake_min;
 	chan->wake_min = cfg->wake_min;
 	spin_unlock_irq(&chan->irq_lock);
 	/* A lower watermark may already be reached: tell pollers now. */
-	dmastream_notify(chan, false);
+	if (lowered)
+		dmastream_notify(chan);
 	return 0;
 }
 
@@ -369,16 +373,8 @@ static __poll_t dmastream_poll(struct file *file, poll_table *wait)
 	spin_lock_irq(&chan->irq_lock);
 	if (chan->dead)
 		mask |= EPOLLHUP | EPOLLERR;
-	if (chan->owner == file && chan->ring) {
-		dmastream_flush_overflow(chan);
-		if (dmastream_cq_ready(chan))
-			mask |= EPOLLIN | EPOLLRDNORM;
-		if (chan->state == DMASTREAM_STATE_ERROR)
-			mask |= EPOLLERR;
-		else if (chan->state == DMASTREAM_STATE_READY &&
-			 dmastream_can_submit(chan))
-			mask |= EPOLLOUT | EPOLLWRNORM;
-	}
+	if (chan->owner == file)
+		mask |= dmastream_events_locked(chan);
 	spin_unlock_irq(&chan->irq_lock);
 	return mask;
 }

@@ -43,6 +43,28 @@ u32 dmastream_room(struct dmastream_chan *chan)
 	return used >= ring->cq_entries ? 0 : ring->cq_entries - used;
 }
 
+/**
+ * dmastream_can_submit() - whether SUBMIT would now accept any transfer
+ * @chan:	the channel, irq_lock held.
+ *
+ * What poll() reports as EPOLLOUT: a free completion queue entry and, in
+ * the segment budget, room for the largest transfer the channel takes. A
+ * poller woken by it never meets EAGAIN, and must not: it would poll
+ * again at once and spin. A smaller transfer may fit before EPOLLOUT
+ * shows; the completion that makes room for the largest wakes the poller.
+ *
+ * Return: true if a valid transfer of any size fits now.
+ */
+bool dmastream_can_submit(struct dmastream_chan *chan)
+{
+	u32 max = READ_ONCE(dmastream_inflight_segs_max);
+	u32 largest = chan->caps.max_segs * (chan->kind == DMASTREAM_DIR_MEMCPY ? 2 : 1);
+
+	lockdep_assert_held(&chan->irq_lock);
+	return dmastream_room(chan) && chan->nsegs_inflight <= max &&
+	       largest <= max - chan->nsegs_inflight;
+}
+
 static void dmastream_write_cqe(struct dmastream_kring *ring, const struct dmastream_req *req)
 {
 	struct dmastream_cqe *cqe = &ring->cqes[ring->cq_tail & (ring->cq_entries - 1)];
@@ -239,10 +261,8 @@ void dmastream_retire_stopped_locked(struct dmastream_chan *chan, struct dmastre
  * Records wait and either wake_min of them do (held to the queue's size,
  * which they could never exceed) or no transfer is in flight, so none will
  * come to make up the number. With wake_min 0 or 1, any record will do.
- * What poll() reports as EPOLLIN, and when pollers and the eventfd learn
- * of completions: a program that refills once half its transfers are back
- * sets that as its watermark and is woken once per refill, not once per
- * completion.
+ * A program that refills once half its transfers are back sets that as
+ * its watermark and is woken once per refill, not once per completion.
  *
  * Return: true if the queue is readable.
  */
@@ -259,41 +279,66 @@ bool dmastream_cq_ready(struct dmastream_chan *chan)
 }
 
 /**
- * dmastream_notify() - wake sleepers, and pollers and the eventfd if due
+ * dmastream_events_locked() - what the ring's owner may be told is ready
+ * @chan:	the channel, irq_lock held.
+ *
+ * Posts held-back records first while there is room, so that a queue that
+ * overflowed and was then consumed counts again. Both poll() and the
+ * wakeups use it, so that a wakeup's key never claims what poll() would
+ * not report: io_uring hands the key to user space as the result.
+ *
+ * Return: EPOLLIN | EPOLLRDNORM when the queue is readable
+ * (dmastream_cq_ready()); EPOLLERR in the sticky error state, otherwise
+ * EPOLLOUT | EPOLLWRNORM when the channel runs and SUBMIT would accept a
+ * transfer of any size; 0 without a ring.
+ */
+__poll_t dmastream_events_locked(struct dmastream_chan *chan)
+{
+	__poll_t mask = 0;
+
+	lockdep_assert_held(&chan->irq_lock);
+	if (!chan->ring)
+		return 0;
+	dmastream_flush_overflow(chan);
+	if (dmastream_cq_ready(chan))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (chan->state == DMASTREAM_STATE_ERROR)
+		mask |= EPOLLERR;
+	else if (chan->state == DMASTREAM_STATE_READY && dmastream_can_submit(chan))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+/**
+ * dmastream_notify() - wake sleepers, pollers and the eventfd
  * @chan:	the channel, irq_lock not held.
- * @always:	tell pollers and the eventfd even below the watermark (the
- *		channel stopped or changed state).
  *
  * WAIT and DMA Proxy FINISH sleepers are always woken: they test their
- * own condition. Pollers and the eventfd are told only when the queue is
- * readable (dmastream_cq_ready()) or the channel is in the error state.
- * Nobody listening costs no lock: a program that busy-polls the queue has
- * no sleeper and no eventfd. The eventfd is only tested for NULL outside
- * irq_lock; wq_has_sleeper() orders the record's publication before the
- * test, as prepare_to_wait() orders a waiter's queueing before its own.
+ * own condition. Pollers are woken with the events the owner's poll()
+ * would now report (dmastream_events_locked()), so that one waiting for
+ * EPOLLIN sleeps on below the watermark while one waiting for EPOLLOUT
+ * learns of room at once; the eventfd is signalled when records are
+ * readable or the channel entered the error state. Nobody listening costs
+ * no lock: a program that busy-polls the queue has no sleeper and no
+ * eventfd. The eventfd is only tested for NULL outside irq_lock;
+ * wq_has_sleeper() orders the record's publication before the test, as
+ * prepare_to_wait() orders a waiter's queueing before its own.
  */
-void dmastream_notify(struct dmastream_chan *chan, bool always)
+void dmastream_notify(struct dmastream_chan *chan)
 {
-	__poll_t key = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
 	unsigned long flags;
-	bool due;
+	__poll_t key;
 
 	if (wq_has_sleeper(&chan->wait_wq))
 		wake_up_interruptible(&chan->wait_wq);
 	if (!READ_ONCE(chan->eventfd) && !wq_has_sleeper(&chan->wq))
 		return;
 	spin_lock_irqsave(&chan->irq_lock, flags);
-	due = always || chan->state == DMASTREAM_STATE_ERROR || dmastream_cq_ready(chan);
-	if (due && chan->eventfd)
+	key = dmastream_events_locked(chan);
+	if (chan->eventfd && (key & (EPOLLIN | EPOLLERR)))
 		dmastream_eventfd_signal(chan->eventfd);
-	/*
-	 * The key must not claim what is not so: io_uring's poll hands it to
-	 * user space as the result. An error is reported only once entered.
-	 */
-	if (chan->state == DMASTREAM_STATE_ERROR)
-		key |= EPOLLERR;
 	spin_unlock_irqrestore(&chan->irq_lock, flags);
-	if (due)
+	if (key)
 		wake_up_interruptible_poll(&chan->wq, key);
 }
 
@@ -308,5 +353,5 @@ void dmastream_after_retire(struct dmastream_chan *chan,
 	if (after->sticky)
 		queue_work(system_wq, &chan->error_work);
 	if (after->any)
-		dmastream_notify(chan, false);
+		dmastream_notify(chan);
 }

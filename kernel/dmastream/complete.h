@@ -3,6 +3,8 @@
 #ifndef DMASTREAM_COMPLETE_H
 #define DMASTREAM_COMPLETE_H
 
+#include <linux/poll.h>
+
 #include "dmastream.h"
 
 /* What to do once irq_lock is dropped after transfers were retired. */
@@ -20,7 +22,9 @@ void dmastream_retire_stopped_locked(struct dmastream_chan *chan, struct dmastre
 				     u32 status);
 void dmastream_after_retire(struct dmastream_chan *chan,
 			    const struct dmastream_retired *after);
+bool dmastream_can_submit(struct dmastream_chan *chan);
 bool dmastream_cq_ready(struct dmastream_chan *chan);
-void dmastream_notify(struct dmastream_chan *chan, bool always);
+__poll_t dmastream_events_locked(struct dmastream_chan *chan);
+void dmastream_notify(struct dmastream_chan *chan);
 
 #endif /* DMASTREAM_COMPLETE_H */

@@ -140,7 +140,7 @@ void dmastream_stop(struct dmastream_chan *chan, unsigned int flags)
 	}
 	spin_unlock_irq(&chan->irq_lock);
 	dmastream_ring_put(unwedged);
-	dmastream_notify(chan, true);
+	dmastream_notify(chan);
 }
 
 /* Too many consecutive engine errors: stop in the sticky error state. */

@@ -102,28 +102,6 @@ static u32 dmastream_fits(struct dmastream_chan *chan, struct dmastream_req **re
 	return i;
 }
 
-/**
- * dmastream_can_submit() - whether SUBMIT would now accept any transfer
- * @chan:	the channel, irq_lock held.
- *
- * What poll() reports as EPOLLOUT: a free completion queue entry and, in
- * the segment budget, room for the largest transfer the channel takes. A
- * poller woken by it never meets EAGAIN, and must not: it would poll
- * again at once and spin. A smaller transfer may fit before EPOLLOUT
- * shows; the next completion wakes the poller again.
- *
- * Return: true if a valid transfer of any size fits now.
- */
-bool dmastream_can_submit(struct dmastream_chan *chan)
-{
-	u32 max = READ_ONCE(dmastream_inflight_segs_max);
-	u32 largest = chan->caps.max_segs * (chan->kind == DMASTREAM_DIR_MEMCPY ? 2 : 1);
-
-	lockdep_assert_held(&chan->irq_lock);
-	return dmastream_room(chan) && chan->nsegs_inflight <= max &&
-	       largest <= max - chan->nsegs_inflight;
-}
-
 /* Accept validated, reserved transfers: they join the channel's, in order. */
 static void dmastream_accept(struct dmastream_chan *chan, struct dmastream_req **reqs, u32 n)
 {

@@ -5,7 +5,6 @@
 
 #include "dmastream.h"
 
-bool dmastream_can_submit(struct dmastream_chan *chan);
 long dmastream_submit_batch(struct dmastream_chan *chan, struct file *file,
 			    const struct dmastream_xfer *xfers, const struct dmastream_seg *segs,
 			    u32 nxfers, u32 nsegs, struct dmastream_req **reqs, u32 *bad);

@@ -13,6 +13,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "dstest.h"
@@ -157,6 +158,7 @@ struct sleeper {
 	int use_wait;		/* 1: WAIT for one record; 0: poll() for POLLIN */
 	int ret;
 	uint32_t avail;
+	pid_t tid;
 	int done;
 };
 
@@ -164,15 +166,38 @@ static void *sleeper_main(void *arg)
 {
 	struct sleeper *s = arg;
 
+	__atomic_store_n(&s->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	if (s->use_wait) {
-		s->ret = t_wait(s->c, 1, 20000000000ULL, &s->avail);
+		s->ret = t_wait(s->c, 1, 60000000000ULL, &s->avail);
 	} else {
 		struct pollfd pfd = { .fd = s->c->fd, .events = POLLIN };
 
-		s->ret = poll(&pfd, 1, 20000);
+		s->ret = poll(&pfd, 1, 60000);
 	}
 	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+/* Start a sleeper and return once it sleeps in the kernel (state S). */
+static void sleeper_start(pthread_t *t, struct sleeper *s)
+{
+	char path[64], buf[256], *st;
+	int ok = 0;
+
+	T_ASSERT(!pthread_create(t, NULL, sleeper_main, s), "sleeper thread");
+	for (int i = 0; i < 2000 && !ok; i++) {
+		pid_t tid = __atomic_load_n(&s->tid, __ATOMIC_ACQUIRE);
+
+		usleep(10000);
+		if (!tid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+		/* The state follows the command's closing parenthesis. */
+		if (t_read_file(path, buf, sizeof(buf)) == 0 && (st = strrchr(buf, ')')) &&
+		    st[1] == ' ' && st[2] == 'S')
+			ok = 1;
+	}
+	T_ASSERT(ok, "the sleeper never went to sleep");
 }
 
 static int rx_readable(struct tchan *rx)
@@ -182,22 +207,40 @@ static int rx_readable(struct tchan *rx)
 	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
 }
 
+/* Completions io_uring's multishot POLLIN watch posted so far (each a wakeup). */
+static int uring_wakeups(struct io_uring *ring, int *res_bad)
+{
+	struct io_uring_cqe *cqe;
+	int n = 0;
+
+	while (io_uring_peek_cqe(ring, &cqe) == 0) {
+		if (!(cqe->res & POLLIN))
+			(*res_bad)++;
+		io_uring_cqe_seen(ring, cqe);
+		n++;
+	}
+	return n;
+}
+
 /*
  * wake_min 4 on an rx channel with 6 transfers queued: records below the
  * watermark neither make the fd readable nor signal the eventfd nor wake a
- * poller, while WAIT keeps its own min_complete; the fourth record does;
- * with nothing left in flight, fewer do; lowering the watermark wakes at
- * once; limits and GET_INFO; a new owner starts from 0.
+ * sleeping poller nor post an io_uring poll completion (each a wakeup),
+ * while WAIT keeps its own min_complete; the fourth record does all of
+ * them; lowering the watermark wakes at once; with nothing left in flight
+ * fewer do; limits, GET_INFO, and a new owner starts from 0.
  */
 static void watermark(void)
 {
 	struct dmastream_eventfd reg;
 	struct dmastream_info info;
 	struct sleeper poller, waiter;
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
 	pthread_t pt, wt;
 	struct tchan rx, tx;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), res_bad = 0, n;
 	uint64_t v;
-	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 
 	t_setup(&rx, "rx", 6, 4096, 0);
 	t_setup(&tx, "tx", 1, 4096, 0);
@@ -207,14 +250,17 @@ static void watermark(void)
 		 "GET_INFO wake_min %u", info.wake_min);
 	reg = (struct dmastream_eventfd){ .fd = efd };
 	T_ASSERT(ioctl(rx.fd, DMASTREAM_IOC_SET_EVENTFD, &reg) == 0, "SET_EVENTFD");
+	T_ASSERT(!io_uring_queue_init(16, &ring, 0), "io_uring_queue_init");
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_poll_multishot(sqe, rx.fd, POLLIN);
+	T_ASSERT(io_uring_submit(&ring) == 1, "io_uring_submit");
 	for (int i = 0; i < 6; i++)
 		T_ASSERT(t_submit1(&rx, i, 0, 4096, 800 + i) == 1, "rx %d", i);
 
 	poller = (struct sleeper){ .c = &rx };
 	waiter = (struct sleeper){ .c = &rx, .use_wait = 1 };
-	T_ASSERT(!pthread_create(&pt, NULL, sleeper_main, &poller), "poller thread");
-	T_ASSERT(!pthread_create(&wt, NULL, sleeper_main, &waiter), "waiter thread");
-	usleep(50000);
+	sleeper_start(&pt, &poller);
+	sleeper_start(&wt, &waiter);
 	loop_n(&tx, &rx, 1, 1);
 	pthread_join(wt, NULL);
 	T_CHECK(waiter.ret == 0 && waiter.avail == 1, "WAIT for 1 under wake_min 4: %d avail %u",
@@ -223,19 +269,22 @@ static void watermark(void)
 	T_CHECK(!rx_readable(&rx), "3 records of 4: readable");
 	T_CHECK(read(efd, &v, sizeof(v)) < 0 && errno == EAGAIN, "3 records of 4: eventfd");
 	T_CHECK(!__atomic_load_n(&poller.done, __ATOMIC_ACQUIRE), "3 records of 4: poller woken");
+	n = uring_wakeups(&ring, &res_bad);
+	T_CHECK(n == 0, "3 records of 4: %d io_uring poll completions", n);
 	loop_n(&tx, &rx, 1, 4);
 	pthread_join(pt, NULL);
 	T_CHECK(poller.ret == 1, "poller at the watermark: %d", poller.ret);
 	T_CHECK(rx_readable(&rx), "4 records: not readable");
 	T_CHECK(read(efd, &v, sizeof(v)) == sizeof(v) && v >= 1, "4 records: no eventfd signal");
+	n = uring_wakeups(&ring, &res_bad);
+	T_CHECK(n == 1, "4 records: %d io_uring poll completions", n);
 	T_CHECK(t_reap(&rx, NULL, 4) == 4, "reap 4");
 
 	/* Lowering the watermark under a sleeping poller wakes it. */
 	loop_n(&tx, &rx, 1, 1);
 	T_CHECK(!rx_readable(&rx), "1 record, 1 in flight: readable");
 	poller = (struct sleeper){ .c = &rx };
-	T_ASSERT(!pthread_create(&pt, NULL, sleeper_main, &poller), "poller thread");
-	usleep(50000);
+	sleeper_start(&pt, &poller);
 	T_CHECK(!__atomic_load_n(&poller.done, __ATOMIC_ACQUIRE), "1 record of 4: poller woken");
 	T_ASSERT(set_wake_min(&rx, 1) == 0, "SET_CONFIG wake_min 1");
 	pthread_join(pt, NULL);
@@ -250,6 +299,9 @@ static void watermark(void)
 	T_CHECK(rx_readable(&rx), "last record, none in flight: not readable");
 	T_CHECK(read(efd, &v, sizeof(v)) == sizeof(v), "last record: no eventfd signal");
 	T_CHECK(t_reap(&rx, NULL, 1) == 1, "reap last");
+	uring_wakeups(&ring, &res_bad);
+	T_CHECK(!res_bad, "%d io_uring poll completions without POLLIN", res_bad);
+	io_uring_queue_exit(&ring);
 	t_teardown(&rx);
 	t_teardown(&tx);
 	close(efd);
@@ -258,6 +310,54 @@ static void watermark(void)
 	T_CHECK(ioctl(rx.fd, DMASTREAM_IOC_GET_INFO, &info) == 0 && info.wake_min == 0,
 		"new owner's wake_min %u", info.wake_min);
 	t_teardown(&rx);
+}
+
+/*
+ * Records held back (a lying head) while another transfer is in flight;
+ * head is put right without a poll(): the next completion must post them
+ * all and signal the eventfd, with no call on the channel in between.
+ */
+static void overflow_then_notify(void)
+{
+	struct dmastream_eventfd reg;
+	struct tchan rx, tx;
+	uint32_t tail;
+	uint64_t v;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	t_setup(&rx, "rx", 3, 4096, 0);
+	t_setup(&tx, "tx", 1, 4096, 0);
+	reg = (struct dmastream_eventfd){ .fd = efd };
+	T_ASSERT(ioctl(rx.fd, DMASTREAM_IOC_SET_EVENTFD, &reg) == 0, "SET_EVENTFD");
+	for (int i = 0; i < 3; i++)
+		T_ASSERT(t_submit1(&rx, i, 0, 4096, 900 + i) == 1, "rx %d", i);
+	tail = __atomic_load_n(rx.tail, __ATOMIC_ACQUIRE);
+	__atomic_store_n(rx.head, tail + 1000, __ATOMIC_RELEASE);
+	for (int i = 0; i < 2; i++)
+		T_ASSERT(t_submit1(&tx, 0, 0, 100, i) == 1, "tx %d", i);
+	T_CHECK(t_collect(&tx, NULL, 2, 20000) == 0, "tx done");
+	for (int i = 0; i < 500 && *rx.overflow != 2; i++)
+		usleep(10000);
+	T_ASSERT(*rx.overflow == 2, "held back: %u", *rx.overflow);
+	while (read(efd, &v, sizeof(v)) == sizeof(v))
+		;
+	v = 0;
+	__atomic_store_n(rx.head, tail, __ATOMIC_RELEASE);
+	rx.local_head = tail;
+	T_ASSERT(t_submit1(&tx, 0, 0, 100, 2) == 1, "tx 2");
+	T_CHECK(t_collect(&tx, NULL, 1, 20000) == 0, "tx 2 done");
+	for (int i = 0; i < 500 && __atomic_load_n(rx.tail, __ATOMIC_ACQUIRE) != tail + 3; i++)
+		usleep(10000);
+	T_CHECK(__atomic_load_n(rx.tail, __ATOMIC_ACQUIRE) == tail + 3 && *rx.overflow == 0,
+		"records after head was put right: tail +%u, held back %u",
+		__atomic_load_n(rx.tail, __ATOMIC_ACQUIRE) - tail, *rx.overflow);
+	for (int i = 0; i < 500 && read(efd, &v, sizeof(v)) != sizeof(v); i++)
+		usleep(10000);
+	T_CHECK(v >= 1, "no eventfd signal once the held-back records were posted");
+	T_CHECK(t_reap(&rx, NULL, 8) == 3, "reap 3");
+	t_teardown(&rx);
+	t_teardown(&tx);
+	close(efd);
 }
 
 /*
@@ -326,6 +426,7 @@ int main(void)
 	wait_ioctl(&c);
 	t_teardown(&c);
 	overflow();
+	overflow_then_notify();
 	watermark();
 	return t_report();
 }

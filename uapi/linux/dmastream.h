@@ -359,8 +359,10 @@ struct dmastream_wait {
  * @flags:	zero.
  *
  * The driver adds to the eventfd's counter when it posts completions: once
- * for a burst of completions, not once per completion, and only once the
- * channel's wake_min is reached (struct dmastream_config).
+ * for a burst of completions, not once per completion, and only when the
+ * queue counts as readable (struct dmastream_config's wake_min: that many
+ * records unread, or some and no transfer in flight), or the channel
+ * entered the sticky error state.
  */
 struct dmastream_eventfd {
 	__s32 fd;
@@ -380,11 +382,14 @@ struct dmastream_eventfd {
  *		stops and enters the sticky error state; 0 never.
  * @flags:	zero.
  * @wake_min:	completion watermark, 0 .. DMASTREAM_WAKE_MIN_MAX: poll()
- *		reports EPOLLIN, and pollers and the eventfd are woken, only
- *		once at least this many completions wait in the queue (at
- *		most cq_entries), or some wait and no transfer is in flight
- *		any more. 0 and 1: as soon as one waits. DMASTREAM_IOC_WAIT
- *		keeps its own min_complete (added in ABI 0x00010002).
+ *		reports EPOLLIN, pollers waiting for it are woken and the
+ *		eventfd is signalled only once at least this many completions
+ *		wait in the queue (at most cq_entries), or some wait and no
+ *		transfer is in flight any more. 0 and 1: as soon as one waits.
+ *		An rx transfer without a timeout waits for its data as long as
+ *		it takes, and records below the watermark wait with it.
+ *		DMASTREAM_IOC_WAIT keeps its own min_complete (added in ABI
+ *		0x00010002).
  * @reserved:	zero.
  */
 struct dmastream_config {

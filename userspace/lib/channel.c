@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,7 @@ int dms__channel_open_backend(const struct dms_backend *be, void *ctx, int fd,
 		return -EPROTONOSUPPORT;
 	}
 	ch->direction = ch->caps.direction;
+	pthread_mutex_init(&ch->config_lock, NULL);
 	*chp = ch;
 	return 0;
 }
@@ -128,6 +130,7 @@ void dms_channel_close(struct dms_channel *ch)
 	ch->be->close(ch->be_ctx, ch->fd);
 	if (ch->has_ring)
 		ch->be->unmap_ring(ch->be_ctx, &ch->ring, ch->cq_mem, ch->bufs);
+	pthread_mutex_destroy(&ch->config_lock);
 	free(ch);
 }
 
@@ -163,8 +166,10 @@ int dms_reset_stats(struct dms_channel *ch)
 
 /*
  * SET_CONFIG replaces every setting: the ones not being changed are read
- * back first (GET_INFO), so that each setter leaves the others alone. A
- * driver older than ABI 0x00010002 reports wake_min as reserved, 0.
+ * back first (GET_INFO), so that each setter leaves the others alone; the
+ * channel's config_lock makes the two calls one step for this process's
+ * setters. A driver older than ABI 0x00010002 reports wake_min as
+ * reserved, 0.
  */
 static int set_config(struct dms_channel *ch, const uint32_t *timeout_ms,
 		      const uint32_t *error_threshold, const uint32_t *wake_min)
@@ -173,13 +178,16 @@ static int set_config(struct dms_channel *ch, const uint32_t *timeout_ms,
 	struct dmastream_info info;
 	int ret;
 
+	pthread_mutex_lock(&ch->config_lock);
 	ret = dms__ioctl(ch, DMASTREAM_IOC_GET_INFO, &info);
-	if (ret < 0)
-		return ret;
-	cfg.timeout_ms = timeout_ms ? *timeout_ms : info.timeout_ms;
-	cfg.error_threshold = error_threshold ? *error_threshold : info.error_threshold;
-	cfg.wake_min = wake_min ? *wake_min : info.wake_min;
-	return dms__ioctl(ch, DMASTREAM_IOC_SET_CONFIG, &cfg);
+	if (ret >= 0) {
+		cfg.timeout_ms = timeout_ms ? *timeout_ms : info.timeout_ms;
+		cfg.error_threshold = error_threshold ? *error_threshold : info.error_threshold;
+		cfg.wake_min = wake_min ? *wake_min : info.wake_min;
+		ret = dms__ioctl(ch, DMASTREAM_IOC_SET_CONFIG, &cfg);
+	}
+	pthread_mutex_unlock(&ch->config_lock);
+	return ret;
 }
 
 int dms_set_config(struct dms_channel *ch, uint32_t timeout_ms, uint32_t error_threshold)

@@ -796,7 +796,10 @@ static int fake_ioctl(void *ctx, int fd, unsigned long req, void *arg)
 	case DMASTREAM_IOC_SET_CONFIG: {
 		const struct dmastream_config *cfg = arg;
 
-		if (cfg->flags || cfg->wake_min > DMASTREAM_WAKE_MIN_MAX)
+		static const uint32_t zero[4];
+
+		if (cfg->flags || memcmp(cfg->reserved, zero, sizeof(zero)) ||
+		    cfg->wake_min > DMASTREAM_WAKE_MIN_MAX)
 			return -EINVAL;
 		c->timeout_ms = cfg->timeout_ms;
 		c->error_threshold = cfg->error_threshold;

@@ -7,6 +7,7 @@
 #define LIBDMASTREAM_INTERNAL_H
 
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,6 +65,7 @@ struct dms_channel {
 	void *be_ctx;
 	struct dmastream_caps caps;
 	uint32_t direction;
+	pthread_mutex_t config_lock;	/* dms_set_config/_wake_min read, then write */
 
 	/* The ring, while set up by this object. */
 	bool has_ring;
