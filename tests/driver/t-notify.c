@@ -223,6 +223,32 @@ static int uring_wakeups(struct io_uring *ring, int *res_bad)
 }
 
 /*
+ * Remove a multishot poll and reap until its last completion: the request
+ * holds the channel's file until then, and io_uring's own teardown drops
+ * it only later, in a worker, which would leave the channel owned.
+ */
+static void uring_poll_end(struct io_uring *ring, uint64_t data)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe *cqe;
+	int ended = 0, removed = 0;
+
+	io_uring_prep_poll_remove(sqe, data);
+	io_uring_sqe_set_data64(sqe, data + 1);
+	T_ASSERT(io_uring_submit(ring) == 1, "poll remove");
+	while (!ended || !removed) {
+		struct __kernel_timespec ts = { .tv_sec = 20 };
+
+		T_ASSERT(!io_uring_wait_cqe_timeout(ring, &cqe, &ts), "poll removal never ended");
+		if (cqe->user_data == data && !(cqe->flags & IORING_CQE_F_MORE))
+			ended = 1;
+		if (cqe->user_data == data + 1)
+			removed = 1;
+		io_uring_cqe_seen(ring, cqe);
+	}
+}
+
+/*
  * wake_min 4 on an rx channel with 6 transfers queued: records below the
  * watermark neither make the fd readable nor signal the eventfd nor wake a
  * sleeping poller nor post an io_uring poll completion (each a wakeup),
@@ -242,6 +268,15 @@ static void watermark(void)
 	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), res_bad = 0, n;
 	uint64_t v;
 
+	/* A new owner starts from 0 (checked first: io_uring holds rx below). */
+	t_setup(&rx, "rx", 2, 4096, 0);
+	T_ASSERT(set_wake_min(&rx, 4) == 0, "SET_CONFIG wake_min 4, first owner");
+	t_teardown(&rx);
+	t_setup(&rx, "rx", 2, 4096, 0);
+	T_CHECK(ioctl(rx.fd, DMASTREAM_IOC_GET_INFO, &info) == 0 && info.wake_min == 0,
+		"new owner's wake_min %u", info.wake_min);
+	t_teardown(&rx);
+
 	t_setup(&rx, "rx", 6, 4096, 0);
 	t_setup(&tx, "tx", 1, 4096, 0);
 	T_CHECK(set_wake_min(&rx, DMASTREAM_WAKE_MIN_MAX + 1) == -EINVAL, "wake_min too large");
@@ -253,6 +288,7 @@ static void watermark(void)
 	T_ASSERT(!io_uring_queue_init(16, &ring, 0), "io_uring_queue_init");
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_poll_multishot(sqe, rx.fd, POLLIN);
+	io_uring_sqe_set_data64(sqe, 77);
 	T_ASSERT(io_uring_submit(&ring) == 1, "io_uring_submit");
 	for (int i = 0; i < 6; i++)
 		T_ASSERT(t_submit1(&rx, i, 0, 4096, 800 + i) == 1, "rx %d", i);
@@ -301,15 +337,11 @@ static void watermark(void)
 	T_CHECK(t_reap(&rx, NULL, 1) == 1, "reap last");
 	uring_wakeups(&ring, &res_bad);
 	T_CHECK(!res_bad, "%d io_uring poll completions without POLLIN", res_bad);
+	uring_poll_end(&ring, 77);
 	io_uring_queue_exit(&ring);
 	t_teardown(&rx);
 	t_teardown(&tx);
 	close(efd);
-
-	t_setup(&rx, "rx", 2, 4096, 0);
-	T_CHECK(ioctl(rx.fd, DMASTREAM_IOC_GET_INFO, &info) == 0 && info.wake_min == 0,
-		"new owner's wake_min %u", info.wake_min);
-	t_teardown(&rx);
 }
 
 /*
