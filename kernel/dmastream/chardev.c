@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "cached.h"
 #include "chardev.h"
 #include "complete.h"
 #include "compat.h"
@@ -84,6 +85,7 @@ static int dmastream_get_info(struct dmastream_chan *chan, struct file *file,
 		info.buffer_count = chan->ring->count;
 		info.buffer_size = chan->ring->size;
 		info.cq_entries = chan->ring->cq_entries;
+		info.ring_flags = chan->ring->flags;
 	}
 	info.inflight = chan->nxfers;
 	info.timeout_ms = chan->timeout_ms;
@@ -103,6 +105,8 @@ static int dmastream_get_caps(struct dmastream_chan *chan, void __user *uarg)
 	caps.max_buffers = READ_ONCE(dmastream_buffers_max);
 	caps.max_buffer_size = READ_ONCE(dmastream_buffer_size_max);
 	caps.max_ring_bytes = READ_ONCE(dmastream_ring_bytes_max);
+	caps.max_cached_buffer_size = min(dmastream_cached_size_max(chan->dma_dev),
+					  caps.max_buffer_size);
 	if (chan->kind == DMASTREAM_DIR_MEMCPY) {
 		caps.max_seg_size = caps.max_buffer_size;
 		caps.max_xfer_bytes = min_t(u64, (u64)caps.max_segs * caps.max_seg_size, U32_MAX);
@@ -135,7 +139,8 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || !dmastream_zero(req.reserved, sizeof(req.reserved)) ||
+	if ((req.flags & ~DMASTREAM_RING_CACHED) ||
+	    !dmastream_zero(req.reserved, sizeof(req.reserved)) ||
 	    req.buf_offset || req.buf_stride || req.cq_offset || req.cq_size ||
 	    !dmastream_zero(&req.cq, sizeof(req.cq)))
 		return -EINVAL;
@@ -145,13 +150,16 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 		ret = dmastream_ring_limits(chan, "SET_RING", req.count, req.size);
 		if (ret)
 			return ret;
+		if ((req.flags & DMASTREAM_RING_CACHED) &&
+		    PAGE_ALIGN((u64)req.size) > dmastream_cached_size_max(chan->dma_dev))
+			return -E2BIG;
 		cq_entries = req.cq_entries;
 		if (!cq_entries)
 			cq_entries = max_t(u32, roundup_pow_of_two(2 * req.count),
 					   DMASTREAM_CQ_ENTRIES_MIN);
 		if (!is_power_of_2(cq_entries) || cq_entries > DMASTREAM_CQ_ENTRIES_MAX)
 			return -EINVAL;
-	} else if (req.size || req.cq_entries) {
+	} else if (req.size || req.cq_entries || req.flags) {
 		return -EINVAL;
 	}
 	/*
@@ -164,7 +172,7 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 		if (copy_to_user(uarg, &out, sizeof(out)))
 			return -EFAULT;
 		return dmastream_own_ring(chan, file, "SET_RING", req.count, req.size,
-					  cq_entries);
+					  cq_entries, req.flags);
 	}
 
 	mutex_lock(&chan->lock);

@@ -61,4 +61,16 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 #define dmastream_assign_str(field, src)	__assign_str(field)
 #endif
 
+/*
+ * The largest order the page allocator hands out: MAX_ORDER was one past
+ * it before 6.4, was it until 6.8 and is MAX_PAGE_ORDER since.
+ */
+#if KERNEL_VERSION(6, 4, 0) > LINUX_VERSION_CODE
+#define DMASTREAM_PAGE_ORDER_MAX	(MAX_ORDER - 1)
+#elif KERNEL_VERSION(6, 8, 0) > LINUX_VERSION_CODE
+#define DMASTREAM_PAGE_ORDER_MAX	MAX_ORDER
+#else
+#define DMASTREAM_PAGE_ORDER_MAX	MAX_PAGE_ORDER
+#endif
+
 #endif /* DMASTREAM_COMPAT_H */

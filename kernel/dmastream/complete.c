@@ -14,6 +14,7 @@
 #include <linux/eventfd.h>
 #include <linux/ktime.h>
 
+#include "cached.h"
 #include "compat.h"
 #include "complete.h"
 #include "reserve.h"
@@ -175,6 +176,9 @@ static void dmastream_record_locked(struct dmastream_chan *chan, struct dmastrea
 	chan->stats.inflight = chan->nxfers;
 	if (chan->feed_next == req)
 		chan->feed_next = NULL;
+	/* What the engine wrote is the CPU's again before the record says so. */
+	if (req->ring->flags & DMASTREAM_RING_CACHED)
+		dmastream_cached_to_cpu(req->ring, req);
 	dmastream_unreserve(req);
 	if (req->status == DMASTREAM_STATUS_OK && req->bytes < req->len)
 		req->cqe_flags |= DMASTREAM_CQE_SHORT;

@@ -128,10 +128,10 @@ struct dmastream_chan_spec {
 	u64 dev_addr;
 };
 
-/* Per-buffer bookkeeping of the DMA-coherent ring. */
+/* Per-buffer bookkeeping of the ring. */
 struct dmastream_buf {
 	void *cpu;
-	dma_addr_t dma;
+	dma_addr_t dma;			/* coherent, or streaming in a cached ring */
 	/*
 	 * Ranges of transfers in flight (struct dmastream_seg_ref), as
 	 * interval trees, under irq_lock: those the engine reads and those
@@ -163,6 +163,7 @@ struct dmastream_kring {
 	u32 count;
 	u32 size;
 	u32 stride;			/* PAGE_ALIGN(size): bytes allocated per buffer */
+	u32 flags;			/* DMASTREAM_RING_* */
 	u64 charged;			/* count * stride, in the module's total */
 	struct dmastream_buf *bufs;
 

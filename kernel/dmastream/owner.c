@@ -166,6 +166,8 @@ int dmastream_ring_replaceable(struct dmastream_chan *chan, struct file *file)
  * @count:	buffers, within dmastream_ring_limits() (checked by the caller).
  * @size:	bytes per buffer.
  * @cq_entries:	completion queue entries, a power of two.
+ * @flags:	DMASTREAM_RING_* bits, within the channel's limits (checked by
+ *		the caller).
  *
  * The ring replaces the owner's current one, which must be idle and
  * unmapped. A new owner receives nothing its predecessor left in an rx
@@ -177,7 +179,7 @@ int dmastream_ring_replaceable(struct dmastream_chan *chan, struct file *file)
  * error state).
  */
 int dmastream_own_ring(struct dmastream_chan *chan, struct file *file, const char *what,
-		       u32 count, u32 size, u32 cq_entries)
+		       u32 count, u32 size, u32 cq_entries, u32 flags)
 {
 	struct dmastream_kring *ring, *old = NULL;
 	int ret;
@@ -189,7 +191,7 @@ int dmastream_own_ring(struct dmastream_chan *chan, struct file *file, const cha
 	if (ret)
 		goto unlock;
 
-	ring = dmastream_ring_create(chan, count, size, cq_entries);
+	ring = dmastream_ring_create(chan, count, size, cq_entries, flags);
 	if (IS_ERR(ring)) {
 		ret = PTR_ERR(ring);
 		if (ret == -EDQUOT)

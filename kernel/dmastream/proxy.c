@@ -147,7 +147,7 @@ int dmastream_proxy_open(struct dmastream_chan *chan, struct file *file)
 	ret = dmastream_ring_limits(chan, "open", count, size);
 	if (ret)
 		return ret;
-	ret = dmastream_own_ring(chan, file, "open", count, size, DMASTREAM_PROXY_CQ_ENTRIES);
+	ret = dmastream_own_ring(chan, file, "open", count, size, DMASTREAM_PROXY_CQ_ENTRIES, 0);
 	if (ret)
 		return ret;
 	/* Nothing of a previous owner's entries is in flight any more. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The ring: DMA-coherent buffers allocated on the device that performs the
- * DMA, and the completion queue shared with user space, plus their mmap().
+ * The ring: buffers allocated on the device that performs the DMA,
+ * DMA-coherent or cached (cached.c), and the completion queue shared with
+ * user space, plus their mmap().
  *
  * mmap() layout (offsets in bytes, all page aligned):
  *   0                          completion queue, cq_bytes long
@@ -24,6 +25,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "cached.h"
 #include "compat.h"
 #include "ring.h"
 
@@ -63,9 +65,14 @@ static void dmastream_ring_free(struct dmastream_kring *ring)
 	u32 i;
 
 	for (i = 0; i < ring->count; i++) {
-		if (ring->bufs[i].cpu)
-			dma_free_coherent(ring->dma_dev, ring->stride, ring->bufs[i].cpu,
-					  ring->bufs[i].dma);
+		struct dmastream_buf *buf = &ring->bufs[i];
+
+		if (!buf->cpu)
+			continue;
+		if (ring->flags & DMASTREAM_RING_CACHED)
+			dmastream_cached_free(ring->dma_dev, buf, ring->stride);
+		else
+			dma_free_coherent(ring->dma_dev, ring->stride, buf->cpu, buf->dma);
 	}
 	kvfree(ring->bufs);
 	vfree(ring->cq_mem);
@@ -81,6 +88,8 @@ static void dmastream_ring_free(struct dmastream_kring *ring)
  * @count:	number of buffers, validated by the caller.
  * @size:	bytes per buffer, validated by the caller.
  * @cq_entries:	completion queue entries, a power of two.
+ * @flags:	DMASTREAM_RING_* bits; a cached ring's buffer size is within
+ *		dmastream_cached_size_max() (checked by the caller).
  *
  * The ring's buffers count against total_ring_bytes_max from here until
  * the ring is freed.
@@ -89,7 +98,7 @@ static void dmastream_ring_free(struct dmastream_kring *ring)
  * exceed total_ring_bytes_max, or ERR_PTR(-ENOMEM).
  */
 struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 count,
-					      u32 size, u32 cq_entries)
+					      u32 size, u32 cq_entries, u32 flags)
 {
 	u64 bytes = (u64)count * PAGE_ALIGN(size);
 	struct dmastream_kring *ring;
@@ -110,6 +119,7 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 	ring->dma_dev = chan->dma_dev;
 	ring->size = size;
 	ring->stride = PAGE_ALIGN(size);
+	ring->flags = flags;
 	ring->cq_entries = cq_entries;
 	atomic_set(&ring->mappings, 0);
 
@@ -128,10 +138,15 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 
 		buf->reads = RB_ROOT_CACHED;
 		buf->writes = RB_ROOT_CACHED;
+		ring->count = i + 1;
+		if (flags & DMASTREAM_RING_CACHED) {
+			if (dmastream_cached_alloc(ring->dma_dev, buf, ring->stride))
+				goto fail;
+			continue;
+		}
 		/* Zeroed by the DMA API; no warning: failure is reported as ENOMEM. */
 		buf->cpu = dma_alloc_coherent(ring->dma_dev, ring->stride, &buf->dma,
 					      GFP_KERNEL | __GFP_NOWARN);
-		ring->count = i + 1;
 		if (!buf->cpu)
 			goto fail;
 	}
@@ -270,9 +285,14 @@ int dmastream_ring_mmap(struct dmastream_kring *ring, struct vm_area_struct *vma
 		if (idx >= ring->count || len > ring->stride - within)
 			return -EINVAL;
 		buf = &ring->bufs[idx];
-		/* dma_mmap_coherent() takes the offset into the buffer from vm_pgoff. */
-		vma->vm_pgoff = within >> PAGE_SHIFT;
-		ret = dma_mmap_coherent(ring->dma_dev, vma, buf->cpu, buf->dma, ring->stride);
+		if (ring->flags & DMASTREAM_RING_CACHED) {
+			ret = dmastream_cached_mmap(buf, vma, within);
+		} else {
+			/* dma_mmap_coherent() takes the offset into the buffer from vm_pgoff. */
+			vma->vm_pgoff = within >> PAGE_SHIFT;
+			ret = dma_mmap_coherent(ring->dma_dev, vma, buf->cpu, buf->dma,
+						ring->stride);
+		}
 	}
 	if (ret)
 		return ret;

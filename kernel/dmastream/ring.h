@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The ring of DMA-coherent buffers and the completion queue (ring.c). */
+/* The ring of buffers and the completion queue (ring.c). */
 #ifndef DMASTREAM_RING_H
 #define DMASTREAM_RING_H
 
@@ -8,7 +8,7 @@
 struct vm_area_struct;
 
 struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 count,
-					      u32 size, u32 cq_entries);
+					      u32 size, u32 cq_entries, u32 flags);
 void dmastream_ring_put(struct dmastream_kring *ring);
 u64 dmastream_total_ring_bytes_limit(void);
 void dmastream_ring_layout(u32 count, u32 size, u32 cq_entries, struct dmastream_ring *out);

@@ -3,8 +3,9 @@
  * DMASTREAM_IOC_SUBMIT: a batch is copied in, every transfer validated on
  * its own (validate.c), then against everything in flight (reserve.c),
  * then as many as there is room for in the completion queue and in the
- * channel's segment budget (inflight_segs_max) are accepted:
- * they join the channel's transfers, in order, and the engine is fed
+ * channel's segment budget (inflight_segs_max) are accepted: on a cached
+ * ring their ranges are handed over to the engine (cached.c), then they
+ * join the channel's transfers, in order, and the engine is fed
  * (engine.c). Whether the engine takes them at once or as it frees
  * descriptors, an accepted transfer is never refused later for lack of
  * engine descriptors; it ends with exactly one completion record.
@@ -15,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "cached.h"
 #include "engine.h"
 #include "complete.h"
 #include "owner.h"
@@ -215,6 +217,8 @@ long dmastream_submit_batch(struct dmastream_chan *chan, struct file *file,
 		goto unlock;
 	}
 	dmastream_discard_reqs(chan, reqs, accept, nxfers);
+	if (ring->flags & DMASTREAM_RING_CACHED)
+		dmastream_cached_to_engine(ring, reqs, accept);
 	dmastream_accept(chan, reqs, accept);
 	dmastream_feed(chan);
 	ret = accept;

@@ -57,6 +57,8 @@ static const struct expect expects[] = {
 	SIZE(struct dmastream_config, 32),
 	OFF(struct dmastream_config, wake_min, 12),
 	OFF(struct dmastream_info, wake_min, 160),
+	OFF(struct dmastream_caps, max_cached_buffer_size, 60),
+	OFF(struct dmastream_info, ring_flags, 164),
 	SIZE(struct dmastream_stats, 192),
 	OFF(struct dmastream_stats, sticky_errors, 120),
 	OFF(struct dmastream_stats, engine_full, 128),

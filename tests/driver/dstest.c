@@ -111,6 +111,13 @@ int t_open(const char *label, int flags)
 	return fd;
 }
 
+uint32_t t_ring_flags(void)
+{
+	const char *ring = getenv("DSTEST_RING");
+
+	return ring && !strcmp(ring, "cached") ? DMASTREAM_RING_CACHED : 0;
+}
+
 void t_setup(struct tchan *c, const char *label, uint32_t count, uint32_t size,
 	     uint32_t cq_entries)
 {
@@ -122,8 +129,9 @@ void t_setup(struct tchan *c, const char *label, uint32_t count, uint32_t size,
 	c->ring.count = count;
 	c->ring.size = size;
 	c->ring.cq_entries = cq_entries;
-	T_ASSERT(ioctl(c->fd, DMASTREAM_IOC_SET_RING, &c->ring) == 0, "SET_RING %u x %u: %s",
-		 count, size, strerror(errno));
+	c->ring.flags = t_ring_flags();
+	T_ASSERT(ioctl(c->fd, DMASTREAM_IOC_SET_RING, &c->ring) == 0, "SET_RING %u x %u%s: %s",
+		 count, size, c->ring.flags ? " cached" : "", strerror(errno));
 	c->count = count;
 	c->size = size;
 

@@ -71,6 +71,8 @@ struct tchan {
 	uint32_t local_head;
 };
 
+/* DSTEST_RING=cached in the environment: t_setup() makes cached rings. */
+uint32_t t_ring_flags(void);
 const char *t_path(const char *label);
 int t_open(const char *label, int flags);
 void t_setup(struct tchan *c, const char *label, uint32_t count, uint32_t size,

@@ -71,7 +71,8 @@ static void test_set_ring_args(void)
 
 #define RING(...) (r = (struct dmastream_ring){ __VA_ARGS__ }, &r)
 	T_ERRNO(ioctl(fd, DMASTREAM_IOC_SET_RING, RING(.count = 1, .size = 0)), EINVAL);
-	T_ERRNO(ioctl(fd, DMASTREAM_IOC_SET_RING, RING(.count = 1, .size = 64, .flags = 1)), EINVAL);
+	T_ERRNO(ioctl(fd, DMASTREAM_IOC_SET_RING, RING(.count = 1, .size = 64, .flags = 2)), EINVAL);
+	T_ERRNO(ioctl(fd, DMASTREAM_IOC_SET_RING, RING(.flags = DMASTREAM_RING_CACHED)), EINVAL);
 	T_ERRNO(ioctl(fd, DMASTREAM_IOC_SET_RING, RING(.count = 1, .size = 64, .reserved[3] = 1)),
 		EINVAL);
 	T_ERRNO(ioctl(fd, DMASTREAM_IOC_SET_RING, RING(.count = 1, .size = 64, .buf_offset = 1)),

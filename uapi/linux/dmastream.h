@@ -3,7 +3,7 @@
  * dmastream: user-space streaming interface to dmaengine channels.
  *
  * One character device per DMA channel. Its owner sizes a ring of
- * DMA-coherent buffers (DMASTREAM_IOC_SET_RING), maps them and a completion
+ * DMA-coherent or cached buffers (DMASTREAM_IOC_SET_RING), maps them and a completion
  * queue with mmap(), submits batches of scatter-gather transfers over the
  * buffers without blocking (DMASTREAM_IOC_SUBMIT), and reaps one completion
  * record per transfer from the shared completion queue without a system
@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 /* Major version in the upper 16 bits, additions in the lower 16. */
-#define DMASTREAM_ABI_VERSION		0x00010002
+#define DMASTREAM_ABI_VERSION		0x00010003
 
 #define DMASTREAM_NAME_LEN		32
 
@@ -68,6 +68,11 @@
  * @max_ring_bytes:	most bytes in all buffers of a ring together
  *			(module parameter ring_bytes_max).
  * @max_cq_entries:	largest completion queue (and in-flight limit).
+ * @max_cached_buffer_size: largest buffer, in bytes, of a ring set up with
+ *			DMASTREAM_RING_CACHED: what one streaming mapping of
+ *			physically contiguous pages can be on this engine's
+ *			device, and at most @max_buffer_size (added in ABI
+ *			0x00010003).
  * @reserved:		zero.
  */
 struct dmastream_caps {
@@ -85,7 +90,8 @@ struct dmastream_caps {
 	__u32 max_buffer_size;
 	__u64 max_ring_bytes;
 	__u32 max_cq_entries;
-	__u32 reserved[9];
+	__u32 max_cached_buffer_size;
+	__u32 reserved[8];
 };
 
 /* dmastream_info.state */
@@ -116,6 +122,8 @@ struct dmastream_caps {
  *		sticky error state, 0 for never.
  * @wake_min:	the completion watermark set with DMASTREAM_IOC_SET_CONFIG
  *		(added in ABI 0x00010002).
+ * @ring_flags:	the DMASTREAM_RING_* flags the ring was set up with
+ *		(added in ABI 0x00010003).
  * @reserved:	zero.
  */
 struct dmastream_info {
@@ -132,7 +140,8 @@ struct dmastream_info {
 	__u32 timeout_ms;
 	__u32 error_threshold;
 	__u32 wake_min;
-	__u32 reserved[7];
+	__u32 ring_flags;
+	__u32 reserved[6];
 };
 
 /**
@@ -172,7 +181,7 @@ struct dmastream_cq_offsets {
  *		default (the power of two >= 2 * @count, at least 64). It is
  *		also the limit of transfers in flight plus completions not yet
  *		reaped, so the queue can never overflow.
- * @flags:	in: zero.
+ * @flags:	in: DMASTREAM_RING_* bits.
  * @buf_offset:	out: mmap() offset of buffer 0.
  * @buf_stride:	out: distance between the mmap() offsets of consecutive
  *		buffers: buffer i is at @buf_offset + i * @buf_stride. Each
@@ -184,7 +193,8 @@ struct dmastream_cq_offsets {
  * @reserved:	zero.
  *
  * On success the calling file owns the channel's ring. The buffers are
- * zeroed. Resizing fails with EBUSY while any transfer is in flight or any
+ * zeroed. Buffers are DMA-coherent unless DMASTREAM_RING_CACHED asks for
+ * cached ones. Resizing fails with EBUSY while any transfer is in flight or any
  * part of the old ring is mapped; a failed call leaves the old ring intact.
  */
 struct dmastream_ring {
@@ -199,6 +209,18 @@ struct dmastream_ring {
 	struct dmastream_cq_offsets cq;
 	__u64 reserved[4];
 };
+
+/*
+ * dmastream_ring.flags: the buffers are ordinary cached memory with
+ * streaming DMA mappings instead of DMA-coherent memory (which is uncached
+ * where DMA is not cache-coherent). The driver keeps the CPU's and the
+ * engine's views in step at the two hand-overs: SUBMIT makes what the CPU
+ * wrote in a transfer's ranges visible to the engine, and the completion
+ * record makes what the engine wrote visible to the CPU. The CPU must
+ * leave a transfer's ranges alone between the two. Buffer size at most
+ * dmastream_caps.max_cached_buffer_size (E2BIG). Added in ABI 0x00010003.
+ */
+#define DMASTREAM_RING_CACHED		0x01U
 
 /* Flags in the completion queue's flags word. */
 /*
