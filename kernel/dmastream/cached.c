@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Cached rings (DMASTREAM_RING_CACHED). Each buffer is physically
- * contiguous ordinary memory, mapped into user space cacheable and mapped
- * once, for the ring's life, for streaming DMA in both directions on the
- * engine's device. A transfer's ranges pass to the engine at SUBMIT and
- * back at its completion record, and the CPU's and the engine's views are
- * made to agree exactly there:
+ * contiguous ordinary memory, mapped into user space cacheable, with one
+ * DMA address for the ring's life. A transfer's ranges pass to the engine
+ * at SUBMIT and back at its completion record, and the CPU's and the
+ * engine's views are made to agree exactly there:
  *
  *   SUBMIT, a range the engine reads     sync for the device, to device
  *   SUBMIT, a range the engine writes    sync for the device, both ways:
@@ -13,12 +12,21 @@
  *                                        the CPU left in them
  *   completion, a range it wrote         sync for the CPU, from device
  *
- * Where DMA is cache-coherent and nothing bounces, each sync is a test
- * and a return. Behind a bounce buffer (swiotlb=force, or a device that
- * cannot reach the pages) the syncs are copies, which is what lets the
- * test suite see a missing one on a coherent x86 guest.
+ * Where DMA is not cache-coherent, a range the engine writes must cover
+ * whole cache lines (validate.c checks ring->write_align): a line shared
+ * with bytes the CPU writes meanwhile would be written back over the
+ * engine's data, or invalidated under the CPU's.
+ *
+ * The buffers come from dma_alloc_pages(), which picks memory the device
+ * reaches (its DMA zone, CMA, an IOMMU mapping) and never bounces. With
+ * the cached_streaming parameter they are plain pages mapped with
+ * dma_map_page() instead: they then bounce wherever streaming DMA does
+ * (swiotlb=force), holding bounce slots for the ring's life, and each sync
+ * is a copy. That is a test aid: on a coherent x86 guest a missing sync is
+ * otherwise invisible, to DMA-API debugging too.
  */
 
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -30,61 +38,100 @@
 /**
  * dmastream_cached_size_max() - the largest buffer of a cached ring
  * @dma_dev:	the device that performs the DMA.
+ * @streaming:	for a ring of streaming-mapped pages (cached_streaming).
  *
- * A buffer is one allocation of contiguous pages and one streaming mapping,
- * so it is bounded by the page allocator's largest order and by what the
- * DMA API can map at once for @dma_dev (a bounce buffer's slot size).
+ * One page allocator block: dma_alloc_pages() may find more in a CMA
+ * area, but whether the device has one is not something a module can
+ * ask, and a limit that depends on luck is no limit. Streaming-mapped
+ * pages must also fit one mapping (one bounce buffer segment behind
+ * swiotlb).
  *
- * Return: bytes, a multiple of PAGE_SIZE.
+ * Return: bytes, a multiple of PAGE_SIZE; the caller applies
+ * buffer_size_max.
  */
-u32 dmastream_cached_size_max(struct device *dma_dev)
+u32 dmastream_cached_size_max(struct device *dma_dev, bool streaming)
 {
-	size_t max = min_t(size_t, PAGE_SIZE << DMASTREAM_PAGE_ORDER_MAX,
-			   dma_max_mapping_size(dma_dev));
+	size_t max = PAGE_SIZE << DMASTREAM_PAGE_ORDER_MAX;
 
+	if (streaming)
+		max = min_t(size_t, max, dma_max_mapping_size(dma_dev));
 	return min_t(size_t, PAGE_ALIGN_DOWN(max), rounddown(U32_MAX, PAGE_SIZE));
 }
 
 /**
- * dmastream_cached_alloc() - allocate and map one buffer of a cached ring
+ * dmastream_cached_write_align() - alignment of ranges the engine writes
+ * @dma_dev:	the device that performs the DMA.
+ *
+ * Return: the DMA cache alignment where @dma_dev is not cache-coherent,
+ * else 1.
+ */
+u32 dmastream_cached_write_align(struct device *dma_dev)
+{
+	return dev_is_dma_coherent(dma_dev) ? 1 : dma_get_cache_alignment();
+}
+
+/**
+ * dmastream_cached_alloc() - allocate one buffer of a cached ring
  * @dma_dev:	the device that performs the DMA.
  * @buf:	filled in: the buffer's kernel address and DMA address.
  * @stride:	bytes, a multiple of PAGE_SIZE, within
  *		dmastream_cached_size_max().
+ * @streaming:	plain pages mapped for streaming DMA (cached_streaming).
  *
- * The buffer is zeroed, and the mapping makes the zeroes what the engine
- * sees too.
+ * The buffer is zeroed, and the zeroes are what the engine sees too.
  *
- * Return: 0, or -ENOMEM when there are no such pages or no mapping.
+ * Return: 0, or -ENOMEM when there is no such memory or no mapping.
  */
-int dmastream_cached_alloc(struct device *dma_dev, struct dmastream_buf *buf, u32 stride)
+int dmastream_cached_alloc(struct device *dma_dev, struct dmastream_buf *buf, u32 stride,
+			   bool streaming)
 {
-	void *cpu = alloc_pages_exact(stride, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	struct page *page;
 	dma_addr_t dma;
 
-	if (!cpu)
-		return -ENOMEM;
-	dma = dma_map_page(dma_dev, virt_to_page(cpu), 0, stride, DMA_BIDIRECTIONAL);
-	if (dma_mapping_error(dma_dev, dma)) {
-		free_pages_exact(cpu, stride);
-		return -ENOMEM;
+	if (!streaming) {
+		page = dma_alloc_pages(dma_dev, stride, &dma, DMA_BIDIRECTIONAL,
+				       GFP_KERNEL | __GFP_NOWARN);
+		if (!page)
+			return -ENOMEM;
+		/* Zeroed through the cache: clean it before the engine looks. */
+		memset(page_address(page), 0, stride);
+		dma_sync_single_for_device(dma_dev, dma, stride, DMA_BIDIRECTIONAL);
+	} else {
+		void *cpu = alloc_pages_exact(stride, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+
+		if (!cpu)
+			return -ENOMEM;
+		page = virt_to_page(cpu);
+		dma = dma_map_page_attrs(dma_dev, page, 0, stride, DMA_BIDIRECTIONAL,
+					 DMA_ATTR_NO_WARN);
+		if (dma_mapping_error(dma_dev, dma)) {
+			free_pages_exact(cpu, stride);
+			return -ENOMEM;
+		}
 	}
-	buf->cpu = cpu;
+	buf->cpu = page_address(page);
 	buf->dma = dma;
 	return 0;
 }
 
 /**
  * dmastream_cached_free() - unmap and free one buffer of a cached ring
- * @dma_dev:	the device it was mapped for.
+ * @dma_dev:	the device it was allocated for.
  * @buf:	the buffer, allocated by dmastream_cached_alloc().
  * @stride:	its size.
+ * @streaming:	as it was allocated.
  *
  * Nothing is in flight on a ring that is freed, and nobody reads the
  * buffer again: the unmapping skips the sync for the CPU.
  */
-void dmastream_cached_free(struct device *dma_dev, struct dmastream_buf *buf, u32 stride)
+void dmastream_cached_free(struct device *dma_dev, struct dmastream_buf *buf, u32 stride,
+			   bool streaming)
 {
+	if (!streaming) {
+		dma_free_pages(dma_dev, stride, virt_to_page(buf->cpu), buf->dma,
+			       DMA_BIDIRECTIONAL);
+		return;
+	}
 	dma_unmap_page_attrs(dma_dev, buf->dma, stride, DMA_BIDIRECTIONAL,
 			     DMA_ATTR_SKIP_CPU_SYNC);
 	free_pages_exact(buf->cpu, stride);
@@ -145,7 +192,8 @@ void dmastream_cached_to_engine(struct dmastream_kring *ring, struct dmastream_r
  *		before its record is posted and its ranges are released.
  *
  * Ranges the engine only read need nothing. Under irq_lock, which the
- * completion path holds; its cost is linear in the bytes written.
+ * completion path holds: its cost is linear in the bytes this one
+ * transfer had written (a stop retires one transfer per locked section).
  */
 void dmastream_cached_to_cpu(struct dmastream_kring *ring, const struct dmastream_req *req)
 {

@@ -7,9 +7,12 @@
 
 struct vm_area_struct;
 
-u32 dmastream_cached_size_max(struct device *dma_dev);
-int dmastream_cached_alloc(struct device *dma_dev, struct dmastream_buf *buf, u32 stride);
-void dmastream_cached_free(struct device *dma_dev, struct dmastream_buf *buf, u32 stride);
+u32 dmastream_cached_size_max(struct device *dma_dev, bool streaming);
+u32 dmastream_cached_write_align(struct device *dma_dev);
+int dmastream_cached_alloc(struct device *dma_dev, struct dmastream_buf *buf, u32 stride,
+			   bool streaming);
+void dmastream_cached_free(struct device *dma_dev, struct dmastream_buf *buf, u32 stride,
+			   bool streaming);
 int dmastream_cached_mmap(struct dmastream_buf *buf, struct vm_area_struct *vma, u64 within);
 void dmastream_cached_to_engine(struct dmastream_kring *ring, struct dmastream_req **reqs,
 				u32 n);

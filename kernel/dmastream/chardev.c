@@ -105,8 +105,10 @@ static int dmastream_get_caps(struct dmastream_chan *chan, void __user *uarg)
 	caps.max_buffers = READ_ONCE(dmastream_buffers_max);
 	caps.max_buffer_size = READ_ONCE(dmastream_buffer_size_max);
 	caps.max_ring_bytes = READ_ONCE(dmastream_ring_bytes_max);
-	caps.max_cached_buffer_size = min(dmastream_cached_size_max(chan->dma_dev),
-					  caps.max_buffer_size);
+	caps.max_cached_buffer_size =
+		min(dmastream_cached_size_max(chan->dma_dev, READ_ONCE(dmastream_cached_streaming)),
+		    caps.max_buffer_size);
+	caps.cached_align = dmastream_cached_write_align(chan->dma_dev);
 	if (chan->kind == DMASTREAM_DIR_MEMCPY) {
 		caps.max_seg_size = caps.max_buffer_size;
 		caps.max_xfer_bytes = min_t(u64, (u64)caps.max_segs * caps.max_seg_size, U32_MAX);
@@ -150,9 +152,6 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 		ret = dmastream_ring_limits(chan, "SET_RING", req.count, req.size);
 		if (ret)
 			return ret;
-		if ((req.flags & DMASTREAM_RING_CACHED) &&
-		    PAGE_ALIGN((u64)req.size) > dmastream_cached_size_max(chan->dma_dev))
-			return -E2BIG;
 		cq_entries = req.cq_entries;
 		if (!cq_entries)
 			cq_entries = max_t(u32, roundup_pow_of_two(2 * req.count),
@@ -169,6 +168,7 @@ static int dmastream_set_ring(struct dmastream_chan *chan, struct file *file,
 	 */
 	if (req.count) {
 		dmastream_ring_layout(req.count, req.size, cq_entries, &out);
+		out.flags = req.flags;
 		if (copy_to_user(uarg, &out, sizeof(out)))
 			return -EFAULT;
 		return dmastream_own_ring(chan, file, "SET_RING", req.count, req.size,

@@ -97,6 +97,7 @@ extern unsigned int dmastream_inflight_segs_max;
 extern unsigned int dmastream_rx_flush_ms;
 extern unsigned int dmastream_proxy_timeout_ms;
 extern bool dmastream_dma_proxy_bind;
+extern bool dmastream_cached_streaming;
 
 /* Live objects, checked at unload: a leak WARNs, which fails a VM test. */
 extern atomic_t dmastream_live_reqs;
@@ -164,6 +165,8 @@ struct dmastream_kring {
 	u32 size;
 	u32 stride;			/* PAGE_ALIGN(size): bytes allocated per buffer */
 	u32 flags;			/* DMASTREAM_RING_* */
+	bool streaming;			/* cached: pages + streaming map (cached.c) */
+	u32 write_align;		/* of ranges the engine writes (cached.c) */
 	u64 charged;			/* count * stride, in the module's total */
 	struct dmastream_buf *bufs;
 

@@ -95,6 +95,11 @@ module_param_named(dma_proxy_bind, dmastream_dma_proxy_bind, bool, 0444);
 MODULE_PARM_DESC(dma_proxy_bind,
 		 "Bind device-tree nodes compatible with xlnx,dma_proxy (default 1; 0 leaves them to another driver)");
 
+bool dmastream_cached_streaming;
+module_param_named(cached_streaming, dmastream_cached_streaming, bool, 0644);
+MODULE_PARM_DESC(cached_streaming,
+		 "Allocate new cached rings as pages mapped for streaming DMA, which bounce where streaming DMA does (swiotlb=force): a test aid (default 0)");
+
 struct class *dmastream_class;
 dev_t dmastream_devt_base;
 atomic_t dmastream_live_reqs = ATOMIC_INIT(0);

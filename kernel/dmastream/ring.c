@@ -70,7 +70,7 @@ static void dmastream_ring_free(struct dmastream_kring *ring)
 		if (!buf->cpu)
 			continue;
 		if (ring->flags & DMASTREAM_RING_CACHED)
-			dmastream_cached_free(ring->dma_dev, buf, ring->stride);
+			dmastream_cached_free(ring->dma_dev, buf, ring->stride, ring->streaming);
 		else
 			dma_free_coherent(ring->dma_dev, ring->stride, buf->cpu, buf->dma);
 	}
@@ -88,22 +88,26 @@ static void dmastream_ring_free(struct dmastream_kring *ring)
  * @count:	number of buffers, validated by the caller.
  * @size:	bytes per buffer, validated by the caller.
  * @cq_entries:	completion queue entries, a power of two.
- * @flags:	DMASTREAM_RING_* bits; a cached ring's buffer size is within
- *		dmastream_cached_size_max() (checked by the caller).
+ * @flags:	DMASTREAM_RING_* bits.
  *
  * The ring's buffers count against total_ring_bytes_max from here until
  * the ring is freed.
  *
- * Return: the ring, zeroed; ERR_PTR(-EDQUOT) when all rings together would
- * exceed total_ring_bytes_max, or ERR_PTR(-ENOMEM).
+ * Return: the ring, zeroed; ERR_PTR(-E2BIG) for a cached ring's buffer
+ * above dmastream_cached_size_max(), ERR_PTR(-EDQUOT) when all rings
+ * together would exceed total_ring_bytes_max, or ERR_PTR(-ENOMEM).
  */
 struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 count,
 					      u32 size, u32 cq_entries, u32 flags)
 {
 	u64 bytes = (u64)count * PAGE_ALIGN(size);
+	bool streaming = READ_ONCE(dmastream_cached_streaming);
 	struct dmastream_kring *ring;
 	u32 i;
 
+	if ((flags & DMASTREAM_RING_CACHED) &&
+	    PAGE_ALIGN(size) > dmastream_cached_size_max(chan->dma_dev, streaming))
+		return ERR_PTR(-E2BIG);
 	if (!dmastream_ring_charge(bytes))
 		return ERR_PTR(-EDQUOT);
 	ring = kzalloc(sizeof(*ring), DMASTREAM_GFP_CALLER);
@@ -120,6 +124,9 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 	ring->size = size;
 	ring->stride = PAGE_ALIGN(size);
 	ring->flags = flags;
+	ring->streaming = (flags & DMASTREAM_RING_CACHED) && streaming;
+	ring->write_align = flags & DMASTREAM_RING_CACHED ?
+			    dmastream_cached_write_align(ring->dma_dev) : 1;
 	ring->cq_entries = cq_entries;
 	atomic_set(&ring->mappings, 0);
 
@@ -140,7 +147,8 @@ struct dmastream_kring *dmastream_ring_create(struct dmastream_chan *chan, u32 c
 		buf->writes = RB_ROOT_CACHED;
 		ring->count = i + 1;
 		if (flags & DMASTREAM_RING_CACHED) {
-			if (dmastream_cached_alloc(ring->dma_dev, buf, ring->stride))
+			if (dmastream_cached_alloc(ring->dma_dev, buf, ring->stride,
+						   ring->streaming))
 				goto fail;
 			continue;
 		}
@@ -362,6 +370,9 @@ int dmastream_ring_mmap_table(struct dmastream_kring *ring, struct vm_area_struc
 	u32 idx;
 	int ret;
 
+	/* dma_get_sgtable() below knows coherent buffers only. */
+	if (WARN_ON_ONCE(ring->flags & DMASTREAM_RING_CACHED))
+		return -EINVAL;
 	ret = dmastream_vma_check(vma);
 	if (ret)
 		return ret;

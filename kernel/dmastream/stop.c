@@ -116,10 +116,20 @@ void dmastream_stop(struct dmastream_chan *chan, unsigned int flags)
 	spin_lock_irq(&chan->irq_lock);
 	if (chan->nxfers)
 		chan->stats.channel_stops++;
+	/*
+	 * One transfer per locked section: on a cached ring each retirement
+	 * hands back what the engine wrote (cached.c), at a cost linear in
+	 * its bytes, and a whole ring's worth must not run with interrupts
+	 * off. Nothing new is accepted meanwhile (chan->lock), nor fed
+	 * (STOPPING).
+	 */
 	while (!list_empty(&chan->xfers)) {
 		req = list_first_entry(&chan->xfers, struct dmastream_req, node);
 		dmastream_retire_stopped_locked(chan, req, req->expired ? DMASTREAM_STATUS_TIMEOUT :
 						DMASTREAM_STATUS_ABORTED);
+		spin_unlock_irq(&chan->irq_lock);
+		cond_resched();
+		spin_lock_irq(&chan->irq_lock);
 	}
 	chan->feed_next = NULL;
 	chan->consecutive_errors = 0;

@@ -76,6 +76,10 @@ static s64 dmastream_check_list(const struct dmastream_chan *chan,
 		ret = dmastream_check_seg(chan, ring, seg);
 		if (ret)
 			return ret;
+		/* A cache line the engine writes must not hold anything else. */
+		if (dma_writes && (!IS_ALIGNED(seg->offset, ring->write_align) ||
+				   !IS_ALIGNED(seg->len, ring->write_align)))
+			return -EINVAL;
 		refs[i].buf = seg->buf;
 		refs[i].offset = seg->offset;
 		refs[i].len = seg->len;

@@ -58,6 +58,7 @@ static const struct expect expects[] = {
 	OFF(struct dmastream_config, wake_min, 12),
 	OFF(struct dmastream_info, wake_min, 160),
 	OFF(struct dmastream_caps, max_cached_buffer_size, 60),
+	OFF(struct dmastream_caps, cached_align, 64),
 	OFF(struct dmastream_info, ring_flags, 164),
 	SIZE(struct dmastream_stats, 192),
 	OFF(struct dmastream_stats, sticky_errors, 120),

@@ -69,9 +69,13 @@
  *			(module parameter ring_bytes_max).
  * @max_cq_entries:	largest completion queue (and in-flight limit).
  * @max_cached_buffer_size: largest buffer, in bytes, of a ring set up with
- *			DMASTREAM_RING_CACHED: what one streaming mapping of
- *			physically contiguous pages can be on this engine's
- *			device, and at most @max_buffer_size (added in ABI
+ *			DMASTREAM_RING_CACHED, at most @max_buffer_size: the
+ *			page allocator's largest block (added in ABI
+ *			0x00010003).
+ * @cached_align:	in a cached ring, the required alignment, in bytes, of
+ *			the offset and length of every segment the engine
+ *			writes (RX, memcpy destination): the CPU's cache line
+ *			where DMA is not cache-coherent, else 1 (added in ABI
  *			0x00010003).
  * @reserved:		zero.
  */
@@ -91,7 +95,8 @@ struct dmastream_caps {
 	__u64 max_ring_bytes;
 	__u32 max_cq_entries;
 	__u32 max_cached_buffer_size;
-	__u32 reserved[8];
+	__u32 cached_align;
+	__u32 reserved[7];
 };
 
 /* dmastream_info.state */
@@ -181,7 +186,7 @@ struct dmastream_cq_offsets {
  *		default (the power of two >= 2 * @count, at least 64). It is
  *		also the limit of transfers in flight plus completions not yet
  *		reaped, so the queue can never overflow.
- * @flags:	in: DMASTREAM_RING_* bits.
+ * @flags:	in: DMASTREAM_RING_* bits; out: the same.
  * @buf_offset:	out: mmap() offset of buffer 0.
  * @buf_stride:	out: distance between the mmap() offsets of consecutive
  *		buffers: buffer i is at @buf_offset + i * @buf_stride. Each
@@ -218,7 +223,9 @@ struct dmastream_ring {
  * wrote in a transfer's ranges visible to the engine, and the completion
  * record makes what the engine wrote visible to the CPU. The CPU must
  * leave a transfer's ranges alone between the two. Buffer size at most
- * dmastream_caps.max_cached_buffer_size (E2BIG). Added in ABI 0x00010003.
+ * dmastream_caps.max_cached_buffer_size (E2BIG); segments the engine
+ * writes aligned to dmastream_caps.cached_align (EINVAL). Added in ABI
+ * 0x00010003.
  */
 #define DMASTREAM_RING_CACHED		0x01U
 
