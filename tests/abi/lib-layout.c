@@ -13,6 +13,8 @@
 #include <libdmastream.h>
 
 #define FIELD(s, f) printf("%s %s %zu %zu\n", #s, #f, offsetof(struct s, f), sizeof(((struct s *)0)->f))
+#define FIELD_AS(s, f, label) printf("%s %s %zu %zu\n", #s, label, offsetof(struct s, f), \
+					   sizeof(((struct s *)0)->f))
 #define SIZE(s) printf("%s sizeof %zu\n", #s, sizeof(struct s))
 
 int main(void)
@@ -59,7 +61,12 @@ int main(void)
 	FIELD(dms_pipeline_params, verify);
 	FIELD(dms_pipeline_params, stream);
 	FIELD(dms_pipeline_params, verify_flags);
-	FIELD(dms_pipeline_params, reserved32);
+	/* The reserved word that 0.4 named ring_flags: one label for both. */
+#if DMS_VERSION >= DMS_VERSION_CODE(0, 4, 0)
+	FIELD_AS(dms_pipeline_params, ring_flags, "reserved32|ring_flags");
+#else
+	FIELD_AS(dms_pipeline_params, reserved32, "reserved32|ring_flags");
+#endif
 	FIELD(dms_pipeline_params, reserved);
 	SIZE(dms_pipeline_params);
 	FIELD(dms_latency, samples);

@@ -136,10 +136,16 @@ catch_in_flight() {
 
 # verify_loop TARGET SIZE DEPTH COUNT: a verified loop that must get all of
 # its transfers back, intact.
+# verify_loop TARGET SIZE DEPTH COUNT [OPTION...]: a verified memcpy loop
+# that must get every transfer back intact.
 verify_loop() {
-	expect 0 "$T" loop "$1" -s "$2" -d "$3" -n "$4" --verify --json || return 1
+	vl_target=$1 vl_size=$2 vl_depth=$3 vl_count=$4
+	shift 4
+	expect 0 "$T" loop "$vl_target" -s "$vl_size" -d "$vl_depth" -n "$vl_count" --verify \
+		--json "$@" || return 1
 	got="$(jv transfers) $(jv errors) $(jv verify_errors)"
-	is "$1 $2 depth $3: transfers errors verify_errors" "$got" "$4 0 0"
+	is "$vl_target $vl_size depth $vl_depth $*: transfers errors verify_errors" "$got" \
+		"$vl_count 0 0"
 }
 
 # provider_dmatest ITERATIONS: the kernel's dmatest, two threads on each

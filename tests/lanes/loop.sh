@@ -13,7 +13,10 @@
 # whose default of half the RAM is just below) raised to 1 GiB; the armhf
 # lane's lowmem leaves 384 MiB of CMA, and points above 256 MiB (8 MiB x
 # 64, 4 MiB x 64) cannot be allocated there: they are listed as not run.
-# Then the kernel's dmatest, in the same boot.
+# Then cached rings on the device tree's device: the provider is not
+# DMA-coherent, so every hand-over is real cache maintenance (which QEMU
+# does not model: this checks the calls are made and accepted, and that
+# the data arrives). Then the kernel's dmatest, in the same boot.
 set -u
 . "$DMASTREAM_SRC/tests/lanes/lib.sh"
 
@@ -50,6 +53,18 @@ for target in "$DT/mem0" cfs0/mem1; do
 	done
 done
 expect 0 "$T" remove cfs0
+expect 0 "$T" info "$DT/mem0" --json || exit 1
+is "$DT/mem0 coherent" "$(jv coherent)" false
+# Not coherent: what the engine writes in a cached ring is whole cache lines.
+cmp_n "$DT/mem0 cached_align" "$(jv cached_align)" -ge 64
+expect 2 "$T" loop "$DT/mem0" -s 100 -n 4 --memory cached
+expect 0 "$T" loop "$DT/mem0" -s 100 -n 4 --verify --json
+for size in 4K 64K 1M 4M; do
+	for depth in 1 8; do
+		verify_loop "$DT/mem0" $size $depth 16 --memory cached
+		is "$DT/mem0 $size depth $depth: memory" "$(jv memory)" cached
+	done
+done
 # The provider is still fine, in the same boot.
 provider_dmatest 300
 finish

@@ -45,6 +45,23 @@ is "depth 256 as run" "$(jv depth)" 256
 expect 0 "$T" stats loop0/rx --json
 cmp_n "rx inflight_max" "$(jv inflight_max)" -ge 200
 
+# Cached rings (--memory cached), through the loopback and a memcpy channel.
+for target in loop0 mc0; do
+	for d in 1 16; do
+		expect 0 "$T" loop $target -s 64K -d $d -n 64 --memory cached --verify --json ||
+			continue
+		got="$(jv transfers) $(jv errors) $(jv verify_errors) $(jv memory)"
+		is "$target 64K depth $d cached: transfers errors verify_errors memory" "$got" \
+			"64 0 0 cached"
+	done
+done
+expect 0 "$T" info loop0/rx
+case $(cat "$OUT") in
+*"cached buffers   <= "*) ok "info shows the cached buffer limit" ;;
+*) fail "info does not show the cached buffer limit"; show ;;
+esac
+expect 2 "$T" loop mc0 -s 64K --memory uncached
+
 expect 0 "$T" remove loop0
 expect 0 "$T" remove mc0
 finish

@@ -39,6 +39,8 @@ struct fake_chan {
 	struct dmastream_caps caps;
 	bool owned;
 	uint32_t count, size, stride, cq_entries;
+	uint32_t ring_flags;		/* DMASTREAM_RING_* */
+	uint32_t last_ring_flags;	/* kept when the ring goes */
 	uint8_t *bufs;
 	uint8_t *cq;
 	size_t cq_size;
@@ -99,6 +101,8 @@ static void default_caps(struct dmastream_caps *c, uint32_t dir)
 	c->max_buffer_size = 64u << 20;
 	c->max_ring_bytes = 256ull << 20;
 	c->max_cq_entries = 65536;
+	c->max_cached_buffer_size = 4u << 20;
+	c->cached_align = 1;
 }
 
 struct fake_engine *fake_engine_new(void)
@@ -133,7 +137,7 @@ static void drop_ring(struct fake_chan *c)
 	c->cq = NULL;
 	c->q = NULL;
 	c->qlen = c->qhead = 0;
-	c->count = c->size = c->cq_entries = 0;
+	c->count = c->size = c->cq_entries = c->ring_flags = 0;
 	c->owned = false;
 	c->efd = -1;
 	c->wake_min = 0;
@@ -226,6 +230,11 @@ uint32_t fake_inflight(const struct fake_engine *e, uint32_t dir)
 bool fake_owned(const struct fake_engine *e, uint32_t dir)
 {
 	return chan_of_dir((struct fake_engine *)e, dir)->owned;
+}
+
+uint32_t fake_last_ring_flags(const struct fake_engine *e, uint32_t dir)
+{
+	return chan_of_dir((struct fake_engine *)e, dir)->last_ring_flags;
 }
 
 /* ------------------------------------------------------------------------
@@ -669,9 +678,14 @@ static int do_set_ring(struct fake_chan *c, struct dmastream_ring *r)
 {
 	uint32_t entries;
 
-	if (r->flags || r->buf_offset || r->cq_size)
+	if ((r->flags & ~DMASTREAM_RING_CACHED) || r->buf_offset || r->cq_size)
+		return -EINVAL;
+	/* The driver before ABI 0x00010003 knew no flag at all. */
+	if (r->flags && c->caps.abi_version < 0x00010003)
 		return -EINVAL;
 	if (r->count == 0) {
+		if (r->flags)
+			return -EINVAL;
 		if (c->qlen)
 			return -EBUSY;
 		drop_ring(c);
@@ -682,6 +696,8 @@ static int do_set_ring(struct fake_chan *c, struct dmastream_ring *r)
 	if (r->size == 0)
 		return -EINVAL;
 	if (r->count > c->caps.max_buffers || r->size > c->caps.max_buffer_size)
+		return -E2BIG;
+	if ((r->flags & DMASTREAM_RING_CACHED) && r->size > c->caps.max_cached_buffer_size)
 		return -E2BIG;
 	entries = r->cq_entries;
 	if (!entries) {
@@ -695,6 +711,7 @@ static int do_set_ring(struct fake_chan *c, struct dmastream_ring *r)
 	c->size = r->size;
 	c->stride = (r->size + 4095u) & ~4095u;
 	c->cq_entries = entries;
+	c->ring_flags = c->last_ring_flags = r->flags;
 	c->cq_size = (CQ_HDR + (size_t)entries * sizeof(struct dmastream_cqe) + 4095) & ~(size_t)4095;
 	c->bufs = calloc(c->count, c->stride);
 	c->cq = aligned_alloc(4096, c->cq_size);
@@ -756,6 +773,7 @@ static int fake_ioctl(void *ctx, int fd, unsigned long req, void *arg)
 		info->timeout_ms = c->timeout_ms;
 		info->error_threshold = c->error_threshold;
 		info->wake_min = c->wake_min;
+		info->ring_flags = c->ring_flags;
 		return 0;
 	case DMASTREAM_IOC_GET_STATS:
 		memcpy(arg, &c->stats, sizeof(c->stats));

@@ -58,5 +58,7 @@ uint64_t fake_source_overruns(const struct fake_engine *e);
 const struct dmastream_stats *fake_stats(const struct fake_engine *e, uint32_t dir);
 uint32_t fake_inflight(const struct fake_engine *e, uint32_t dir);
 bool fake_owned(const struct fake_engine *e, uint32_t dir);
+/* The DMASTREAM_RING_* flags of the last ring set up on the channel. */
+uint32_t fake_last_ring_flags(const struct fake_engine *e, uint32_t dir);
 
 #endif /* FAKE_ENGINE_H */

@@ -35,13 +35,13 @@ extern "C" {
  * in results.
  */
 #define DMS_VERSION_MAJOR	0
-#define DMS_VERSION_MINOR	3
+#define DMS_VERSION_MINOR	4
 #define DMS_VERSION_PATCH	0
 #define DMS_VERSION_CODE(major, minor, patch) ((major) << 16 | (minor) << 8 | (patch))
 #define DMS_VERSION		DMS_VERSION_CODE(DMS_VERSION_MAJOR, DMS_VERSION_MINOR, \
 						 DMS_VERSION_PATCH)
 
-/* The library's release as DMS_VERSION_CODE(), and as "0.3.0". */
+/* The library's release as DMS_VERSION_CODE(), and as "0.4.0". */
 unsigned int dms_version(void);
 const char *dms_version_string(void);
 
@@ -85,6 +85,11 @@ int dms_register_eventfd(struct dms_channel *ch, int efd);		/* thread-safe */
  */
 int dms_ring_setup(struct dms_channel *ch, uint32_t count, uint32_t size,
 		   uint32_t cq_entries);
+/* dms_ring_setup_flags() flags (0.4, driver ABI 0x00010003) */
+#define DMS_RING_CACHED		DMASTREAM_RING_CACHED	/* cached buffers, synced by the driver */
+int dms_ring_setup_flags(struct dms_channel *ch, uint32_t count, uint32_t size,
+			 uint32_t cq_entries, uint32_t flags);
+uint32_t dms_ring_flags(const struct dms_channel *ch);
 int dms_ring_free(struct dms_channel *ch);
 void *dms_buf(const struct dms_channel *ch, uint32_t index);
 uint32_t dms_buf_count(const struct dms_channel *ch);
@@ -261,7 +266,7 @@ struct dms_pipeline_params {
 	enum dms_check verify;		/* how received data is checked */
 	uint32_t stream;		/* stream id in the packet headers */
 	uint32_t verify_flags;		/* DMS_VERIFY_* for the verifier */
-	uint32_t reserved32;		/* zero */
+	uint32_t ring_flags;		/* DMS_RING_* for the rings it sets up (0.4) */
 	uint64_t reserved[6];		/* zero: room for later parameters */
 };
 

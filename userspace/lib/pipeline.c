@@ -175,11 +175,26 @@ static int mode_of(struct dms_channel *tx, struct dms_channel *rx, enum dms_pipe
 	return 0;
 }
 
+/*
+ * What the engine writes in a cached ring must cover whole cache lines
+ * where DMA is not coherent (the driver refuses it otherwise).
+ */
+static uint32_t write_align(const struct dms_pipeline *p, const struct dmastream_caps *c)
+{
+	bool writes = c->direction == DMASTREAM_DIR_RX || c->direction == DMASTREAM_DIR_MEMCPY;
+
+	return (p->prm.ring_flags & DMS_RING_CACHED) && writes && c->cached_align > 1 ?
+	       c->cached_align : 1;
+}
+
 /* Longest segment that keeps every segment start and length aligned. */
-static uint32_t segment_limit(const struct dmastream_caps *c)
+static uint32_t segment_limit(const struct dms_pipeline *p, const struct dmastream_caps *c)
 {
 	uint32_t align = c->addr_align > c->len_align ? c->addr_align : c->len_align;
 	uint32_t lim = c->max_seg_size;
+
+	if (write_align(p, c) > align)
+		align = write_align(p, c);
 
 	if (align > 1)
 		lim -= lim % align;
@@ -200,6 +215,8 @@ static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel 
 		return -E2BIG;
 	if (caps->len_align > 1 && size % caps->len_align)
 		return -EINVAL;
+	if (size % write_align(p, caps))
+		return -EINVAL;
 
 	s->ch = ch;
 	if (!dms_buf_count(ch)) {
@@ -213,7 +230,7 @@ static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel 
 			ring_bufs = (uint32_t)(caps->max_ring_bytes / stride);
 		if (ring_bufs < (pairs ? 2u : 1u))
 			return -E2BIG;
-		ret = dms_ring_setup(ch, ring_bufs, size, 0);
+		ret = dms_ring_setup_flags(ch, ring_bufs, size, 0, p->prm.ring_flags);
 		if (ret)
 			return ret;
 		s->own_ring = true;
@@ -263,7 +280,8 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 	    params->verify > DMS_CHECK_FULL || params->pattern > DMS_PATTERN_PRBS31)
 		return -EINVAL;
 	/* A later parameter this library does not know: refuse, not ignore. */
-	if (params->reserved32 || !mem_is_zero(params->reserved, sizeof(params->reserved)))
+	if ((params->ring_flags & ~DMS_RING_CACHED) ||
+	    !mem_is_zero(params->reserved, sizeof(params->reserved)))
 		return -EINVAL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -293,9 +311,9 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 
 	p->seg_max = UINT32_MAX;
 	if (tx)
-		p->seg_max = segment_limit(dms_get_caps(tx));
+		p->seg_max = segment_limit(p, dms_get_caps(tx));
 	if (rx) {
-		lim = segment_limit(dms_get_caps(rx));
+		lim = segment_limit(p, dms_get_caps(rx));
 		if (lim < p->seg_max)
 			p->seg_max = lim;
 	}

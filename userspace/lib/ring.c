@@ -10,10 +10,17 @@
 
 int dms_ring_setup(struct dms_channel *ch, uint32_t count, uint32_t size, uint32_t cq_entries)
 {
+	return dms_ring_setup_flags(ch, count, size, cq_entries, 0);
+}
+
+int dms_ring_setup_flags(struct dms_channel *ch, uint32_t count, uint32_t size,
+			 uint32_t cq_entries, uint32_t flags)
+{
 	struct dmastream_ring ring = {
 		.count = count,
 		.size = size,
 		.cq_entries = cq_entries,
+		.flags = flags,
 	};
 	struct dmastream_ring release = { 0 };
 	void *cq = NULL, *bufs = NULL;
@@ -24,8 +31,11 @@ int dms_ring_setup(struct dms_channel *ch, uint32_t count, uint32_t size, uint32
 	/* Resizing needs the old mappings gone first; make that explicit. */
 	if (ch->has_ring)
 		return -EBUSY;
-	if (count == 0 || size == 0)
+	if (count == 0 || size == 0 || (flags & ~DMS_RING_CACHED))
 		return -EINVAL;
+	/* An older driver would refuse the flag with EINVAL: say why instead. */
+	if (flags && ch->caps.abi_version < 0x00010003)
+		return -EOPNOTSUPP;
 
 	ret = dms__ioctl(ch, DMASTREAM_IOC_SET_RING, &ring);
 	if (ret < 0)
@@ -94,6 +104,11 @@ uint32_t dms_buf_count(const struct dms_channel *ch)
 uint32_t dms_buf_size(const struct dms_channel *ch)
 {
 	return ch->has_ring ? ch->ring.size : 0;
+}
+
+uint32_t dms_ring_flags(const struct dms_channel *ch)
+{
+	return ch->has_ring ? ch->ring.flags : 0;
 }
 
 uint32_t dms_cq_entries(const struct dms_channel *ch)

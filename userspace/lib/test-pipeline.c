@@ -130,6 +130,15 @@ static void test_loopback_clean(void)
 	st = run_loop(&r, &prm, 0);
 	CHECK_EQ(st.transfers, 20);
 	CHECK_EQ(st.verify.packets, 0);
+
+	/* Cached rings on both channels: the same run. */
+	prm = loop_params(30, 4096);
+	prm.ring_flags = DMS_RING_CACHED;
+	st = run_loop(&r, &prm, 0);
+	CHECK_EQ(st.transfers, 30);
+	CHECK_EQ(st.verify.good, 30);
+	CHECK_EQ(fake_last_ring_flags(r.e, DMASTREAM_DIR_TX), DMASTREAM_RING_CACHED);
+	CHECK_EQ(fake_last_ring_flags(r.e, DMASTREAM_DIR_RX), DMASTREAM_RING_CACHED);
 	rig_close(&r);
 }
 
@@ -680,6 +689,25 @@ static void test_limits_and_refusals(void)
 	CHECK_EQ(dms_pipeline_create(&prm, NULL, NULL, &p), -EINVAL);
 	prm.depth = 0;
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), -EINVAL);
+	prm = loop_params(10, 1024);
+	prm.ring_flags = 0x2;
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), -EINVAL);
+	/* A non-coherent engine: what it writes in a cached ring is whole lines. */
+	fake_caps(r.e, DMASTREAM_DIR_RX)->cached_align = 64;
+	dms_channel_close(r.rx);	/* caps are read at open */
+	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_RX, &r.rx), 0);
+	prm = loop_params(10, 1000);
+	prm.ring_flags = DMS_RING_CACHED;
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), -EINVAL);
+	CHECK(!fake_owned(r.e, DMASTREAM_DIR_TX));
+	prm.ring_flags = 0;
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
+	dms_pipeline_destroy(p);
+	prm = loop_params(10, 1024);
+	prm.ring_flags = DMS_RING_CACHED;
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
+	CHECK_EQ(run(p), 0);
+	dms_pipeline_destroy(p);
 	prm = loop_params(10, 32u << 20);
 	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), -E2BIG);
 	rig_close(&r);

@@ -180,10 +180,45 @@ static void test_settings(void)
 	fake_engine_free(e);
 }
 
+/* Cached rings: asked for, reported back, refused where they cannot be. */
+static void test_cached(void)
+{
+	struct fake_engine *e = fake_engine_new();
+	struct dmastream_info info;
+	struct dms_channel *rx;
+	uint32_t max;
+
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_RX, &rx), 0);
+	max = dms_get_caps(rx)->max_cached_buffer_size;
+	CHECK(max > 0);
+	CHECK_EQ(dms_ring_setup_flags(rx, 4, 4096, 0, 0x2), -EINVAL);
+	CHECK_EQ(dms_ring_setup_flags(rx, 1, max + 1, 0, DMS_RING_CACHED), -E2BIG);
+	CHECK_EQ(dms_buf_count(rx), 0);
+	CHECK_EQ(dms_ring_setup_flags(rx, 4, 4096, 0, DMS_RING_CACHED), 0);
+	CHECK_EQ(dms_ring_flags(rx), DMS_RING_CACHED);
+	CHECK_EQ(dms_get_info(rx, &info), 0);
+	CHECK_EQ(info.ring_flags, DMASTREAM_RING_CACHED);
+	CHECK(dms_buf(rx, 3) != NULL);
+	CHECK_EQ(dms_ring_free(rx), 0);
+	CHECK_EQ(dms_ring_flags(rx), 0);
+	CHECK_EQ(dms_ring_setup(rx, 4, 4096, 0), 0);
+	CHECK_EQ(dms_ring_flags(rx), 0);
+	CHECK_EQ(dms_ring_free(rx), 0);
+	/* A driver older than cached rings: said so, not EINVAL. */
+	fake_caps(e, DMASTREAM_DIR_RX)->abi_version = 0x00010002;
+	dms_channel_close(rx);
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_RX, &rx), 0);
+	CHECK_EQ(dms_ring_setup_flags(rx, 4, 4096, 0, DMS_RING_CACHED), -EOPNOTSUPP);
+	CHECK_EQ(dms_ring_setup_flags(rx, 4, 4096, 0, 0), 0);
+	dms_channel_close(rx);
+	fake_engine_free(e);
+}
+
 int main(void)
 {
 	test_setup();
 	test_submit_reap_wait();
 	test_settings();
+	test_cached();
 	return check_report();
 }

@@ -184,6 +184,10 @@ static void info_json(struct json *j, const struct chan_entry *e, const struct l
 		json_uint(j, "max_buffer_size", l->caps.max_buffer_size);
 		json_uint(j, "max_ring_bytes", l->caps.max_ring_bytes);
 		json_uint(j, "max_cq_entries", l->caps.max_cq_entries);
+		if (l->caps.abi_version >= 0x00010003) {
+			json_uint(j, "max_cached_buffer_size", l->caps.max_cached_buffer_size);
+			json_uint(j, "cached_align", l->caps.cached_align);
+		}
 	}
 	json_end_object(j);
 	if (l->ok) {
@@ -222,9 +226,15 @@ static void info_human(FILE *f, const struct chan_entry *e, const struct live *l
 		fprintf(f, "  ring limits      <= %u buffers of <= %s, <= %s in all, <= %u CQ entries\n",
 			l->caps.max_buffers, format_size(l->caps.max_buffer_size, a, sizeof(a)),
 			format_size(l->caps.max_ring_bytes, b, sizeof(b)), l->caps.max_cq_entries);
+		if (l->caps.abi_version >= 0x00010003)
+			fprintf(f, "  cached buffers   <= %s, written in multiples of %u"
+				" (--memory cached)\n",
+				format_size(l->caps.max_cached_buffer_size, a, sizeof(a)),
+				l->caps.cached_align);
 		fprintf(f, "  residue          %s\n", residue_name(l->caps.residue_granularity));
 		fprintf(f, "  coherent         %s\n",
-			l->caps.flags & DMASTREAM_CAP_COHERENT ? "yes" : "no (buffers are uncached)");
+			l->caps.flags & DMASTREAM_CAP_COHERENT ? "yes" :
+			"no (coherent buffers are uncached)");
 		fprintf(f, "  timeout          %s\n", l->info.timeout_ms ?
 			format_duration((uint64_t)l->info.timeout_ms * 1000000, a, sizeof(a)) : "none");
 		fprintf(f, "  error threshold  %u\n", l->info.error_threshold);

@@ -22,13 +22,14 @@
 enum {
 	OPT_BUFFERS = 256, OPT_BATCH, OPT_BYTES, OPT_TIMEOUT, OPT_XFER_TIMEOUT, OPT_PATTERN,
 	OPT_VERIFY, OPT_NO_VERIFY, OPT_STREAM, OPT_CONNECT, OPT_TX, OPT_RX, OPT_SIZES, OPT_JSON,
-	OPT_SINK_DELAY, OPT_FORMAT,
+	OPT_SINK_DELAY, OPT_FORMAT, OPT_MEMORY,
 };
 
 const struct option stream_options[] = {
 	{ "size", required_argument, NULL, 's' },
 	{ "depth", required_argument, NULL, 'd' },
 	{ "buffers", required_argument, NULL, OPT_BUFFERS },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "count", required_argument, NULL, 'n' },
 	{ "bytes", required_argument, NULL, OPT_BYTES },
@@ -132,6 +133,14 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 		case OPT_BUFFERS:
 			if (parse_u32(optarg, 1, 65535, &o->buffers) < 0)
 				return bad(err, errlen, "bad buffer count '%s'", optarg);
+			break;
+		case OPT_MEMORY:
+			if (!strcmp(optarg, "coherent"))
+				o->ring_flags = 0;
+			else if (!strcmp(optarg, "cached"))
+				o->ring_flags = DMS_RING_CACHED;
+			else
+				return bad(err, errlen, "bad memory '%s' (coherent, cached)", optarg);
 			break;
 		case OPT_BATCH:
 			if (parse_u32(optarg, 1, DMASTREAM_SUBMIT_MAX, &o->batch) < 0)
@@ -440,6 +449,7 @@ int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_c
 	prm.size = o->size;
 	prm.depth = o->depth;
 	prm.buffers = o->buffers;
+	prm.ring_flags = o->ring_flags;
 	prm.batch = o->batch;
 	prm.count = o->count;
 	prm.xfer_timeout_ms = o->xfer_timeout_ms;
@@ -514,9 +524,16 @@ int stream_setup_failed(struct cli *c, const struct stream_opts *o, int err)
 	case EBUSY:
 		return cli_fail(c, EXIT_BUSY, "the channel is in use by another program");
 	case E2BIG:
+		if (o->ring_flags & DMS_RING_CACHED)
+			return cli_fail(c, EXIT_RESOURCES,
+					"%u-byte transfers exceed the channel's limits, or its "
+					"largest cached buffer (dmastream info)", o->size);
 		return cli_fail(c, EXIT_RESOURCES,
 				"%u-byte transfers exceed the channel's limits (dmastream info)",
 				o->size);
+	case EOPNOTSUPP:
+		return cli_fail(c, EXIT_RESOURCES,
+				"the driver is too old for --memory cached (ABI 0x00010003)");
 	case EINVAL:
 		return cli_fail(c, EXIT_USAGE,
 				"the channel cannot take %u-byte transfers (alignment? dmastream info)",
@@ -598,6 +615,7 @@ void stream_json_members(struct json *j, const struct stream_opts *o,
 	json_uint(j, "size", o->size);
 	json_uint(j, "depth", st->depth);
 	json_uint(j, "buffers", st->buffers);
+	json_string(j, "memory", o->ring_flags & DMS_RING_CACHED ? "cached" : "coherent");
 	if (o->count)
 		json_uint(j, "count", o->count);
 	else

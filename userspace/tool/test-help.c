@@ -73,6 +73,7 @@ static const struct {
 	const char *name, *value;
 } samples[] = {
 	{ "size", "4K" }, { "sizes", "4K,8K" }, { "depth", "4" }, { "buffers", "8" },
+	{ "memory", "cached" },
 	{ "batch", "4" }, { "count", "10" }, { "bytes", "1M" }, { "duration", "1s" },
 	{ "timeout", "1s" }, { "xfer-timeout", "5ms" }, { "pattern", "prbs" },
 	{ "verify", NULL }, { "no-verify", NULL }, { "stream", "3" }, { "output", "f" },
