@@ -134,8 +134,6 @@ catch_in_flight() {
 	return 1
 }
 
-# verify_loop TARGET SIZE DEPTH COUNT: a verified loop that must get all of
-# its transfers back, intact.
 # verify_loop TARGET SIZE DEPTH COUNT [OPTION...]: a verified memcpy loop
 # that must get every transfer back intact.
 verify_loop() {

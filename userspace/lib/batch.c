@@ -63,6 +63,11 @@ int dms__check_segs(const struct dms_channel *ch, const struct dmastream_seg *se
 		if (s->offset % align_or_one(caps->addr_align) ||
 		    s->len % align_or_one(caps->len_align))
 			return -EINVAL;
+		/* What the engine writes in a cached ring is whole cache lines. */
+		if (dma_writes && (ch->ring.flags & DMS_RING_CACHED) &&
+		    (s->offset % align_or_one(caps->cached_align) ||
+		     s->len % align_or_one(caps->cached_align)))
+			return -EINVAL;
 		sum += s->len;
 	}
 	if (sum > caps->max_xfer_bytes)

@@ -580,10 +580,23 @@ static bool conflicts(struct fake_chan *c, const struct fake_xfer *nx)
 	return false;
 }
 
-static int check_seg(struct fake_chan *c, const struct dmastream_seg *s)
+static bool aligned(uint32_t v, uint32_t align)
+{
+	return align <= 1 || v % align == 0;
+}
+
+/* The driver's checks of one segment (validate.c); @writes: the engine writes it. */
+static int check_seg(struct fake_chan *c, const struct dmastream_seg *s, bool writes)
 {
 	if (s->reserved || !s->len || s->buf >= c->count || s->offset > c->size ||
 	    s->len > c->size - s->offset)
+		return -EINVAL;
+	if (c->dir != DMASTREAM_DIR_MEMCPY && s->len > c->caps.max_seg_size)
+		return -E2BIG;
+	if (!aligned(s->offset, c->caps.addr_align) || !aligned(s->len, c->caps.len_align))
+		return -EINVAL;
+	if (writes && (c->ring_flags & DMASTREAM_RING_CACHED) &&
+	    (!aligned(s->offset, c->caps.cached_align) || !aligned(s->len, c->caps.cached_align)))
 		return -EINVAL;
 	return 0;
 }
@@ -617,15 +630,21 @@ static int do_submit(struct fake_chan *c, struct dmastream_submit *sub)
 		nx.nsrc = x->nsegs;
 		nx.ndst = x->dst_nsegs;
 		for (j = 0; j < x->nsegs; j++) {
+			int ret;
+
 			nx.segs[j] = segs[x->seg_first + j];
-			if (check_seg(c, &nx.segs[j]))
-				return -EINVAL;
+			ret = check_seg(c, &nx.segs[j], c->dir == DMASTREAM_DIR_RX);
+			if (ret)
+				return ret;
 			nx.len += nx.segs[j].len;
 		}
 		for (j = 0; j < x->dst_nsegs; j++) {
+			int ret;
+
 			nx.segs[x->nsegs + j] = segs[x->dst_seg_first + j];
-			if (check_seg(c, &nx.segs[x->nsegs + j]))
-				return -EINVAL;
+			ret = check_seg(c, &nx.segs[x->nsegs + j], true);
+			if (ret)
+				return ret;
 			dst_len += segs[x->dst_seg_first + j].len;
 		}
 		if (memcpy_chan && dst_len != nx.len)

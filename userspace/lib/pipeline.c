@@ -176,29 +176,58 @@ static int mode_of(struct dms_channel *tx, struct dms_channel *rx, enum dms_pipe
 }
 
 /*
+ * The ring flags a channel works with: its own ring's when it has one (the
+ * pipeline uses a ring as it is), else those of the ring it will set up.
+ */
+static uint32_t ring_flags_of(const struct dms_pipeline *p, struct dms_channel *ch)
+{
+	return dms_buf_count(ch) ? dms_ring_flags(ch) : p->prm.ring_flags;
+}
+
+/*
  * What the engine writes in a cached ring must cover whole cache lines
  * where DMA is not coherent (the driver refuses it otherwise).
  */
-static uint32_t write_align(const struct dms_pipeline *p, const struct dmastream_caps *c)
+static uint32_t write_align(const struct dms_pipeline *p, struct dms_channel *ch)
 {
+	const struct dmastream_caps *c = dms_get_caps(ch);
 	bool writes = c->direction == DMASTREAM_DIR_RX || c->direction == DMASTREAM_DIR_MEMCPY;
 
-	return (p->prm.ring_flags & DMS_RING_CACHED) && writes && c->cached_align > 1 ?
+	return (ring_flags_of(p, ch) & DMS_RING_CACHED) && writes && c->cached_align > 1 ?
 	       c->cached_align : 1;
 }
 
-/* Longest segment that keeps every segment start and length aligned. */
-static uint32_t segment_limit(const struct dms_pipeline *p, const struct dmastream_caps *c)
+/* What every segment start and length on @ch must be a multiple of. */
+static uint32_t seg_align(const struct dms_pipeline *p, struct dms_channel *ch)
 {
+	const struct dmastream_caps *c = dms_get_caps(ch);
 	uint32_t align = c->addr_align > c->len_align ? c->addr_align : c->len_align;
-	uint32_t lim = c->max_seg_size;
 
-	if (write_align(p, c) > align)
-		align = write_align(p, c);
+	if (write_align(p, ch) > align)
+		align = write_align(p, ch);
+	return align ? align : 1;
+}
 
-	if (align > 1)
-		lim -= lim % align;
-	return lim;
+/*
+ * The longest segment the pipeline cuts: within both channels' limits and
+ * a multiple of both channels' alignments (powers of two: the larger one),
+ * so that a loopback's cuts suit the TX and the RX side alike.
+ */
+static uint32_t segment_limit(const struct dms_pipeline *p, struct dms_channel *tx,
+			      struct dms_channel *rx)
+{
+	uint32_t align = 1, lim = UINT32_MAX;
+	struct dms_channel *chs[2] = { tx, rx };
+
+	for (int i = 0; i < 2; i++) {
+		if (!chs[i])
+			continue;
+		if (seg_align(p, chs[i]) > align)
+			align = seg_align(p, chs[i]);
+		if (dms_get_caps(chs[i])->max_seg_size < lim)
+			lim = dms_get_caps(chs[i])->max_seg_size;
+	}
+	return lim - lim % align;
 }
 
 static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel *ch)
@@ -215,7 +244,7 @@ static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel 
 		return -E2BIG;
 	if (caps->len_align > 1 && size % caps->len_align)
 		return -EINVAL;
-	if (size % write_align(p, caps))
+	if (size % write_align(p, ch))
 		return -EINVAL;
 
 	s->ch = ch;
@@ -273,7 +302,6 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 			struct dms_channel *rx, struct dms_pipeline **pp)
 {
 	struct dms_pipeline *p;
-	uint32_t lim;
 	int ret;
 
 	if (!params || !pp || params->size == 0 || params->depth == 0 ||
@@ -309,14 +337,7 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 	    p->mode != DMS_PIPE_RX)
 		goto fail;
 
-	p->seg_max = UINT32_MAX;
-	if (tx)
-		p->seg_max = segment_limit(p, dms_get_caps(tx));
-	if (rx) {
-		lim = segment_limit(p, dms_get_caps(rx));
-		if (lim < p->seg_max)
-			p->seg_max = lim;
-	}
+	p->seg_max = segment_limit(p, tx, rx);
 	if (p->seg_max == 0)
 		goto fail;
 

@@ -49,6 +49,7 @@ int dms_ring_setup_flags(struct dms_channel *ch, uint32_t count, uint32_t size,
 		goto give_back;
 	}
 	ch->ring = ring;
+	ch->ring.flags = flags;	/* what was granted, whether or not echoed */
 	ch->cq_mem = cq;
 	ch->bufs = bufs;
 	ch->has_ring = true;

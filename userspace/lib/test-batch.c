@@ -207,11 +207,61 @@ static void test_no_room(void)
 	fake_engine_free(e);
 }
 
+/*
+ * A cached ring on an engine that is not coherent: what it writes must be
+ * whole cache lines, refused when added rather than failing the batch.
+ */
+static void test_cached_lines(void)
+{
+	struct fake_engine *e = fake_engine_new();
+	struct dmastream_seg src = { .buf = 0, .offset = 0, .len = 100 };
+	struct dmastream_seg dst = { .buf = 1, .offset = 0, .len = 100 };
+	struct dms_channel *rx, *tx, *m;
+	struct dms_batch *b;
+
+	fake_caps(e, DMASTREAM_DIR_RX)->cached_align = 64;
+	fake_caps(e, DMASTREAM_DIR_TX)->cached_align = 64;
+	fake_caps(e, DMASTREAM_DIR_MEMCPY)->cached_align = 64;
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_RX, &rx), 0);
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_TX, &tx), 0);
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_MEMCPY, &m), 0);
+	CHECK_EQ(dms_ring_setup_flags(rx, 4, 4096, 0, DMS_RING_CACHED), 0);
+	CHECK_EQ(dms_batch_create(rx, 4, 8, &b), 0);
+	CHECK_EQ(dms_batch_add_buf(b, 1, 0, 0, 100), -EINVAL);
+	CHECK_EQ(dms_batch_add_buf(b, 1, 0, 32, 64), -EINVAL);
+	CHECK_EQ(dms_batch_add_buf(b, 1, 0, 64, 128), 0);
+	CHECK_EQ(dms_submit(rx, b), 1);
+	dms_batch_destroy(b);
+	/* The engine only reads a TX range: no such rule. */
+	CHECK_EQ(dms_ring_setup_flags(tx, 4, 4096, 0, DMS_RING_CACHED), 0);
+	CHECK_EQ(dms_batch_create(tx, 4, 8, &b), 0);
+	CHECK_EQ(dms_batch_add_buf(b, 1, 0, 0, 100), 0);
+	dms_batch_destroy(b);
+	/* A memcpy: its destination only. */
+	CHECK_EQ(dms_ring_setup_flags(m, 4, 4096, 0, DMS_RING_CACHED), 0);
+	CHECK_EQ(dms_batch_create(m, 4, 8, &b), 0);
+	CHECK_EQ(dms_batch_add_memcpy(b, 1, &src, 1, &dst, 1), -EINVAL);
+	dst.len = src.len = 128;
+	CHECK_EQ(dms_batch_add_memcpy(b, 1, &src, 1, &dst, 1), 0);
+	dms_batch_destroy(b);
+	/* A coherent ring on the same engine: no such rule. */
+	CHECK_EQ(dms_ring_free(rx), 0);
+	CHECK_EQ(dms_ring_setup(rx, 4, 4096, 0), 0);
+	CHECK_EQ(dms_batch_create(rx, 4, 8, &b), 0);
+	CHECK_EQ(dms_batch_add_buf(b, 1, 0, 0, 100), 0);
+	dms_batch_destroy(b);
+	dms_channel_close(rx);
+	dms_channel_close(tx);
+	dms_channel_close(m);
+	fake_engine_free(e);
+}
+
 int main(void)
 {
 	test_checks();
 	test_memcpy();
 	test_partial();
 	test_no_room();
+	test_cached_lines();
 	return check_report();
 }

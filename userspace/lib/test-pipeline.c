@@ -708,8 +708,52 @@ static void test_limits_and_refusals(void)
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
 	CHECK_EQ(run(p), 0);
 	dms_pipeline_destroy(p);
+
 	prm = loop_params(10, 32u << 20);
 	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), -E2BIG);
+	rig_close(&r);
+}
+
+/* Cached rings on an engine that is not coherent (cached_align 64). */
+static void test_cached_lines(void)
+{
+	struct dms_pipeline_params prm;
+	struct dms_pipeline *p = NULL;
+	struct rig r;
+
+	rig_open(&r);
+	fake_caps(r.e, DMASTREAM_DIR_RX)->cached_align = 64;
+	dms_channel_close(r.rx);	/* caps are read at open */
+	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_RX, &r.rx), 0);
+
+	/* A ring the caller set up is used as it is: its flags decide. */
+	prm = loop_params(10, 1000);
+	CHECK_EQ(dms_ring_setup_flags(r.rx, 16, 1000, 0, DMS_RING_CACHED), 0);
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), -EINVAL);
+	CHECK_EQ(dms_ring_free(r.rx), 0);
+	CHECK_EQ(dms_ring_setup(r.rx, 16, 1000, 0), 0);
+	prm.ring_flags = DMS_RING_CACHED;	/* for the TX ring; RX keeps its own */
+	p = NULL;
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
+	if (p)
+		CHECK_EQ(run(p), 0);
+	dms_pipeline_destroy(p);
+	CHECK_EQ(dms_ring_free(r.rx), 0);
+
+	/*
+	 * A TX engine whose segments are at most 1000 bytes: the loopback's
+	 * cuts must still suit the RX side's 64-byte lines (960).
+	 */
+	fake_caps(r.e, DMASTREAM_DIR_TX)->max_seg_size = 1000;
+	dms_channel_close(r.tx);
+	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_TX, &r.tx), 0);
+	prm = loop_params(10, 4096);
+	prm.ring_flags = DMS_RING_CACHED;
+	p = NULL;
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
+	if (p)
+		CHECK_EQ(run(p), 0);
+	dms_pipeline_destroy(p);
 	rig_close(&r);
 }
 
@@ -726,6 +770,7 @@ int main(void)
 	test_tx();
 	test_timeout_and_recovery();
 	test_sticky_error();
+	test_cached_lines();
 	test_backpressure_and_segments();
 	test_limits_and_refusals();
 	return check_report();

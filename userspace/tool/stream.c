@@ -532,8 +532,10 @@ int stream_setup_failed(struct cli *c, const struct stream_opts *o, int err)
 				"%u-byte transfers exceed the channel's limits (dmastream info)",
 				o->size);
 	case EOPNOTSUPP:
-		return cli_fail(c, EXIT_RESOURCES,
-				"the driver is too old for --memory cached (ABI 0x00010003)");
+		if (o->ring_flags & DMS_RING_CACHED)
+			return cli_fail(c, EXIT_RESOURCES,
+					"the driver is too old for --memory cached (ABI 0x00010003)");
+		return cli_fail_errno(c, err, "cannot start");
 	case EINVAL:
 		return cli_fail(c, EXIT_USAGE,
 				"the channel cannot take %u-byte transfers (alignment? dmastream info)",
