@@ -93,6 +93,15 @@ int dmastream_cached_alloc(struct device *dma_dev, struct dmastream_buf *buf, u3
 				       GFP_KERNEL | __GFP_NOWARN);
 		if (!page)
 			return -ENOMEM;
+		/*
+		 * Never an error here, but 6.1's DMA-API debugging registers
+		 * the allocation as a mapping whose error nobody checked, and
+		 * says so when it is freed.
+		 */
+		if (dma_mapping_error(dma_dev, dma)) {
+			dma_free_pages(dma_dev, stride, page, dma, DMA_BIDIRECTIONAL);
+			return -ENOMEM;
+		}
 		/* Zeroed through the cache: clean it before the engine looks. */
 		memset(page_address(page), 0, stride);
 		dma_sync_single_for_device(dma_dev, dma, stride, DMA_BIDIRECTIONAL);
