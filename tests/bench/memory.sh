@@ -35,6 +35,8 @@ for size in "$@"; do
 	fi
 done
 cat "$out"
+# The harness refuses a run that leaves its modules loaded: t0 pins them.
+[ -z "${VMTEST_LANE:-}" ] && { remove_t0 || failed=$((failed + 1)); }
 want=$((2 * rounds * $#))
 got=$(grep -c '"xfers":[1-9]' "$out")
 echo "memory: $got of $want records"
