@@ -40,10 +40,31 @@ load_lane() {
 	if [ -n "$PROVIDER_MOD" ]; then
 		insmod "$PROVIDER_MOD" || return 1
 	fi
+	[ "${LANE_PROVIDER_PM:-pinned}" = pinned ] && { pin_provider_awake || return 1; }
 	wait_for 20 test -c "/dev/dmastream/$DT/mem1" || {
 		fail "the device tree's $DT device did not appear"
 		return 1
 	}
+}
+
+# pin_provider_awake: on arm64, keeps every zynqmp_dma device runtime-
+# active (power/control "on"; it stays so across unbind, bind and reload).
+# zynqmp_dma (6.1) remove() calls its runtime-suspend routine even when
+# runtime PM has already suspended the device, disabling shared clocks
+# twice; the clock core then warns (once their count reaches zero). The
+# autosuspend comes 100 ms after a channel's last use, so a host that
+# stalls the guest between a test's release of a channel and an unbind or
+# unload makes any lane test fail on the provider's defect (seen once in
+# CI, in provider-unbind). provider-zynqmp-remove-defect shows the defect
+# (LANE_PROVIDER_PM=free) and that this avoids it.
+pin_provider_awake() {
+	case ${VMTEST_LANE:-} in arm64-*) ;; *) return 0 ;; esac
+	for pa_dev in "$PROVIDER_DRV"/*.dma-controller; do
+		echo on >"$pa_dev/power/control" || {
+			fail "keep ${pa_dev##*/} runtime-active"
+			return 1
+		}
+	done
 }
 
 # load_installed MODULE [PARAMS...]: modprobe MODULE, which must resolve to
