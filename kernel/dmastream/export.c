@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A ring buffer exported as a dma-buf (DMASTREAM_IOC_EXPORT_BUF), so that
+ * another device (a second dmastream channel, a V4L2 queue, a GPU) or
+ * another process uses the same memory without a copy.
+ *
+ * The dma-buf holds the ring like a mapping does: the ring's memory lives
+ * until the last export, mapping and file are gone, and SET_RING cannot
+ * replace it meanwhile. Importers map the buffer's pages for their own
+ * device. A cached ring's buffers are cacheable, so CPU access through the
+ * dma-buf is bracketed by DMA_BUF_IOCTL_SYNC as for any exporter; a
+ * coherent ring's are not, and its syncs cost nothing.
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/iosys-map.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "export.h"
+#include "owner.h"
+#include "ring.h"
+
+struct dmastream_export_buf {
+	struct dmastream_kring *ring;	/* a reference, counted in ring->mappings */
+	u32 idx;
+	struct mutex lock;		/* attachments */
+	struct list_head attachments;
+};
+
+/* One importer's device: the buffer's pages, mapped for it while in use. */
+struct dmastream_export_att {
+	struct list_head node;
+	struct device *dev;
+	struct sg_table sgt;
+	enum dma_data_direction dir;
+	bool mapped;
+};
+
+static bool dmastream_export_cached(const struct dmastream_export_buf *exp)
+{
+	return exp->ring->flags & DMASTREAM_RING_CACHED;
+}
+
+/* The buffer's pages, whichever allocator the ring used. */
+static int dmastream_export_pages(struct dmastream_export_buf *exp, struct sg_table *sgt)
+{
+	struct dmastream_kring *ring = exp->ring;
+	struct dmastream_buf *buf = &ring->bufs[exp->idx];
+	int ret;
+
+	if (!dmastream_export_cached(exp))
+		return dma_get_sgtable(ring->dma_dev, sgt, buf->cpu, buf->dma, ring->stride);
+	/* A cached buffer is one block of the page allocator. */
+	ret = sg_alloc_table(sgt, 1, GFP_KERNEL);
+	if (ret)
+		return ret;
+	sg_set_page(sgt->sgl, virt_to_page(buf->cpu), ring->stride, 0);
+	return 0;
+}
+
+static int dmastream_export_attach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach)
+{
+	struct dmastream_export_buf *exp = dmabuf->priv;
+	struct dmastream_export_att *att;
+	int ret;
+
+	att = kzalloc(sizeof(*att), GFP_KERNEL);
+	if (!att)
+		return -ENOMEM;
+	ret = dmastream_export_pages(exp, &att->sgt);
+	if (ret) {
+		kfree(att);
+		return ret;
+	}
+	att->dev = attach->dev;
+	attach->priv = att;
+	mutex_lock(&exp->lock);
+	list_add(&att->node, &exp->attachments);
+	mutex_unlock(&exp->lock);
+	return 0;
+}
+
+static void dmastream_export_detach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach)
+{
+	struct dmastream_export_buf *exp = dmabuf->priv;
+	struct dmastream_export_att *att = attach->priv;
+
+	mutex_lock(&exp->lock);
+	list_del(&att->node);
+	mutex_unlock(&exp->lock);
+	sg_free_table(&att->sgt);
+	kfree(att);
+}
+
+/*
+ * A coherent ring's memory is not cached by the CPU where DMA is not
+ * coherent (and needs no maintenance where it is): mapping it for another
+ * device must not clean or invalidate caches through the kernel's other
+ * alias of the pages.
+ */
+static unsigned long dmastream_export_attrs(const struct dmastream_export_buf *exp)
+{
+	return dmastream_export_cached(exp) ? 0 : DMA_ATTR_SKIP_CPU_SYNC;
+}
+
+static struct sg_table *dmastream_export_map(struct dma_buf_attachment *attach,
+					     enum dma_data_direction dir)
+{
+	struct dmastream_export_buf *exp = attach->dmabuf->priv;
+	struct dmastream_export_att *att = attach->priv;
+	int ret;
+
+	mutex_lock(&exp->lock);
+	if (att->mapped) {
+		mutex_unlock(&exp->lock);
+		return ERR_PTR(-EBUSY);
+	}
+	ret = dma_map_sgtable(att->dev, &att->sgt, dir, dmastream_export_attrs(exp));
+	if (!ret) {
+		att->dir = dir;
+		att->mapped = true;
+	}
+	mutex_unlock(&exp->lock);
+	return ret ? ERR_PTR(ret) : &att->sgt;
+}
+
+static void dmastream_export_unmap(struct dma_buf_attachment *attach, struct sg_table *sgt,
+				   enum dma_data_direction dir)
+{
+	struct dmastream_export_buf *exp = attach->dmabuf->priv;
+	struct dmastream_export_att *att = attach->priv;
+
+	mutex_lock(&exp->lock);
+	dma_unmap_sgtable(att->dev, sgt, dir, dmastream_export_attrs(exp));
+	att->mapped = false;
+	mutex_unlock(&exp->lock);
+}
+
+static void dmastream_export_release(struct dma_buf *dmabuf)
+{
+	struct dmastream_export_buf *exp = dmabuf->priv;
+
+	atomic_dec(&exp->ring->mappings);
+	dmastream_ring_put(exp->ring);
+	mutex_destroy(&exp->lock);
+	kfree(exp);
+}
+
+/*
+ * The CPU takes the buffer (@to_cpu) or gives it back: the ring's own
+ * mapping for the engine and every importer's mapping are synced. Each
+ * importer's in the direction it mapped with, which is what the DMA API
+ * allows; the ring's is bidirectional.
+ */
+static void dmastream_export_sync(struct dmastream_export_buf *exp, bool to_cpu,
+				  enum dma_data_direction dir)
+{
+	struct dmastream_kring *ring = exp->ring;
+	struct dmastream_buf *buf = &ring->bufs[exp->idx];
+	struct dmastream_export_att *att;
+
+	if (!dmastream_export_cached(exp))
+		return;
+	mutex_lock(&exp->lock);
+	if (to_cpu)
+		dma_sync_single_for_cpu(ring->dma_dev, buf->dma, ring->stride, dir);
+	else
+		dma_sync_single_for_device(ring->dma_dev, buf->dma, ring->stride, dir);
+	list_for_each_entry(att, &exp->attachments, node) {
+		if (!att->mapped)
+			continue;
+		if (to_cpu)
+			dma_sync_sgtable_for_cpu(att->dev, &att->sgt, att->dir);
+		else
+			dma_sync_sgtable_for_device(att->dev, &att->sgt, att->dir);
+	}
+	mutex_unlock(&exp->lock);
+}
+
+static int dmastream_export_begin_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir)
+{
+	dmastream_export_sync(dmabuf->priv, true, dir);
+	return 0;
+}
+
+static int dmastream_export_end_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir)
+{
+	dmastream_export_sync(dmabuf->priv, false, dir);
+	return 0;
+}
+
+static int dmastream_export_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
+{
+	struct dmastream_export_buf *exp = dmabuf->priv;
+
+	return dmastream_ring_mmap_buf(exp->ring, exp->idx, vma,
+				       (u64)vma->vm_pgoff << PAGE_SHIFT);
+}
+
+static int dmastream_export_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct dmastream_export_buf *exp = dmabuf->priv;
+
+	iosys_map_set_vaddr(map, exp->ring->bufs[exp->idx].cpu);
+	return 0;
+}
+
+static const struct dma_buf_ops dmastream_export_ops = {
+	.attach = dmastream_export_attach,
+	.detach = dmastream_export_detach,
+	.map_dma_buf = dmastream_export_map,
+	.unmap_dma_buf = dmastream_export_unmap,
+	.release = dmastream_export_release,
+	.begin_cpu_access = dmastream_export_begin_cpu,
+	.end_cpu_access = dmastream_export_end_cpu,
+	.mmap = dmastream_export_mmap,
+	.vmap = dmastream_export_vmap,
+};
+
+/* Takes over @ring's reference and mapping count, also on failure. */
+static struct dma_buf *dmastream_export_create(struct dmastream_kring *ring, u32 idx,
+					       bool writable)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(info);
+	struct dmastream_export_buf *exp;
+	struct dma_buf *dmabuf;
+
+	exp = kzalloc(sizeof(*exp), GFP_KERNEL);
+	if (!exp) {
+		dmabuf = ERR_PTR(-ENOMEM);
+		goto fail;
+	}
+	exp->ring = ring;
+	exp->idx = idx;
+	mutex_init(&exp->lock);
+	INIT_LIST_HEAD(&exp->attachments);
+
+	info.ops = &dmastream_export_ops;
+	info.size = ring->stride;
+	info.flags = writable ? O_RDWR : O_RDONLY;
+	info.priv = exp;
+	dmabuf = dma_buf_export(&info);
+	if (!IS_ERR(dmabuf))
+		return dmabuf;
+	mutex_destroy(&exp->lock);
+	kfree(exp);
+fail:
+	atomic_dec(&ring->mappings);
+	dmastream_ring_put(ring);
+	return dmabuf;
+}
+
+/**
+ * dmastream_export_buf() - DMASTREAM_IOC_EXPORT_BUF: a buffer as a dma-buf fd
+ * @chan:	the channel.
+ * @file:	the calling file, which must own the channel.
+ * @uarg:	struct dmastream_export in user memory; fd is written back.
+ *
+ * Return: 0; -EFAULT; -EINVAL (unknown flags, reserved or fd not 0, no
+ * such buffer); -ENODEV, -ENXIO or -EBUSY as dmastream_owner_check();
+ * -EMFILE; -ENOMEM.
+ */
+int dmastream_export_buf(struct dmastream_chan *chan, struct file *file, void __user *uarg)
+{
+	struct dmastream_export req;
+	struct dmastream_kring *ring;
+	struct dma_buf *dmabuf;
+	int fd, ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags & ~(DMASTREAM_EXPORT_CLOEXEC | DMASTREAM_EXPORT_WRITE) || req.fd ||
+	    req.reserved)
+		return -EINVAL;
+
+	spin_lock_irq(&chan->irq_lock);
+	ret = dmastream_owner_check(chan, file);
+	ring = chan->ring;
+	if (!ret && req.buffer >= ring->count)
+		ret = -EINVAL;
+	if (!ret) {
+		/* Counted now so that a concurrent SET_RING sees it. */
+		kref_get(&ring->ref);
+		atomic_inc(&ring->mappings);
+	}
+	spin_unlock_irq(&chan->irq_lock);
+	if (ret)
+		return ret;
+
+	dmabuf = dmastream_export_create(ring, req.buffer, req.flags & DMASTREAM_EXPORT_WRITE);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+	fd = get_unused_fd_flags(req.flags & DMASTREAM_EXPORT_CLOEXEC ? O_CLOEXEC : 0);
+	if (fd < 0) {
+		dma_buf_put(dmabuf);
+		return fd;
+	}
+	req.fd = fd;
+	/* The fd exists for user space only once it has been told. */
+	if (copy_to_user(uarg, &req, sizeof(req))) {
+		put_unused_fd(fd);
+		dma_buf_put(dmabuf);
+		return -EFAULT;
+	}
+	fd_install(fd, dmabuf->file);
+	return 0;
+}
