@@ -13,6 +13,9 @@
  *   lifetime     the ring cannot be replaced while an export lives; the
  *                export outlives the channel's file and keeps the data;
  *                once it is closed, SET_RING works again
+ *
+ *   t-export [CHANNEL]   a memcpy channel: "memcpy" of t0 (default) or
+ *                        "device/label" (an ARM lane's real provider)
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -24,6 +27,8 @@
 
 #define NBUF		4
 #define BUFSZ		(64U << 10)
+
+static const char *chan = "memcpy";
 
 static int export_buf(int fd, uint32_t buf, uint32_t flags)
 {
@@ -66,13 +71,13 @@ static void errnos(void)
 	struct tchan c;
 	int ro, other;
 
-	other = t_open("memcpy", O_RDWR);
+	other = t_open(chan, O_RDWR);
 	e = (struct dmastream_export){ .buffer = 0 };
 	T_ERRNO(ioctl(other, DMASTREAM_IOC_EXPORT_BUF, &e), ENXIO);
 
-	t_setup(&c, "memcpy", NBUF, BUFSZ, 0);
+	t_setup(&c, chan, NBUF, BUFSZ, 0);
 	T_ERRNO(ioctl(other, DMASTREAM_IOC_EXPORT_BUF, &e), EBUSY);
-	ro = t_open("memcpy", O_RDONLY);
+	ro = t_open(chan, O_RDONLY);
 	T_ERRNO(ioctl(ro, DMASTREAM_IOC_EXPORT_BUF, &e), EBADF);
 	close(ro);
 	close(other);
@@ -96,7 +101,7 @@ static void same_memory(void)
 	uint8_t *map;
 	int dfd, fl;
 
-	t_setup(&c, "memcpy", NBUF, BUFSZ, 0);
+	t_setup(&c, chan, NBUF, BUFSZ, 0);
 	stride = c.ring.buf_stride;
 	dfd = export_buf(c.fd, 1, DMASTREAM_EXPORT_WRITE | DMASTREAM_EXPORT_CLOEXEC);
 	T_ASSERT(dfd >= 0, "export buffer 1: %s", strerror(-dfd));
@@ -145,7 +150,7 @@ static void read_only(void)
 	void *map;
 	int dfd;
 
-	t_setup(&c, "memcpy", NBUF, BUFSZ, 0);
+	t_setup(&c, chan, NBUF, BUFSZ, 0);
 	t_fill(c.bufs[3], BUFSZ, 13);
 	dfd = export_buf(c.fd, 3, 0);
 	T_ASSERT(dfd >= 0, "export buffer 3: %s", strerror(-dfd));
@@ -169,7 +174,7 @@ static void lifetime(void)
 	uint8_t *map;
 	int dfd, fd;
 
-	t_setup(&c, "memcpy", NBUF, BUFSZ, 0);
+	t_setup(&c, chan, NBUF, BUFSZ, 0);
 	stride = c.ring.buf_stride;
 	t_fill(c.bufs[2], BUFSZ, 14);
 	dfd = export_buf(c.fd, 2, DMASTREAM_EXPORT_WRITE);
@@ -188,7 +193,7 @@ static void lifetime(void)
 	T_ASSERT(map != MAP_FAILED, "mmap after the channel's file closed: %s", strerror(errno));
 	T_CHECK(t_check_fill(map, BUFSZ, 14, &bad), "byte %zu changed after the close", bad);
 	/* The channel is free again for someone else's ring. */
-	fd = t_open("memcpy", O_RDWR);
+	fd = t_open(chan, O_RDWR);
 	r = (struct dmastream_ring){ .count = NBUF, .size = BUFSZ, .flags = t_ring_flags() };
 	T_CHECK(ioctl(fd, DMASTREAM_IOC_SET_RING, &r) == 0, "SET_RING on the freed channel: %s",
 		strerror(errno));
@@ -210,10 +215,12 @@ static void lifetime(void)
 	close(fd);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	t_start("t-export");
-	printf("ring: %s\n", t_ring_flags() ? "cached" : "coherent");
+	if (argc > 1)
+		chan = argv[1];
+	printf("%s, ring: %s\n", chan, t_ring_flags() ? "cached" : "coherent");
 	errnos();
 	same_memory();
 	read_only();
