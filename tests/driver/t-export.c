@@ -13,12 +13,18 @@
  *   lifetime     the ring cannot be replaced while an export lives; the
  *                export outlives the channel's file and keeps the data;
  *                once it is closed, SET_RING works again
+ *   killed       a process killed with an export, a mapping of it and a
+ *                transfer on the exported buffer gives its ring's memory
+ *                back: with total_ring_bytes_max at one ring, the next
+ *                ring fits (and the debug kernel's kmemleak sees no leak)
  *
  *   t-export [CHANNEL]   a memcpy channel: "memcpy" of t0 (default) or
  *                        "device/label" (an ARM lane's real provider)
  */
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/dma-buf.h>
@@ -215,6 +221,50 @@ static void lifetime(void)
 	close(fd);
 }
 
+#define TOTAL_MAX	"/sys/module/dmastream/parameters/total_ring_bytes_max"
+
+static void killed(void)
+{
+	char old[32], one[32];
+	struct dmastream_ring r;
+	int status, fd;
+	pid_t pid;
+
+	pid = fork();
+	T_ASSERT(pid >= 0, "fork: %s", strerror(errno));
+	if (!pid) {
+		struct dmastream_seg s[2] = {
+			{ .buf = 0, .len = BUFSZ },
+			{ .buf = 1, .len = BUFSZ },
+		};
+		struct dmastream_xfer x = { .nsegs = 1, .dst_seg_first = 1, .dst_nsegs = 1 };
+		struct tchan c;
+		void *map;
+		int dfd;
+
+		t_setup(&c, chan, NBUF, BUFSZ, 0);
+		dfd = export_buf(c.fd, 1, DMASTREAM_EXPORT_WRITE);
+		map = dfd < 0 ? MAP_FAILED :
+		      mmap(NULL, c.ring.buf_stride, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
+		if (map == MAP_FAILED || t_submit(&c, &x, 1, s, 2, NULL) != 1)
+			_exit(1);
+		raise(SIGKILL);
+		_exit(2);
+	}
+	T_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid: %s", strerror(errno));
+	T_CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		"the child did not get as far as its kill (status %#x)", status);
+	T_ASSERT(t_read_file(TOTAL_MAX, old, sizeof(old)) == 0, "%s unreadable", TOTAL_MAX);
+	snprintf(one, sizeof(one), "%u", NBUF * BUFSZ);
+	T_ASSERT(t_write_file(TOTAL_MAX, one) == 0, "cannot set %s", TOTAL_MAX);
+	fd = t_open(chan, O_RDWR);
+	r = (struct dmastream_ring){ .count = NBUF, .size = BUFSZ, .flags = t_ring_flags() };
+	T_CHECK(ioctl(fd, DMASTREAM_IOC_SET_RING, &r) == 0,
+		"SET_RING after the kill, room for one ring in all: %s", strerror(errno));
+	close(fd);
+	t_write_file(TOTAL_MAX, old);
+}
+
 int main(int argc, char **argv)
 {
 	t_start("t-export");
@@ -225,5 +275,6 @@ int main(int argc, char **argv)
 	same_memory();
 	read_only();
 	lifetime();
+	killed();
 	return t_report();
 }
