@@ -95,6 +95,10 @@ void *dms_buf(const struct dms_channel *ch, uint32_t index);
 uint32_t dms_buf_count(const struct dms_channel *ch);
 uint32_t dms_buf_size(const struct dms_channel *ch);
 uint32_t dms_cq_entries(const struct dms_channel *ch);
+/* dms_buf_export() flags (0.5, driver ABI 0x00010004) */
+#define DMS_EXPORT_WRITE	0x1u	/* the dma-buf may be mapped for writing */
+#define DMS_EXPORT_CLOEXEC	0x2u	/* the fd is close-on-exec */
+int dms_buf_export(struct dms_channel *ch, uint32_t index, unsigned int flags);
 
 /* ------------------------------------------------------------------------
  * Batches: build a list of transfers, checked against the channel's limits
