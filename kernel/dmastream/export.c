@@ -7,9 +7,11 @@
  * The dma-buf holds the ring like a mapping does: the ring's memory lives
  * until the last export, mapping and file are gone, and SET_RING cannot
  * replace it meanwhile. Importers map the buffer's pages for their own
- * device. A cached ring's buffers are cacheable, so CPU access through the
- * dma-buf is bracketed by DMA_BUF_IOCTL_SYNC as for any exporter; a
- * coherent ring's are not, and its syncs cost nothing.
+ * device; CPU access through the dma-buf is bracketed by DMA_BUF_IOCTL_SYNC
+ * as for any exporter, which syncs the importers' mappings. The ring's own
+ * transfers keep their syncs at SUBMIT and at the record, and are left
+ * alone here: a sync of the whole buffer for the engine would overwrite
+ * bytes of transfers in flight in other ranges (or, bounced, the CPU's).
  */
 
 #include <linux/dma-buf.h>
@@ -23,6 +25,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "export.h"
 #include "owner.h"
 #include "ring.h"
@@ -43,26 +46,48 @@ struct dmastream_export_att {
 	bool mapped;
 };
 
-static bool dmastream_export_cached(const struct dmastream_export_buf *exp)
-{
-	return exp->ring->flags & DMASTREAM_RING_CACHED;
-}
-
-/* The buffer's pages, whichever allocator the ring used. */
-static int dmastream_export_pages(struct dmastream_export_buf *exp, struct sg_table *sgt)
+/*
+ * The buffer's pages, whichever allocator the ring used, in a table whose
+ * entries respect @dev's largest DMA segment.
+ */
+static int dmastream_export_pages(struct dmastream_export_buf *exp, struct device *dev,
+				  struct sg_table *sgt)
 {
 	struct dmastream_kring *ring = exp->ring;
 	struct dmastream_buf *buf = &ring->bufs[exp->idx];
+	unsigned int n = ring->stride >> PAGE_SHIFT, i = 0, k;
+	struct sg_table whole;
+	struct scatterlist *sg;
+	struct page **pages;
 	int ret;
 
-	if (!dmastream_export_cached(exp))
-		return dma_get_sgtable(ring->dma_dev, sgt, buf->cpu, buf->dma, ring->stride);
-	/* A cached buffer is one block of the page allocator. */
-	ret = sg_alloc_table(sgt, 1, GFP_KERNEL);
-	if (ret)
-		return ret;
-	sg_set_page(sgt->sgl, virt_to_page(buf->cpu), ring->stride, 0);
-	return 0;
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	if (ring->flags & DMASTREAM_RING_CACHED) {
+		/* One block of the page allocator. */
+		for (i = 0; i < n; i++)
+			pages[i] = virt_to_page(buf->cpu) + i;
+	} else {
+		ret = dma_get_sgtable(ring->dma_dev, &whole, buf->cpu, buf->dma, ring->stride);
+		if (ret)
+			goto out;
+		for_each_sgtable_sg(&whole, sg, k) {
+			unsigned int p;
+
+			for (p = 0; p < sg->length >> PAGE_SHIFT && i < n; p++)
+				pages[i++] = sg_page(sg) + p;
+		}
+		sg_free_table(&whole);
+		ret = -ENXIO;
+		if (i != n)
+			goto out;
+	}
+	ret = sg_alloc_table_from_pages_segment(sgt, pages, n, 0, ring->stride,
+						dma_get_max_seg_size(dev), GFP_KERNEL);
+out:
+	kvfree(pages);
+	return ret;
 }
 
 static int dmastream_export_attach(struct dma_buf *dmabuf, struct dma_buf_attachment *attach)
@@ -74,7 +99,7 @@ static int dmastream_export_attach(struct dma_buf *dmabuf, struct dma_buf_attach
 	att = kzalloc(sizeof(*att), GFP_KERNEL);
 	if (!att)
 		return -ENOMEM;
-	ret = dmastream_export_pages(exp, &att->sgt);
+	ret = dmastream_export_pages(exp, attach->dev, &att->sgt);
 	if (ret) {
 		kfree(att);
 		return ret;
@@ -94,22 +119,26 @@ static void dmastream_export_detach(struct dma_buf *dmabuf, struct dma_buf_attac
 
 	mutex_lock(&exp->lock);
 	list_del(&att->node);
+	/* The core unmaps first; an importer that did not must not leak the mapping. */
+	if (WARN_ON_ONCE(att->mapped))
+		dma_unmap_sgtable(att->dev, &att->sgt, att->dir, DMA_ATTR_SKIP_CPU_SYNC);
 	mutex_unlock(&exp->lock);
 	sg_free_table(&att->sgt);
 	kfree(att);
 }
 
-/*
- * A coherent ring's memory is not cached by the CPU where DMA is not
- * coherent (and needs no maintenance where it is): mapping it for another
- * device must not clean or invalidate caches through the kernel's other
- * alias of the pages.
- */
-static unsigned long dmastream_export_attrs(const struct dmastream_export_buf *exp)
+/* A read-only export: the CPU maps it read-only, devices may only read it. */
+static bool dmastream_export_writable(const struct dma_buf *dmabuf)
 {
-	return dmastream_export_cached(exp) ? 0 : DMA_ATTR_SKIP_CPU_SYNC;
+	return dmabuf->file->f_mode & FMODE_WRITE;
 }
 
+/*
+ * Mapped without the DMA API's implicit syncs, then synced explicitly: the
+ * ring's own mapping of the same pages (DMA_BIDIRECTIONAL) would otherwise
+ * make DMA-API debugging report overlapping cache lines, and the explicit
+ * syncs also carry an importer's bounce buffer, if it has one, both ways.
+ */
 static struct sg_table *dmastream_export_map(struct dma_buf_attachment *attach,
 					     enum dma_data_direction dir)
 {
@@ -117,13 +146,16 @@ static struct sg_table *dmastream_export_map(struct dma_buf_attachment *attach,
 	struct dmastream_export_att *att = attach->priv;
 	int ret;
 
+	if (dir != DMA_TO_DEVICE && !dmastream_export_writable(attach->dmabuf))
+		return ERR_PTR(-EACCES);
 	mutex_lock(&exp->lock);
 	if (att->mapped) {
 		mutex_unlock(&exp->lock);
 		return ERR_PTR(-EBUSY);
 	}
-	ret = dma_map_sgtable(att->dev, &att->sgt, dir, dmastream_export_attrs(exp));
+	ret = dma_map_sgtable(att->dev, &att->sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	if (!ret) {
+		dma_sync_sgtable_for_device(att->dev, &att->sgt, dir);
 		att->dir = dir;
 		att->mapped = true;
 	}
@@ -138,7 +170,9 @@ static void dmastream_export_unmap(struct dma_buf_attachment *attach, struct sg_
 	struct dmastream_export_att *att = attach->priv;
 
 	mutex_lock(&exp->lock);
-	dma_unmap_sgtable(att->dev, sgt, dir, dmastream_export_attrs(exp));
+	if (dir != DMA_TO_DEVICE)
+		dma_sync_sgtable_for_cpu(att->dev, sgt, dir);
+	dma_unmap_sgtable(att->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	att->mapped = false;
 	mutex_unlock(&exp->lock);
 }
@@ -154,25 +188,15 @@ static void dmastream_export_release(struct dma_buf *dmabuf)
 }
 
 /*
- * The CPU takes the buffer (@to_cpu) or gives it back: the ring's own
- * mapping for the engine and every importer's mapping are synced. Each
- * importer's in the direction it mapped with, which is what the DMA API
- * allows; the ring's is bidirectional.
+ * The CPU takes the buffer (@to_cpu) or gives it back: every importer's
+ * mapping is synced, each in the direction it was mapped with (what the
+ * DMA API allows). Not the ring's own mapping (see the top of this file).
  */
-static void dmastream_export_sync(struct dmastream_export_buf *exp, bool to_cpu,
-				  enum dma_data_direction dir)
+static void dmastream_export_sync(struct dmastream_export_buf *exp, bool to_cpu)
 {
-	struct dmastream_kring *ring = exp->ring;
-	struct dmastream_buf *buf = &ring->bufs[exp->idx];
 	struct dmastream_export_att *att;
 
-	if (!dmastream_export_cached(exp))
-		return;
 	mutex_lock(&exp->lock);
-	if (to_cpu)
-		dma_sync_single_for_cpu(ring->dma_dev, buf->dma, ring->stride, dir);
-	else
-		dma_sync_single_for_device(ring->dma_dev, buf->dma, ring->stride, dir);
 	list_for_each_entry(att, &exp->attachments, node) {
 		if (!att->mapped)
 			continue;
@@ -186,24 +210,37 @@ static void dmastream_export_sync(struct dmastream_export_buf *exp, bool to_cpu,
 
 static int dmastream_export_begin_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir)
 {
-	dmastream_export_sync(dmabuf->priv, true, dir);
+	dmastream_export_sync(dmabuf->priv, true);
 	return 0;
 }
 
 static int dmastream_export_end_cpu(struct dma_buf *dmabuf, enum dma_data_direction dir)
 {
-	dmastream_export_sync(dmabuf->priv, false, dir);
+	dmastream_export_sync(dmabuf->priv, false);
 	return 0;
 }
 
+/*
+ * An importer's mmap() (dma_buf_mmap()) reaches here with its own file's
+ * permissions in the VMA: a read-only export stays read-only that way too.
+ */
 static int dmastream_export_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct dmastream_export_buf *exp = dmabuf->priv;
 
+	if (!dmastream_export_writable(dmabuf)) {
+		if (vma->vm_flags & VM_WRITE)
+			return -EACCES;
+		vm_flags_clear(vma, VM_MAYWRITE);
+	}
 	return dmastream_ring_mmap_buf(exp->ring, exp->idx, vma,
 				       (u64)vma->vm_pgoff << PAGE_SHIFT);
 }
 
+/*
+ * Also for a read-only export: the core warns when an exporter's vmap
+ * fails, and a kernel importer is trusted with what it asked for.
+ */
 static int dmastream_export_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 {
 	struct dmastream_export_buf *exp = dmabuf->priv;
@@ -265,7 +302,8 @@ fail:
  *
  * Return: 0; -EFAULT; -EINVAL (unknown flags, reserved or fd not 0, no
  * such buffer); -ENODEV, -ENXIO or -EBUSY as dmastream_owner_check();
- * -EMFILE; -ENOMEM.
+ * -EMFILE; -ENOMEM or another errno of dma_buf_export(). (-EBADF, for a
+ * file not open read-write, comes from the caller.)
  */
 int dmastream_export_buf(struct dmastream_chan *chan, struct file *file, void __user *uarg)
 {

@@ -183,5 +183,5 @@ module_exit(dmastream_exit);
 MODULE_DESCRIPTION("Zero-copy streaming between user space and dmaengine channels");
 MODULE_LICENSE("GPL");
 /* dma-buf exports (export.c) */
-MODULE_IMPORT_NS(DMA_BUF);
+DMASTREAM_IMPORT_NS_DMA_BUF();
 MODULE_VERSION("0.1.0");

@@ -272,7 +272,8 @@ static void dmastream_vma_attach(struct dmastream_kring *ring, struct vm_area_st
  * @vma:	the caller's VMA; its offset selects the region.
  *
  * Return: 0, or -EINVAL when the mapping is not shared, does not start in a
- * region or does not fit in it; -EPERM for executable mappings.
+ * region or does not fit in it; -EPERM for executable mappings; an errno
+ * of the DMA API or of remap_pfn_range().
  */
 int dmastream_ring_mmap(struct dmastream_kring *ring, struct vm_area_struct *vma)
 {
@@ -281,10 +282,10 @@ int dmastream_ring_mmap(struct dmastream_kring *ring, struct vm_area_struct *vma
 	u64 rel, idx;
 	int ret;
 
+	ret = dmastream_vma_check(vma);
+	if (ret)
+		return ret;
 	if (off < ring->cq_bytes) {
-		ret = dmastream_vma_check(vma);
-		if (ret)
-			return ret;
 		if (off || len > ring->cq_bytes)
 			return -EINVAL;
 		ret = remap_vmalloc_range(vma, ring->cq_mem, 0);

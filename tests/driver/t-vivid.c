@@ -80,6 +80,30 @@ static void capture(const char *node, const char *bus, int frames)
 		dfd[i] = export_buf(c.fd, i);
 		T_ASSERT(dfd[i] >= 0, "export buffer %d: %s", i, strerror(-dfd[i]));
 	}
+	/* A read-only export: a device may not map it for writing. */
+	{
+		struct dmastream_export e = { .buffer = 3 };
+		struct v4l2_buffer b = { .index = 0, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+					 .memory = V4L2_MEMORY_DMABUF, .length = BUFSZ };
+
+		T_ASSERT(ioctl(c.fd, DMASTREAM_IOC_EXPORT_BUF, &e) == 0, "read-only export: %s",
+			 strerror(errno));
+		T_ASSERT(ioctl(vfd, VIDIOC_REQBUFS, &rb) == 0, "REQBUFS: %s", strerror(errno));
+		b.m.fd = e.fd;
+		/*
+		 * Instance 1 (vm-export-v4l2.sh) is dma-contig: it maps the
+		 * buffer for its device to write, which a read-only export
+		 * refuses. vmalloc (instance 0) takes a kernel address, which
+		 * no export refuses (docs/abi.md).
+		 */
+		if (strstr(bus, "vivid-001"))
+			T_CHECK(ioctl(vfd, VIDIOC_QBUF, &b) != 0,
+				"dma-contig capture queue took a read-only export");
+		rb.count = 0;
+		T_CHECK(ioctl(vfd, VIDIOC_REQBUFS, &rb) == 0, "REQBUFS 0: %s", strerror(errno));
+		rb.count = NCAP;
+		close(e.fd);
+	}
 	T_ASSERT(ioctl(vfd, VIDIOC_REQBUFS, &rb) == 0 && rb.count == NCAP,
 		 "REQBUFS DMABUF: %s (count %u)", strerror(errno), rb.count);
 	for (i = 0; i < NCAP; i++) {
