@@ -12,8 +12,10 @@
  */
 #include <dirent.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/videodev2.h>
@@ -52,8 +54,48 @@ static void copy(struct tchan *c, uint32_t src, uint32_t dst, uint32_t len, uint
 		cqe.bytes);
 }
 
-/* One vivid capture node: frames into exported buffers, then copied by the engine. */
-static void capture(const char *node, const char *bus, int frames)
+static void capture(const char *node, const char *bus, int frames, bool die_streaming);
+
+#define TOTAL_MAX	"/sys/module/dmastream/parameters/total_ring_bytes_max"
+
+/*
+ * A process killed while vivid streams into its exported buffers: closing
+ * the video node releases vivid's imports, the exports go with the fds,
+ * and the ring's memory comes back (with total_ring_bytes_max at one ring,
+ * the next one fits).
+ */
+static void killed(const char *node, const char *bus)
+{
+	struct dmastream_ring r = { .count = NBUF, .size = BUFSZ, .flags = t_ring_flags() };
+	char old[32], one[32];
+	int status, fd;
+	pid_t pid;
+
+	pid = fork();
+	T_ASSERT(pid >= 0, "fork: %s", strerror(errno));
+	if (!pid) {
+		capture(node, bus, 1, true);
+		_exit(1);
+	}
+	T_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid: %s", strerror(errno));
+	T_CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		"the child did not get as far as its kill (status %#x)", status);
+	T_ASSERT(t_read_file(TOTAL_MAX, old, sizeof(old)) == 0, "%s unreadable", TOTAL_MAX);
+	snprintf(one, sizeof(one), "%u", NBUF * BUFSZ);
+	T_ASSERT(t_write_file(TOTAL_MAX, one) == 0, "cannot set %s", TOTAL_MAX);
+	fd = t_open("memcpy", O_RDWR);
+	T_CHECK(ioctl(fd, DMASTREAM_IOC_SET_RING, &r) == 0,
+		"%s: SET_RING after the kill, room for one ring in all: %s", node,
+		strerror(errno));
+	close(fd);
+	t_write_file(TOTAL_MAX, old);
+}
+
+/*
+ * One vivid capture node: frames into exported buffers, then copied by the
+ * engine. @die_streaming: SIGKILL itself after the first frame, streaming.
+ */
+static void capture(const char *node, const char *bus, int frames, bool die_streaming)
 {
 	struct v4l2_requestbuffers rb = { .count = NCAP, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
 					  .memory = V4L2_MEMORY_DMABUF };
@@ -141,6 +183,8 @@ static void capture(const char *node, const char *bus, int frames)
 		b.m.fd = dfd[b.index];
 		b.length = BUFSZ;
 		T_ASSERT(ioctl(vfd, VIDIOC_QBUF, &b) == 0, "QBUF again: %s", strerror(errno));
+		if (die_streaming)
+			raise(SIGKILL);
 	}
 	T_CHECK(ioctl(vfd, VIDIOC_STREAMOFF, &type) == 0, "STREAMOFF: %s", strerror(errno));
 	rb.count = 0;
@@ -175,7 +219,8 @@ int main(int argc, char **argv)
 		    !strcmp((const char *)cap.driver, "vivid") &&
 		    (cap.device_caps & V4L2_CAP_VIDEO_CAPTURE)) {
 			close(fd);
-			capture(node, (const char *)cap.bus_info, frames);
+			capture(node, (const char *)cap.bus_info, frames, false);
+			killed(node, (const char *)cap.bus_info);
 			nodes++;
 			continue;
 		}
