@@ -37,11 +37,17 @@ struct dmastream_export_buf {
 	struct list_head attachments;
 };
 
-/* One importer's device: the buffer's pages, mapped for it while in use. */
+/*
+ * One importer's device: the buffer's pages, mapped for it while in use.
+ * The core gets a copy of the mapped table (@shown): with
+ * CONFIG_DMABUF_DEBUG it scrambles the page links of the table it hands
+ * out, and the syncs and the unmap here need them intact.
+ */
 struct dmastream_export_att {
 	struct list_head node;
 	struct device *dev;
 	struct sg_table sgt;
+	struct sg_table shown;
 	enum dma_data_direction dir;
 	bool mapped;
 };
@@ -67,7 +73,7 @@ static int dmastream_export_pages(struct dmastream_export_buf *exp, struct devic
 	if (ring->flags & DMASTREAM_RING_CACHED) {
 		/* One block of the page allocator. */
 		for (i = 0; i < n; i++)
-			pages[i] = virt_to_page(buf->cpu) + i;
+			pages[i] = nth_page(virt_to_page(buf->cpu), i);
 	} else {
 		ret = dma_get_sgtable(ring->dma_dev, &whole, buf->cpu, buf->dma, ring->stride);
 		if (ret)
@@ -76,13 +82,17 @@ static int dmastream_export_pages(struct dmastream_export_buf *exp, struct devic
 			unsigned int p;
 
 			for (p = 0; p < sg->length >> PAGE_SHIFT && i < n; p++)
-				pages[i++] = sg_page(sg) + p;
+				pages[i++] = nth_page(sg_page(sg), p);
 		}
 		sg_free_table(&whole);
 		ret = -ENXIO;
 		if (i != n)
 			goto out;
 	}
+	/* A device whose segments are shorter than a page cannot take pages. */
+	ret = -EINVAL;
+	if (dma_get_max_seg_size(dev) < PAGE_SIZE)
+		goto out;
 	ret = sg_alloc_table_from_pages_segment(sgt, pages, n, 0, ring->stride,
 						dma_get_max_seg_size(dev), GFP_KERNEL);
 out:
@@ -120,8 +130,10 @@ static void dmastream_export_detach(struct dma_buf *dmabuf, struct dma_buf_attac
 	mutex_lock(&exp->lock);
 	list_del(&att->node);
 	/* The core unmaps first; an importer that did not must not leak the mapping. */
-	if (WARN_ON_ONCE(att->mapped))
+	if (WARN_ON_ONCE(att->mapped)) {
 		dma_unmap_sgtable(att->dev, &att->sgt, att->dir, DMA_ATTR_SKIP_CPU_SYNC);
+		sg_free_table(&att->shown);
+	}
 	mutex_unlock(&exp->lock);
 	sg_free_table(&att->sgt);
 	kfree(att);
@@ -139,6 +151,33 @@ static bool dmastream_export_writable(const struct dma_buf *dmabuf)
  * make DMA-API debugging report overlapping cache lines, and the explicit
  * syncs also carry an importer's bounce buffer, if it has one, both ways.
  */
+/* A copy of the mapped table, for the core: see struct dmastream_export_att. */
+static int dmastream_export_show(struct dmastream_export_att *att)
+{
+	struct scatterlist *from, *to;
+	unsigned int i;
+	int ret;
+
+	ret = sg_alloc_table(&att->shown, att->sgt.orig_nents, GFP_KERNEL);
+	if (ret)
+		return ret;
+	to = att->shown.sgl;
+	for_each_sgtable_sg(&att->sgt, from, i) {
+		sg_set_page(to, sg_page(from), from->length, from->offset);
+		sg_dma_address(to) = sg_dma_address(from);
+		sg_dma_len(to) = sg_dma_len(from);
+		to = sg_next(to);
+	}
+	att->shown.nents = att->sgt.nents;
+	return 0;
+}
+
+/*
+ * A device that writes the buffer is mapped bidirectionally, whatever it
+ * asked for: the CPU's writes between DMA_BUF_IOCTL_SYNC's start and end
+ * must reach memory (and a bounce buffer) at the end, which a sync for a
+ * device that only writes would skip, or, on 32-bit ARM, invalidate.
+ */
 static struct sg_table *dmastream_export_map(struct dma_buf_attachment *attach,
 					     enum dma_data_direction dir)
 {
@@ -148,6 +187,8 @@ static struct sg_table *dmastream_export_map(struct dma_buf_attachment *attach,
 
 	if (dir != DMA_TO_DEVICE && !dmastream_export_writable(attach->dmabuf))
 		return ERR_PTR(-EACCES);
+	if (dir == DMA_FROM_DEVICE)
+		dir = DMA_BIDIRECTIONAL;
 	mutex_lock(&exp->lock);
 	if (att->mapped) {
 		mutex_unlock(&exp->lock);
@@ -155,14 +196,20 @@ static struct sg_table *dmastream_export_map(struct dma_buf_attachment *attach,
 	}
 	ret = dma_map_sgtable(att->dev, &att->sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	if (!ret) {
+		ret = dmastream_export_show(att);
+		if (ret)
+			dma_unmap_sgtable(att->dev, &att->sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
+	}
+	if (!ret) {
 		dma_sync_sgtable_for_device(att->dev, &att->sgt, dir);
 		att->dir = dir;
 		att->mapped = true;
 	}
 	mutex_unlock(&exp->lock);
-	return ret ? ERR_PTR(ret) : &att->sgt;
+	return ret ? ERR_PTR(ret) : &att->shown;
 }
 
+/* The core hands back its copy; the table mapped is ours. */
 static void dmastream_export_unmap(struct dma_buf_attachment *attach, struct sg_table *sgt,
 				   enum dma_data_direction dir)
 {
@@ -170,9 +217,10 @@ static void dmastream_export_unmap(struct dma_buf_attachment *attach, struct sg_
 	struct dmastream_export_att *att = attach->priv;
 
 	mutex_lock(&exp->lock);
-	if (dir != DMA_TO_DEVICE)
-		dma_sync_sgtable_for_cpu(att->dev, sgt, dir);
-	dma_unmap_sgtable(att->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
+	if (att->dir != DMA_TO_DEVICE)
+		dma_sync_sgtable_for_cpu(att->dev, &att->sgt, att->dir);
+	dma_unmap_sgtable(att->dev, &att->sgt, att->dir, DMA_ATTR_SKIP_CPU_SYNC);
+	sg_free_table(&att->shown);
 	att->mapped = false;
 	mutex_unlock(&exp->lock);
 }
@@ -237,10 +285,6 @@ static int dmastream_export_mmap(struct dma_buf *dmabuf, struct vm_area_struct *
 				       (u64)vma->vm_pgoff << PAGE_SHIFT);
 }
 
-/*
- * Also for a read-only export: the core warns when an exporter's vmap
- * fails, and a kernel importer is trusted with what it asked for.
- */
 static int dmastream_export_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 {
 	struct dmastream_export_buf *exp = dmabuf->priv;
@@ -261,6 +305,35 @@ static const struct dma_buf_ops dmastream_export_ops = {
 	.vmap = dmastream_export_vmap,
 };
 
+/*
+ * A read-only export has no kernel mapping to give: a kernel address is
+ * writable, and an importer that draws through one (V4L2's vmalloc back
+ * end) would write the buffer. Without .vmap the core refuses, quietly.
+ */
+static const struct dma_buf_ops dmastream_export_ro_ops = {
+	.attach = dmastream_export_attach,
+	.detach = dmastream_export_detach,
+	.map_dma_buf = dmastream_export_map,
+	.unmap_dma_buf = dmastream_export_unmap,
+	.release = dmastream_export_release,
+	.begin_cpu_access = dmastream_export_begin_cpu,
+	.end_cpu_access = dmastream_export_end_cpu,
+	.mmap = dmastream_export_mmap,
+};
+
+/*
+ * Memory from a device's own coherent pool (a reserved-memory region
+ * declared for it) has no ordinary pages for other devices to map.
+ */
+static bool dmastream_export_possible(const struct dmastream_kring *ring)
+{
+#ifdef CONFIG_DMA_DECLARE_COHERENT
+	if (!(ring->flags & DMASTREAM_RING_CACHED) && ring->dma_dev->dma_mem)
+		return false;
+#endif
+	return true;
+}
+
 /* Takes over @ring's reference and mapping count, also on failure. */
 static struct dma_buf *dmastream_export_create(struct dmastream_kring *ring, u32 idx,
 					       bool writable)
@@ -279,7 +352,7 @@ static struct dma_buf *dmastream_export_create(struct dmastream_kring *ring, u32
 	mutex_init(&exp->lock);
 	INIT_LIST_HEAD(&exp->attachments);
 
-	info.ops = &dmastream_export_ops;
+	info.ops = writable ? &dmastream_export_ops : &dmastream_export_ro_ops;
 	info.size = ring->stride;
 	info.flags = writable ? O_RDWR : O_RDONLY;
 	info.priv = exp;
@@ -302,6 +375,7 @@ fail:
  *
  * Return: 0; -EFAULT; -EINVAL (unknown flags, reserved or fd not 0, no
  * such buffer); -ENODEV, -ENXIO or -EBUSY as dmastream_owner_check();
+ * -ENXIO for a coherent ring in the device's own memory pool;
  * -EMFILE; -ENOMEM or another errno of dma_buf_export(). (-EBADF, for a
  * file not open read-write, comes from the caller.)
  */
@@ -323,6 +397,8 @@ int dmastream_export_buf(struct dmastream_chan *chan, struct file *file, void __
 	ring = chan->ring;
 	if (!ret && req.buffer >= ring->count)
 		ret = -EINVAL;
+	if (!ret && !dmastream_export_possible(ring))
+		ret = -ENXIO;
 	if (!ret) {
 		/* Counted now so that a concurrent SET_RING sees it. */
 		kref_get(&ring->ref);
