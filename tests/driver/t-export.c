@@ -36,39 +36,11 @@
 
 static const char *chan = "memcpy";
 
-static int export_buf(int fd, uint32_t buf, uint32_t flags)
-{
-	struct dmastream_export e = { .buffer = buf, .flags = flags };
-
-	if (ioctl(fd, DMASTREAM_IOC_EXPORT_BUF, &e))
-		return -errno;
-	return e.fd;
-}
-
 static int dmabuf_sync(int fd, uint64_t flags)
 {
 	struct dma_buf_sync s = { .flags = flags };
 
 	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &s);
-}
-
-/* Copies @len bytes from buffer @src to buffer @dst, both at offset 0. */
-static void copy(struct tchan *c, uint32_t src, uint32_t dst, uint32_t len, uint64_t cookie)
-{
-	struct dmastream_seg s[2] = {
-		{ .buf = src, .len = len },
-		{ .buf = dst, .len = len },
-	};
-	struct dmastream_xfer x = { .cookie = cookie, .seg_first = 0, .nsegs = 1,
-				    .dst_seg_first = 1, .dst_nsegs = 1 };
-	struct dmastream_cqe cqe;
-
-	T_ASSERT(t_submit(c, &x, 1, s, 2, NULL) == 1, "submit copy %u -> %u: %s", src, dst,
-		 strerror(errno));
-	T_ASSERT(t_collect(c, &cqe, 1, 10000) == 0, "no record of copy %u -> %u", src, dst);
-	T_CHECK(cqe.cookie == cookie && cqe.status == 0 && cqe.bytes == len,
-		"copy %u -> %u: cookie %llu status %u bytes %u", src, dst,
-		(unsigned long long)cqe.cookie, cqe.status, cqe.bytes);
 }
 
 static void errnos(void)
@@ -109,7 +81,7 @@ static void same_memory(void)
 
 	t_setup(&c, chan, NBUF, BUFSZ, 0);
 	stride = c.ring.buf_stride;
-	dfd = export_buf(c.fd, 1, DMASTREAM_EXPORT_WRITE | DMASTREAM_EXPORT_CLOEXEC);
+	dfd = t_export(c.fd, 1, DMASTREAM_EXPORT_WRITE | DMASTREAM_EXPORT_CLOEXEC);
 	T_ASSERT(dfd >= 0, "export buffer 1: %s", strerror(-dfd));
 	fl = fcntl(dfd, F_GETFD);
 	T_CHECK(fl >= 0 && (fl & FD_CLOEXEC), "the dma-buf fd is not close-on-exec");
@@ -127,7 +99,7 @@ static void same_memory(void)
 	T_CHECK(dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE) == 0, "sync end: %s",
 		strerror(errno));
 	memset(c.bufs[2], 0xee, BUFSZ);
-	copy(&c, 1, 2, BUFSZ, 1);
+	t_copy(&c, 1, 2, BUFSZ, 1);
 	T_CHECK(t_check_fill(c.bufs[2], BUFSZ, 11, &bad),
 		"byte %zu copied out of the exported buffer is not what the dma-buf's mapping wrote",
 		bad);
@@ -137,7 +109,7 @@ static void same_memory(void)
 
 	/* The engine writes the ring buffer, the CPU reads through the dma-buf. */
 	t_fill(c.bufs[0], BUFSZ, 12);
-	copy(&c, 0, 1, BUFSZ, 2);
+	t_copy(&c, 0, 1, BUFSZ, 2);
 	T_CHECK(dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ) == 0, "sync start: %s",
 		strerror(errno));
 	T_CHECK(t_check_fill(map, BUFSZ, 12, &bad),
@@ -158,7 +130,7 @@ static void read_only(void)
 
 	t_setup(&c, chan, NBUF, BUFSZ, 0);
 	t_fill(c.bufs[3], BUFSZ, 13);
-	dfd = export_buf(c.fd, 3, 0);
+	dfd = t_export(c.fd, 3, 0);
 	T_ASSERT(dfd >= 0, "export buffer 3: %s", strerror(-dfd));
 	T_CHECK(!(fcntl(dfd, F_GETFD) & FD_CLOEXEC), "close-on-exec without the flag");
 	map = mmap(NULL, c.ring.buf_stride, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
@@ -183,7 +155,7 @@ static void lifetime(void)
 	t_setup(&c, chan, NBUF, BUFSZ, 0);
 	stride = c.ring.buf_stride;
 	t_fill(c.bufs[2], BUFSZ, 14);
-	dfd = export_buf(c.fd, 2, DMASTREAM_EXPORT_WRITE);
+	dfd = t_export(c.fd, 2, DMASTREAM_EXPORT_WRITE);
 	T_ASSERT(dfd >= 0, "export buffer 2: %s", strerror(-dfd));
 
 	/* Even with none of the ring's own mappings left. */
@@ -210,7 +182,7 @@ static void lifetime(void)
 	munmap(map, stride);
 
 	/* The new owner can export and replace its ring once the export is gone. */
-	dfd = export_buf(fd, 0, 0);
+	dfd = t_export(fd, 0, 0);
 	T_ASSERT(dfd >= 0, "export from the new ring: %s", strerror(-dfd));
 	r = (struct dmastream_ring){ .count = 2, .size = BUFSZ, .flags = t_ring_flags() };
 	T_ERRNO(ioctl(fd, DMASTREAM_IOC_SET_RING, &r), EBUSY);
@@ -221,13 +193,9 @@ static void lifetime(void)
 	close(fd);
 }
 
-#define TOTAL_MAX	"/sys/module/dmastream/parameters/total_ring_bytes_max"
-
 static void killed(void)
 {
-	char old[32], one[32];
-	struct dmastream_ring r;
-	int status, fd;
+	int status, ret;
 	pid_t pid;
 
 	pid = fork();
@@ -243,7 +211,7 @@ static void killed(void)
 		int dfd;
 
 		t_setup(&c, chan, NBUF, BUFSZ, 0);
-		dfd = export_buf(c.fd, 1, DMASTREAM_EXPORT_WRITE);
+		dfd = t_export(c.fd, 1, DMASTREAM_EXPORT_WRITE);
 		map = dfd < 0 ? MAP_FAILED :
 		      mmap(NULL, c.ring.buf_stride, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
 		if (map == MAP_FAILED || t_submit(&c, &x, 1, s, 2, NULL) != 1)
@@ -254,15 +222,8 @@ static void killed(void)
 	T_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid: %s", strerror(errno));
 	T_CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 		"the child did not get as far as its kill (status %#x)", status);
-	T_ASSERT(t_read_file(TOTAL_MAX, old, sizeof(old)) == 0, "%s unreadable", TOTAL_MAX);
-	snprintf(one, sizeof(one), "%u", NBUF * BUFSZ);
-	T_ASSERT(t_write_file(TOTAL_MAX, one) == 0, "cannot set %s", TOTAL_MAX);
-	fd = t_open(chan, O_RDWR);
-	r = (struct dmastream_ring){ .count = NBUF, .size = BUFSZ, .flags = t_ring_flags() };
-	T_CHECK(ioctl(fd, DMASTREAM_IOC_SET_RING, &r) == 0,
-		"SET_RING after the kill, room for one ring in all: %s", strerror(errno));
-	close(fd);
-	t_write_file(TOTAL_MAX, old);
+	ret = t_ring_fits_alone(chan, NBUF, BUFSZ);
+	T_CHECK(ret == 0, "SET_RING after the kill, room for one ring in all: %s", strerror(ret));
 }
 
 int main(int argc, char **argv)

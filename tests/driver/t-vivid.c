@@ -29,34 +29,7 @@
 #define HEIGHT		240
 #define SENTINEL	0xa5
 
-static int export_buf(int fd, uint32_t buf)
-{
-	struct dmastream_export e = { .buffer = buf, .flags = DMASTREAM_EXPORT_WRITE };
-
-	if (ioctl(fd, DMASTREAM_IOC_EXPORT_BUF, &e))
-		return -errno;
-	return e.fd;
-}
-
-static void copy(struct tchan *c, uint32_t src, uint32_t dst, uint32_t len, uint64_t cookie)
-{
-	struct dmastream_seg s[2] = {
-		{ .buf = src, .len = len },
-		{ .buf = dst, .len = len },
-	};
-	struct dmastream_xfer x = { .cookie = cookie, .seg_first = 0, .nsegs = 1,
-				    .dst_seg_first = 1, .dst_nsegs = 1 };
-	struct dmastream_cqe cqe;
-
-	T_ASSERT(t_submit(c, &x, 1, s, 2, NULL) == 1, "submit copy: %s", strerror(errno));
-	T_ASSERT(t_collect(c, &cqe, 1, 10000) == 0, "no record of the copy");
-	T_CHECK(cqe.status == 0 && cqe.bytes == len, "copy: status %u bytes %u", cqe.status,
-		cqe.bytes);
-}
-
 static void capture(const char *node, const char *bus, int frames, bool die_streaming);
-
-#define TOTAL_MAX	"/sys/module/dmastream/parameters/total_ring_bytes_max"
 
 /*
  * A process killed while vivid streams into its exported buffers: closing
@@ -66,9 +39,7 @@ static void capture(const char *node, const char *bus, int frames, bool die_stre
  */
 static void killed(const char *node, const char *bus)
 {
-	struct dmastream_ring r = { .count = NBUF, .size = BUFSZ, .flags = t_ring_flags() };
-	char old[32], one[32];
-	int status, fd;
+	int status, ret;
 	pid_t pid;
 
 	pid = fork();
@@ -80,15 +51,9 @@ static void killed(const char *node, const char *bus)
 	T_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid: %s", strerror(errno));
 	T_CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 		"the child did not get as far as its kill (status %#x)", status);
-	T_ASSERT(t_read_file(TOTAL_MAX, old, sizeof(old)) == 0, "%s unreadable", TOTAL_MAX);
-	snprintf(one, sizeof(one), "%u", NBUF * BUFSZ);
-	T_ASSERT(t_write_file(TOTAL_MAX, one) == 0, "cannot set %s", TOTAL_MAX);
-	fd = t_open("memcpy", O_RDWR);
-	T_CHECK(ioctl(fd, DMASTREAM_IOC_SET_RING, &r) == 0,
-		"%s: SET_RING after the kill, room for one ring in all: %s", node,
-		strerror(errno));
-	close(fd);
-	t_write_file(TOTAL_MAX, old);
+	ret = t_ring_fits_alone("memcpy", NBUF, BUFSZ);
+	T_CHECK(ret == 0, "%s: SET_RING after the kill, room for one ring in all: %s", node,
+		strerror(ret));
 }
 
 /*
@@ -119,7 +84,7 @@ static void capture(const char *node, const char *bus, int frames, bool die_stre
 	t_setup(&c, "memcpy", NBUF, BUFSZ, 0);
 	for (i = 0; i < NCAP; i++) {
 		memset(c.bufs[i], SENTINEL, BUFSZ);
-		dfd[i] = export_buf(c.fd, i);
+		dfd[i] = t_export(c.fd, i, DMASTREAM_EXPORT_WRITE);
 		T_ASSERT(dfd[i] >= 0, "export buffer %d: %s", i, strerror(-dfd[i]));
 	}
 	/* A read-only export: a device may not map it for writing. */
@@ -173,7 +138,7 @@ static void capture(const char *node, const char *bus, int frames, bool die_stre
 			f);
 		/* And the engine copies it out of the same memory. */
 		memset(c.bufs[2], 0, BUFSZ);
-		copy(&c, b.index, 2, size, f);
+		t_copy(&c, b.index, 2, size, f);
 		T_CHECK(!memcmp(c.bufs[2], c.bufs[b.index], size),
 			"frame %d: the engine's copy differs from the captured frame", f);
 		memset(c.bufs[b.index], SENTINEL, BUFSZ);
