@@ -145,12 +145,6 @@ static bool dmastream_export_writable(const struct dma_buf *dmabuf)
 	return dmabuf->file->f_mode & FMODE_WRITE;
 }
 
-/*
- * Mapped without the DMA API's implicit syncs, then synced explicitly: the
- * ring's own mapping of the same pages (DMA_BIDIRECTIONAL) would otherwise
- * make DMA-API debugging report overlapping cache lines, and the explicit
- * syncs also carry an importer's bounce buffer, if it has one, both ways.
- */
 /* A copy of the mapped table, for the core: see struct dmastream_export_att. */
 static int dmastream_export_show(struct dmastream_export_att *att)
 {
@@ -173,6 +167,10 @@ static int dmastream_export_show(struct dmastream_export_att *att)
 }
 
 /*
+ * Mapped without the DMA API's implicit syncs, then synced explicitly: the
+ * ring's own mapping of the same pages (DMA_BIDIRECTIONAL) would otherwise
+ * make DMA-API debugging report overlapping cache lines, and the explicit
+ * syncs also carry an importer's bounce buffer, if it has one, both ways.
  * A device that writes the buffer is mapped bidirectionally, whatever it
  * asked for: the CPU's writes between DMA_BUF_IOCTL_SYNC's start and end
  * must reach memory (and a bounce buffer) at the end, which a sync for a

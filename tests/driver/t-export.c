@@ -3,7 +3,8 @@
  * A ring buffer exported as a dma-buf (DMASTREAM_IOC_EXPORT_BUF), on the
  * memcpy channel, with the ring coherent or (DSTEST_RING=cached) cached:
  *
- *   errnos       every refusal the ABI documents
+ *   errnos       the refusals a test can provoke (not ENODEV, EMFILE, ENOMEM
+ *                or a reserved pool's ENXIO)
  *   same memory  what the CPU writes through the dma-buf's mapping the
  *                engine copies out of the ring buffer; what the engine
  *                writes into the ring buffer the dma-buf's mapping shows

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Ring buffers exported as dma-bufs (t-export) on the device tree's device,
 # whose channel is the lane's real provider: not DMA-coherent, so a cached
-# ring's syncs (the driver's and DMA_BUF_IOCTL_SYNC's) are the
-# architecture's cache maintenance calls, and a coherent ring's memory is
-# mapped uncached through the dma-buf as through the channel.
+# ring's syncs at SUBMIT and at the record are the architecture's cache
+# maintenance calls, and a coherent ring's memory is mapped uncached
+# through the dma-buf as through the channel. (No importer here: the
+# importers' syncs are not exercised.)
 set -u
 . "$DMASTREAM_SRC/tests/lanes/lib.sh"
 

@@ -200,7 +200,8 @@ struct dmastream_cq_offsets {
  * On success the calling file owns the channel's ring. The buffers are
  * zeroed. Buffers are DMA-coherent unless DMASTREAM_RING_CACHED asks for
  * cached ones. Resizing fails with EBUSY while any transfer is in flight or any
- * part of the old ring is mapped; a failed call leaves the old ring intact.
+ * part of the old ring is mapped or exported; a failed call leaves the old
+ * ring intact.
  */
 struct dmastream_ring {
 	__u32 count;
@@ -492,7 +493,7 @@ struct dmastream_stats {
 
 /* dmastream_export.flags */
 #define DMASTREAM_EXPORT_CLOEXEC	0x01U	/* the new fd is close-on-exec */
-#define DMASTREAM_EXPORT_WRITE		0x02U	/* mmap() of the dma-buf may write */
+#define DMASTREAM_EXPORT_WRITE		0x02U	/* writable: mmap(), device writes, vmap */
 
 /**
  * struct dmastream_export - one buffer as a dma-buf (DMASTREAM_IOC_EXPORT_BUF)
