@@ -19,6 +19,7 @@
 #include "chardev.h"
 #include "complete.h"
 #include "compat.h"
+#include "export.h"
 #include "owner.h"
 #include "proxy.h"
 #include "ring.h"
@@ -343,6 +344,7 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	case DMASTREAM_IOC_SET_EVENTFD:
 	case DMASTREAM_IOC_SET_CONFIG:
 	case DMASTREAM_IOC_RESET_STATS:
+	case DMASTREAM_IOC_EXPORT_BUF:
 		if (!dmastream_rw(file))
 			return -EBADF;
 		break;
@@ -366,6 +368,8 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 		return dmastream_submit(chan, file, uarg);
 	case DMASTREAM_IOC_WAIT:
 		return dmastream_do_wait(chan, file, uarg);
+	case DMASTREAM_IOC_EXPORT_BUF:
+		return dmastream_export_buf(chan, file, uarg);
 	default:
 		return dmastream_control(chan, file, cmd, uarg);
 	}

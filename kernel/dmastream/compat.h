@@ -33,6 +33,13 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 #define dmastream_eventfd_signal(ctx)	eventfd_signal(ctx)
 #endif
 
+/* Symbol namespaces are string literals from 6.13 on. */
+#if KERNEL_VERSION(6, 13, 0) > LINUX_VERSION_CODE
+#define DMASTREAM_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS(DMA_BUF)
+#else
+#define DMASTREAM_IMPORT_NS_DMA_BUF()	MODULE_IMPORT_NS("DMA_BUF")
+#endif
+
 #if KERNEL_VERSION(6, 4, 0) > LINUX_VERSION_CODE
 #define dmastream_class_create(name)	class_create(THIS_MODULE, (name))
 #else

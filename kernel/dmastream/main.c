@@ -182,4 +182,6 @@ module_exit(dmastream_exit);
 
 MODULE_DESCRIPTION("Zero-copy streaming between user space and dmaengine channels");
 MODULE_LICENSE("GPL");
+/* dma-buf exports (export.c) */
+DMASTREAM_IMPORT_NS_DMA_BUF();
 MODULE_VERSION("0.1.0");

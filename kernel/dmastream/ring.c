@@ -242,10 +242,14 @@ static const struct vm_operations_struct dmastream_vm_ops = {
 	.close = dmastream_vma_close,
 };
 
-/* What every mapping of a ring must be: shared and never executable. */
+/*
+ * What every mapping of a ring must be: shared and never executable. A
+ * shared mapping of a read-only file (a read-only dma-buf export) has
+ * VM_MAYSHARE without VM_SHARED; a private one has neither.
+ */
 static int dmastream_vma_check(struct vm_area_struct *vma)
 {
-	if (!(vma->vm_flags & VM_SHARED))
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
@@ -268,39 +272,65 @@ static void dmastream_vma_attach(struct dmastream_kring *ring, struct vm_area_st
  * @vma:	the caller's VMA; its offset selects the region.
  *
  * Return: 0, or -EINVAL when the mapping is not shared, does not start in a
- * region or does not fit in it; -EPERM for executable mappings.
+ * region or does not fit in it; -EPERM for executable mappings; an errno
+ * of the DMA API or of remap_pfn_range().
  */
 int dmastream_ring_mmap(struct dmastream_kring *ring, struct vm_area_struct *vma)
 {
 	unsigned long len = vma->vm_end - vma->vm_start;
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u64 rel, idx;
 	int ret;
 
 	ret = dmastream_vma_check(vma);
 	if (ret)
 		return ret;
-
 	if (off < ring->cq_bytes) {
 		if (off || len > ring->cq_bytes)
 			return -EINVAL;
 		ret = remap_vmalloc_range(vma, ring->cq_mem, 0);
-	} else {
-		u64 rel = off - ring->cq_bytes;
-		u64 idx = div_u64(rel, ring->stride);
-		u64 within = rel - idx * ring->stride;
-		struct dmastream_buf *buf;
+		if (ret)
+			return ret;
+		dmastream_vma_attach(ring, vma);
+		return 0;
+	}
+	rel = off - ring->cq_bytes;
+	idx = div_u64(rel, ring->stride);
+	if (idx >= ring->count)
+		return -EINVAL;
+	return dmastream_ring_mmap_buf(ring, idx, vma, rel - idx * ring->stride);
+}
 
-		if (idx >= ring->count || len > ring->stride - within)
-			return -EINVAL;
-		buf = &ring->bufs[idx];
-		if (ring->flags & DMASTREAM_RING_CACHED) {
-			ret = dmastream_cached_mmap(buf, vma, within);
-		} else {
-			/* dma_mmap_coherent() takes the offset into the buffer from vm_pgoff. */
-			vma->vm_pgoff = within >> PAGE_SHIFT;
-			ret = dma_mmap_coherent(ring->dma_dev, vma, buf->cpu, buf->dma,
-						ring->stride);
-		}
+/**
+ * dmastream_ring_mmap_buf() - map part of one buffer
+ * @ring:	the ring.
+ * @idx:	the buffer, below ring->count.
+ * @vma:	the caller's VMA (of the channel's file or of an exported dma-buf).
+ * @within:	page-aligned offset into the buffer where the VMA starts.
+ *
+ * The VMA holds the ring, and counts as a mapping of it, until unmapped.
+ *
+ * Return: 0, or -EINVAL when the mapping is not shared or does not fit in
+ * the buffer; -EPERM for executable mappings; an errno of the DMA API.
+ */
+int dmastream_ring_mmap_buf(struct dmastream_kring *ring, u32 idx, struct vm_area_struct *vma,
+			    u64 within)
+{
+	unsigned long len = vma->vm_end - vma->vm_start;
+	struct dmastream_buf *buf = &ring->bufs[idx];
+	int ret;
+
+	ret = dmastream_vma_check(vma);
+	if (ret)
+		return ret;
+	if (within >= ring->stride || len > ring->stride - within)
+		return -EINVAL;
+	if (ring->flags & DMASTREAM_RING_CACHED) {
+		ret = dmastream_cached_mmap(buf, vma, within);
+	} else {
+		/* dma_mmap_coherent() takes the offset into the buffer from vm_pgoff. */
+		vma->vm_pgoff = within >> PAGE_SHIFT;
+		ret = dma_mmap_coherent(ring->dma_dev, vma, buf->cpu, buf->dma, ring->stride);
 	}
 	if (ret)
 		return ret;

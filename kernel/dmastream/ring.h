@@ -13,6 +13,8 @@ void dmastream_ring_put(struct dmastream_kring *ring);
 u64 dmastream_total_ring_bytes_limit(void);
 void dmastream_ring_layout(u32 count, u32 size, u32 cq_entries, struct dmastream_ring *out);
 int dmastream_ring_mmap(struct dmastream_kring *ring, struct vm_area_struct *vma);
+int dmastream_ring_mmap_buf(struct dmastream_kring *ring, u32 idx, struct vm_area_struct *vma,
+			    u64 within);
 int dmastream_ring_mmap_table(struct dmastream_kring *ring, struct vm_area_struct *vma);
 u32 dmastream_cq_unreaped(struct dmastream_kring *ring);
 

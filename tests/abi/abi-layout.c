@@ -64,11 +64,15 @@ static const struct expect expects[] = {
 	OFF(struct dmastream_stats, sticky_errors, 120),
 	OFF(struct dmastream_stats, engine_full, 128),
 	OFF(struct dmastream_stats, late_callbacks, 136),
+	SIZE(struct dmastream_export, 16),
+	OFF(struct dmastream_export, fd, 8),
+	OFF(struct dmastream_export, reserved, 12),
 	/* The ioctl numbers encode the sizes: the same numbers on every ABI. */
 	{ "DMASTREAM_IOC_SUBMIT", DMASTREAM_IOC_SUBMIT, 0xc030d504 },
 	{ "DMASTREAM_IOC_SET_RING", DMASTREAM_IOC_SET_RING, 0xc070d503 },
 	{ "DMASTREAM_IOC_WAIT", DMASTREAM_IOC_WAIT, 0xc020d505 },
 	{ "DMASTREAM_IOC_GET_STATS", DMASTREAM_IOC_GET_STATS, 0x80c0d502 },
+	{ "DMASTREAM_IOC_EXPORT_BUF", DMASTREAM_IOC_EXPORT_BUF, 0xc010d50b },
 };
 
 int main(void)

@@ -200,6 +200,51 @@ int t_submit1(struct tchan *c, uint32_t buf, uint32_t off, uint32_t len, uint64_
 	return t_submit(c, &x, 1, &s, 1, NULL);
 }
 
+void t_copy(struct tchan *c, uint32_t src, uint32_t dst, uint32_t len, uint64_t cookie)
+{
+	struct dmastream_seg s[2] = {
+		{ .buf = src, .len = len },
+		{ .buf = dst, .len = len },
+	};
+	struct dmastream_xfer x = { .cookie = cookie, .seg_first = 0, .nsegs = 1,
+				    .dst_seg_first = 1, .dst_nsegs = 1 };
+	struct dmastream_cqe cqe;
+
+	T_ASSERT(t_submit(c, &x, 1, s, 2, NULL) == 1, "submit copy %u -> %u: %s", src, dst,
+		 strerror(errno));
+	T_ASSERT(t_collect(c, &cqe, 1, 10000) == 0, "no record of copy %u -> %u", src, dst);
+	T_CHECK(cqe.cookie == cookie && cqe.status == 0 && cqe.bytes == len,
+		"copy %u -> %u: cookie %llu status %u bytes %u", src, dst,
+		(unsigned long long)cqe.cookie, cqe.status, cqe.bytes);
+}
+
+int t_export(int fd, uint32_t buf, uint32_t flags)
+{
+	struct dmastream_export e = { .buffer = buf, .flags = flags };
+
+	if (ioctl(fd, DMASTREAM_IOC_EXPORT_BUF, &e))
+		return -errno;
+	return e.fd;
+}
+
+#define TOTAL_MAX	"/sys/module/dmastream/parameters/total_ring_bytes_max"
+
+int t_ring_fits_alone(const char *label, uint32_t count, uint32_t size)
+{
+	struct dmastream_ring r = { .count = count, .size = size, .flags = t_ring_flags() };
+	char old[32], one[32];
+	int fd, ret;
+
+	T_ASSERT(t_read_file(TOTAL_MAX, old, sizeof(old)) == 0, "%s unreadable", TOTAL_MAX);
+	snprintf(one, sizeof(one), "%llu", (unsigned long long)count * size);
+	T_ASSERT(t_write_file(TOTAL_MAX, one) == 0, "cannot set %s", TOTAL_MAX);
+	fd = t_open(label, O_RDWR);
+	ret = ioctl(fd, DMASTREAM_IOC_SET_RING, &r) ? errno : 0;
+	close(fd);
+	t_write_file(TOTAL_MAX, old);
+	return ret;
+}
+
 uint32_t t_pending(struct tchan *c)
 {
 	return __atomic_load_n(c->tail, __ATOMIC_ACQUIRE) - c->local_head;

@@ -84,6 +84,17 @@ void t_teardown(struct tchan *c);
 int t_submit(struct tchan *c, const struct dmastream_xfer *x, uint32_t nx,
 	     const struct dmastream_seg *s, uint32_t ns, uint32_t *bad);
 int t_submit1(struct tchan *c, uint32_t buf, uint32_t off, uint32_t len, uint64_t cookie);
+/* A memcpy channel: @len bytes from buffer @src to @dst, at offset 0, and its record. */
+void t_copy(struct tchan *c, uint32_t src, uint32_t dst, uint32_t len, uint64_t cookie);
+
+/* DMASTREAM_IOC_EXPORT_BUF: the dma-buf fd, or -errno. */
+int t_export(int fd, uint32_t buf, uint32_t flags);
+/*
+ * Whether no ring is left anywhere: with total_ring_bytes_max at one ring
+ * of @count x @size (restored after), SET_RING on @label must succeed.
+ * Returns 0 or the errno of SET_RING (EDQUOT: memory still held).
+ */
+int t_ring_fits_alone(const char *label, uint32_t count, uint32_t size);
 
 /* Completion queue. */
 uint32_t t_pending(struct tchan *c);

@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 /* Major version in the upper 16 bits, additions in the lower 16. */
-#define DMASTREAM_ABI_VERSION		0x00010003
+#define DMASTREAM_ABI_VERSION		0x00010004
 
 #define DMASTREAM_NAME_LEN		32
 
@@ -200,7 +200,8 @@ struct dmastream_cq_offsets {
  * On success the calling file owns the channel's ring. The buffers are
  * zeroed. Buffers are DMA-coherent unless DMASTREAM_RING_CACHED asks for
  * cached ones. Resizing fails with EBUSY while any transfer is in flight or any
- * part of the old ring is mapped; a failed call leaves the old ring intact.
+ * part of the old ring is mapped or exported; a failed call leaves the old
+ * ring intact.
  */
 struct dmastream_ring {
 	__u32 count;
@@ -490,6 +491,30 @@ struct dmastream_stats {
 	__u64 reserved[6];
 };
 
+/* dmastream_export.flags */
+#define DMASTREAM_EXPORT_CLOEXEC	0x01U	/* the new fd is close-on-exec */
+#define DMASTREAM_EXPORT_WRITE		0x02U	/* writable: mmap(), device writes, vmap */
+
+/**
+ * struct dmastream_export - one buffer as a dma-buf (DMASTREAM_IOC_EXPORT_BUF)
+ * @buffer:	index of the ring's buffer to export.
+ * @flags:	DMASTREAM_EXPORT_*.
+ * @fd:		out: the dma-buf's file descriptor; 0 on input.
+ * @reserved:	must be 0.
+ *
+ * The dma-buf is the buffer's buf_stride bytes (its size rounded up to
+ * pages) and shares its memory with the ring: no copy, and transfers may
+ * still use the buffer. It holds the ring as a mapping does (SET_RING
+ * refuses to replace or free it with EBUSY) and outlives the channel's file
+ * and device. Added in ABI 0x00010004.
+ */
+struct dmastream_export {
+	__u32 buffer;
+	__u32 flags;
+	__s32 fd;
+	__u32 reserved;
+};
+
 #define DMASTREAM_IOC_MAGIC		0xD5
 
 /*
@@ -509,5 +534,6 @@ struct dmastream_stats {
 #define DMASTREAM_IOC_SET_EVENTFD	_IOW(DMASTREAM_IOC_MAGIC, 0x08, struct dmastream_eventfd)
 #define DMASTREAM_IOC_SET_CONFIG	_IOW(DMASTREAM_IOC_MAGIC, 0x09, struct dmastream_config)
 #define DMASTREAM_IOC_RESET_STATS	_IO(DMASTREAM_IOC_MAGIC, 0x0a)
+#define DMASTREAM_IOC_EXPORT_BUF	_IOWR(DMASTREAM_IOC_MAGIC, 0x0b, struct dmastream_export)
 
 #endif /* _UAPI_LINUX_DMASTREAM_H */

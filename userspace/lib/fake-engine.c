@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,7 +43,8 @@ struct fake_chan {
 	uint32_t count, size, stride, cq_entries;
 	uint32_t ring_flags;		/* DMASTREAM_RING_* */
 	uint32_t last_ring_flags;	/* kept when the ring goes */
-	uint8_t *bufs;
+	uint8_t *bufs;			/* count * stride, one memfd per buffer */
+	int *buf_fds;			/* for exports: reopened through /proc */
 	uint8_t *cq;
 	size_t cq_size;
 	uint32_t tail;
@@ -130,7 +133,15 @@ struct fake_engine *fake_engine_new(void)
 
 static void drop_ring(struct fake_chan *c)
 {
-	free(c->bufs);
+	uint32_t i;
+
+	if (c->bufs)
+		munmap(c->bufs, (size_t)c->count * c->stride);
+	for (i = 0; c->buf_fds && i < c->count; i++)
+		if (c->buf_fds[i] >= 0)
+			close(c->buf_fds[i]);
+	free(c->buf_fds);
+	c->buf_fds = NULL;
 	free(c->cq);
 	free(c->q);
 	c->bufs = NULL;
@@ -693,6 +704,56 @@ static int do_submit(struct fake_chan *c, struct dmastream_submit *sub)
 	return (int)accept;
 }
 
+/*
+ * The buffers, back to back as the driver's mmap() offsets them, each a
+ * memfd of its own so that an export can be a file of that buffer alone.
+ */
+static uint8_t *map_buffers(struct fake_chan *c)
+{
+	size_t total = (size_t)c->count * c->stride;
+	uint8_t *base;
+	uint32_t i;
+
+	c->buf_fds = malloc(c->count * sizeof(*c->buf_fds));
+	if (!c->buf_fds)
+		return NULL;
+	for (i = 0; i < c->count; i++)
+		c->buf_fds[i] = -1;
+	base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	for (i = 0; i < c->count; i++) {
+		c->buf_fds[i] = memfd_create("fake-buffer", MFD_CLOEXEC);
+		if (c->buf_fds[i] < 0 || ftruncate(c->buf_fds[i], c->stride) ||
+		    mmap(base + (size_t)i * c->stride, c->stride, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, c->buf_fds[i], 0) == MAP_FAILED) {
+			munmap(base, total);
+			return NULL;
+		}
+	}
+	return base;
+}
+
+/* An export: the buffer's memfd opened again, read-only or read-write. */
+static int do_export(struct fake_chan *c, struct dmastream_export *x)
+{
+	char path[64];
+	int fd;
+
+	if (c->caps.abi_version < 0x00010004)
+		return -ENOTTY;
+	if ((x->flags & ~(DMASTREAM_EXPORT_WRITE | DMASTREAM_EXPORT_CLOEXEC)) || x->fd ||
+	    x->reserved || x->buffer >= c->count)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->buf_fds[x->buffer]);
+	fd = open(path, (x->flags & DMASTREAM_EXPORT_WRITE ? O_RDWR : O_RDONLY) |
+		  (x->flags & DMASTREAM_EXPORT_CLOEXEC ? O_CLOEXEC : 0));
+	if (fd < 0)
+		return -errno;
+	x->fd = fd;
+	return 0;
+}
+
 static int do_set_ring(struct fake_chan *c, struct dmastream_ring *r)
 {
 	uint32_t entries;
@@ -732,7 +793,7 @@ static int do_set_ring(struct fake_chan *c, struct dmastream_ring *r)
 	c->cq_entries = entries;
 	c->ring_flags = c->last_ring_flags = r->flags;
 	c->cq_size = (CQ_HDR + (size_t)entries * sizeof(struct dmastream_cqe) + 4095) & ~(size_t)4095;
-	c->bufs = calloc(c->count, c->stride);
+	c->bufs = map_buffers(c);
 	c->cq = aligned_alloc(4096, c->cq_size);
 	c->q = calloc(entries, sizeof(*c->q));
 	if (!c->bufs || !c->cq || !c->q) {
@@ -847,6 +908,8 @@ static int fake_ioctl(void *ctx, int fd, unsigned long req, void *arg)
 		memset(&c->stats, 0, sizeof(c->stats));
 		c->stats.inflight = c->qlen;
 		return 0;
+	case DMASTREAM_IOC_EXPORT_BUF:
+		return do_export(c, arg);
 	default:
 		return -ENOTTY;
 	}

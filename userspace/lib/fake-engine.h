@@ -13,6 +13,11 @@
  * channel can instead be fed by fake_source_emit(), which drops (and
  * counts) packets that find no RX transfer queued, as a device without
  * flow control would.
+ *
+ * Exports (DMASTREAM_IOC_EXPORT_BUF) are the buffer's own memfd, opened
+ * again: the same memory, mappable read-only or read-write. Not modelled:
+ * SET_RING's EBUSY while an export lives, and a ring outliving its
+ * channel through one.
  */
 #ifndef FAKE_ENGINE_H
 #define FAKE_ENGINE_H

@@ -69,6 +69,7 @@ struct dms_channel {
 
 	/* The ring, while set up by this object. */
 	bool has_ring;
+	bool ring_kept;			/* freed here, kept by the driver for an export */
 	struct dmastream_ring ring;	/* as SET_RING returned it */
 	void *cq_mem;
 	uint8_t *bufs;

@@ -35,13 +35,13 @@ extern "C" {
  * in results.
  */
 #define DMS_VERSION_MAJOR	0
-#define DMS_VERSION_MINOR	4
+#define DMS_VERSION_MINOR	5
 #define DMS_VERSION_PATCH	0
 #define DMS_VERSION_CODE(major, minor, patch) ((major) << 16 | (minor) << 8 | (patch))
 #define DMS_VERSION		DMS_VERSION_CODE(DMS_VERSION_MAJOR, DMS_VERSION_MINOR, \
 						 DMS_VERSION_PATCH)
 
-/* The library's release as DMS_VERSION_CODE(), and as "0.4.0". */
+/* The library's release as DMS_VERSION_CODE(), and as "0.5.0". */
 unsigned int dms_version(void);
 const char *dms_version_string(void);
 
@@ -95,6 +95,10 @@ void *dms_buf(const struct dms_channel *ch, uint32_t index);
 uint32_t dms_buf_count(const struct dms_channel *ch);
 uint32_t dms_buf_size(const struct dms_channel *ch);
 uint32_t dms_cq_entries(const struct dms_channel *ch);
+/* dms_buf_export() flags (0.5, driver ABI 0x00010004) */
+#define DMS_EXPORT_WRITE	0x1u	/* the dma-buf may be mapped for writing */
+#define DMS_EXPORT_CLOEXEC	0x2u	/* the fd is close-on-exec */
+int dms_buf_export(struct dms_channel *ch, uint32_t index, unsigned int flags);
 
 /* ------------------------------------------------------------------------
  * Batches: build a list of transfers, checked against the channel's limits

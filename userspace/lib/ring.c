@@ -29,7 +29,7 @@ int dms_ring_setup_flags(struct dms_channel *ch, uint32_t count, uint32_t size,
 	if (ch->readonly)
 		return -EBADF;
 	/* Resizing needs the old mappings gone first; make that explicit. */
-	if (ch->has_ring)
+	if (ch->has_ring || ch->ring_kept)
 		return -EBUSY;
 	if (count == 0 || size == 0 || (flags & ~DMS_RING_CACHED))
 		return -EINVAL;
@@ -67,6 +67,8 @@ int dms_ring_free(struct dms_channel *ch)
 	struct dmastream_info info;
 	int ret;
 
+	if (ch->ring_kept)
+		goto give_back;
 	if (!ch->has_ring)
 		return -ENXIO;
 	/*
@@ -85,7 +87,14 @@ int dms_ring_free(struct dms_channel *ch)
 	ch->cq_mem = NULL;
 	ch->bufs = NULL;
 	memset(&ch->cq, 0, sizeof(ch->cq));
+give_back:
 	ret = dms__ioctl(ch, DMASTREAM_IOC_SET_RING, &release);
+	/*
+	 * An export of a buffer keeps the ring in the driver (EBUSY): it is
+	 * unmapped here, and a later call gives it back once the exports are
+	 * gone.
+	 */
+	ch->ring_kept = ret == -EBUSY;
 	/* A removed device has no ring to give back. */
 	return ret == -ENODEV ? 0 : ret;
 }
@@ -115,4 +124,24 @@ uint32_t dms_ring_flags(const struct dms_channel *ch)
 uint32_t dms_cq_entries(const struct dms_channel *ch)
 {
 	return ch->has_ring ? ch->ring.cq_entries : 0;
+}
+
+int dms_buf_export(struct dms_channel *ch, uint32_t index, unsigned int flags)
+{
+	struct dmastream_export req = { .buffer = index };
+	int ret;
+
+	if (!ch->has_ring)
+		return -ENXIO;
+	if (index >= ch->ring.count || (flags & ~(DMS_EXPORT_WRITE | DMS_EXPORT_CLOEXEC)))
+		return -EINVAL;
+	/* An older driver would answer ENOTTY: say what is missing instead. */
+	if (ch->caps.abi_version < 0x00010004)
+		return -EOPNOTSUPP;
+	if (flags & DMS_EXPORT_WRITE)
+		req.flags |= DMASTREAM_EXPORT_WRITE;
+	if (flags & DMS_EXPORT_CLOEXEC)
+		req.flags |= DMASTREAM_EXPORT_CLOEXEC;
+	ret = dms__ioctl(ch, DMASTREAM_IOC_EXPORT_BUF, &req);
+	return ret < 0 ? ret : req.fd;
 }

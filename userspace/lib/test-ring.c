@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * Ring setup and teardown, buffer pointers, single submissions, reaping,
- * waiting, abort and the sticky error state, through the fake driver.
+ * waiting, abort and the sticky error state, exports, through the fake
+ * driver.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -214,11 +217,55 @@ static void test_cached(void)
 	fake_engine_free(e);
 }
 
+/* dms_buf_export(): the library's checks, and an fd of the buffer's memory. */
+static void test_export(void)
+{
+	struct fake_engine *e = fake_engine_new();
+	struct dms_channel *ch;
+	uint8_t *map;
+	int fd;
+
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_MEMCPY, &ch), 0);
+	CHECK_EQ(dms_buf_export(ch, 0, 0), -ENXIO);
+	CHECK_EQ(dms_ring_setup(ch, 4, 4096, 0), 0);
+	CHECK_EQ(dms_buf_export(ch, 4, 0), -EINVAL);
+	CHECK_EQ(dms_buf_export(ch, 0, 0x4), -EINVAL);
+
+	fd = dms_buf_export(ch, 2, DMS_EXPORT_WRITE | DMS_EXPORT_CLOEXEC);
+	CHECK(fd >= 0);
+	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(map != MAP_FAILED);
+	if (map != MAP_FAILED) {
+		/* One memory: written through the export, seen in the ring. */
+		memset(map, 0x3c, 4096);
+		CHECK_EQ(((uint8_t *)dms_buf(ch, 2))[4095], 0x3c);
+		CHECK_EQ(((uint8_t *)dms_buf(ch, 1))[0], 0);
+		munmap(map, 4096);
+	}
+	close(fd);
+	fd = dms_buf_export(ch, 1, 0);
+	CHECK(fd >= 0);
+	CHECK(!(fcntl(fd, F_GETFD) & FD_CLOEXEC));
+	CHECK(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED);
+	close(fd);
+	dms_channel_close(ch);
+
+	/* A driver older than exports: said so, not ENOTTY. */
+	fake_caps(e, DMASTREAM_DIR_MEMCPY)->abi_version = 0x00010003;
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_MEMCPY, &ch), 0);
+	CHECK_EQ(dms_ring_setup(ch, 1, 4096, 0), 0);
+	CHECK_EQ(dms_buf_export(ch, 0, 0), -EOPNOTSUPP);
+	dms_channel_close(ch);
+	fake_engine_free(e);
+}
+
 int main(void)
 {
 	test_setup();
 	test_submit_reap_wait();
 	test_settings();
 	test_cached();
+	test_export();
 	return check_report();
 }
