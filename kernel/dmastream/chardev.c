@@ -20,6 +20,7 @@
 #include "complete.h"
 #include "compat.h"
 #include "export.h"
+#include "import.h"
 #include "owner.h"
 #include "proxy.h"
 #include "ring.h"
@@ -345,6 +346,8 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	case DMASTREAM_IOC_SET_CONFIG:
 	case DMASTREAM_IOC_RESET_STATS:
 	case DMASTREAM_IOC_EXPORT_BUF:
+	case DMASTREAM_IOC_IMPORT_BUF:
+	case DMASTREAM_IOC_RELEASE_BUF:
 		if (!dmastream_rw(file))
 			return -EBADF;
 		break;
@@ -370,6 +373,10 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 		return dmastream_do_wait(chan, file, uarg);
 	case DMASTREAM_IOC_EXPORT_BUF:
 		return dmastream_export_buf(chan, file, uarg);
+	case DMASTREAM_IOC_IMPORT_BUF:
+		return dmastream_import_buf(chan, file, uarg);
+	case DMASTREAM_IOC_RELEASE_BUF:
+		return dmastream_release_buf(chan, file, arg);
 	default:
 		return dmastream_control(chan, file, cmd, uarg);
 	}

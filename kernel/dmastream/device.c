@@ -182,6 +182,7 @@ static int dmastream_chan_caps(struct dmastream_chan *chan)
 
 	caps->abi_version = DMASTREAM_ABI_VERSION;
 	caps->direction = chan->kind;
+	caps->max_imports = DMASTREAM_IMPORTS_MAX;
 	if (!dma_get_slave_caps(chan->dma, &sc))
 		caps->directions = dmastream_dirs_of_caps(&sc);
 	if (dma_has_cap(DMA_MEMCPY, dd->cap_mask))

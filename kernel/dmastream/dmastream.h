@@ -13,6 +13,8 @@
  *    itself is released when the device is removed.
  *  - struct dmastream_kring is refcounted: the channel holds one while the
  *    ring is current, and every VMA mapping part of it holds one.
+ *  - struct dmastream_kimport (an imported dma-buf) belongs to a ring and
+ *    goes with its owner: import.c.
  *  - struct dmastream_req (a transfer) lives from SUBMIT until its
  *    completion record is written to the completion queue.
  *  - struct dmastream_desc (one dmaengine descriptor handed to the engine)
@@ -35,6 +37,7 @@
 
 #include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/dma-direction.h>
 #include <linux/dmaengine.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -51,6 +54,9 @@
 #include <linux/dmastream.h>
 
 #define DMASTREAM_DRV_NAME	"dmastream"
+
+struct dma_buf;
+struct dma_buf_attachment;
 
 /*
  * Kernel memory a caller's request sizes (rings' bookkeeping, batches,
@@ -142,6 +148,45 @@ struct dmastream_buf {
 	struct rb_root_cached writes;
 };
 
+/* Most dma-bufs imported into one ring (dmastream_caps.max_imports). */
+#define DMASTREAM_IMPORTS_MAX	64
+/* Largest dma-buf imported: offsets and lengths of segments are 32-bit. */
+#define DMASTREAM_IMPORT_SIZE_MAX	SZ_2G
+
+/*
+ * One entry of an imported dma-buf's mapping for the engine's device, and
+ * the DMA-contiguous run of entries it belongs to: transfers are cut at
+ * runs, syncs at entries (the DMA API knows each entry as a mapping).
+ */
+struct dmastream_import_ent {
+	u32 start;			/* byte offset in the dma-buf */
+	u32 len;
+	u32 run;			/* index of its run */
+	u32 run_end;			/* byte offset where its run ends */
+	dma_addr_t dma;
+};
+
+/*
+ * A dma-buf imported into a ring (import.c): attached to the engine's
+ * device and mapped for the import's whole life, which ends with
+ * RELEASE_BUF, with the ring's owner (or a SET_RING that frees it) or,
+ * for a ring DMA may still reach (wedged), with the ring.
+ */
+struct dmastream_kimport {
+	struct dma_buf *dmabuf;
+	struct dma_buf_attachment *att;
+	struct sg_table *sgt;
+	struct device *dma_dev;
+	enum dma_data_direction dir;
+	bool engine_reads;		/* mapped for the device to read only */
+	u32 size;
+	u32 write_align;		/* of ranges the engine writes */
+	struct dmastream_buf buf;	/* its reservations (cpu, dma unused) */
+	u32 nruns;
+	u32 nents;
+	struct dmastream_import_ent ents[];
+};
+
 /* Shared completion queue header; offsets reported in dmastream_cq_offsets. */
 struct dmastream_cq_hdr {
 	u32 head;		/* user space writes */
@@ -178,6 +223,9 @@ struct dmastream_kring {
 	u32 cq_tail;			/* the kernel's own copy, never read back */
 
 	atomic_t mappings;
+	/* Imported dma-bufs by slot: set under chan->lock and irq_lock. */
+	struct dmastream_kimport *imports[DMASTREAM_IMPORTS_MAX];
+	u32 nimports;
 };
 
 /* Where a segment of a transfer sits, for conflict checks. */
@@ -240,6 +288,7 @@ struct dmastream_req {
 	u32 nsrc;			/* memcpy: source refs; the destination's follow */
 	struct dmastream_kring *ring;	/* where its ranges are reserved, once they are */
 	unsigned int nrefs;
+	unsigned int nsg;		/* slave: scatterlist entries (imports' runs) */
 	struct dmastream_seg_ref refs[];	/* a slave transfer's scatterlist follows */
 };
 

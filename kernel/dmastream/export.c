@@ -319,6 +319,21 @@ static const struct dma_buf_ops dmastream_export_ro_ops = {
 	.mmap = dmastream_export_mmap,
 };
 
+/**
+ * dmastream_export_ring() - the ring whose buffer a dma-buf is
+ * @dmabuf:	any dma-buf.
+ *
+ * Return: the ring, if @dmabuf is an export of dmastream's; else NULL.
+ */
+struct dmastream_kring *dmastream_export_ring(const struct dma_buf *dmabuf)
+{
+	const struct dmastream_export_buf *exp = dmabuf->priv;
+
+	if (dmabuf->ops != &dmastream_export_ops && dmabuf->ops != &dmastream_export_ro_ops)
+		return NULL;
+	return exp->ring;
+}
+
 /*
  * Memory from a device's own coherent pool (a reserved-memory region
  * declared for it) has no ordinary pages for other devices to map.

@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 /* Major version in the upper 16 bits, additions in the lower 16. */
-#define DMASTREAM_ABI_VERSION		0x00010004
+#define DMASTREAM_ABI_VERSION		0x00010005
 
 #define DMASTREAM_NAME_LEN		32
 
@@ -77,6 +77,8 @@
  *			writes (RX, memcpy destination): the CPU's cache line
  *			where DMA is not cache-coherent, else 1 (added in ABI
  *			0x00010003).
+ * @max_imports:	most dma-bufs imported into one ring at once
+ *			(DMASTREAM_IOC_IMPORT_BUF; added in ABI 0x00010005).
  * @reserved:		zero.
  */
 struct dmastream_caps {
@@ -96,7 +98,8 @@ struct dmastream_caps {
 	__u32 max_cq_entries;
 	__u32 max_cached_buffer_size;
 	__u32 cached_align;
-	__u32 reserved[7];
+	__u32 max_imports;
+	__u32 reserved[6];
 };
 
 /* dmastream_info.state */
@@ -288,8 +291,10 @@ struct dmastream_cqe {
 };
 
 /**
- * struct dmastream_seg - one segment: a byte range of one ring buffer
- * @buf:	buffer index, < dmastream_ring.count.
+ * struct dmastream_seg - one segment: a byte range of one buffer
+ * @buf:	buffer index: < dmastream_ring.count for a ring buffer, or the
+ *		index DMASTREAM_IOC_IMPORT_BUF returned for an imported dma-buf
+ *		(DMASTREAM_BUF_IMPORTED set).
  * @offset:	byte offset in the buffer.
  * @len:	bytes, > 0; @offset + @len <= buffer size.
  * @reserved:	zero.
@@ -515,6 +520,55 @@ struct dmastream_export {
 	__u32 reserved;
 };
 
+/*
+ * dmastream_seg.buf of an imported dma-buf: this bit and the import's slot,
+ * 0 .. dmastream_caps.max_imports - 1.
+ */
+#define DMASTREAM_BUF_IMPORTED		0x80000000U
+
+/* dmastream_import.flags */
+/*
+ * The engine only reads the dma-buf: it is mapped for the device to read
+ * (so a read-only dma-buf can be imported) and a segment the engine would
+ * write into it is refused with EACCES. On a TX channel every import is
+ * mapped this way, with or without the flag.
+ */
+#define DMASTREAM_IMPORT_ENGINE_READS	0x01U
+
+/**
+ * struct dmastream_import - use a dma-buf as a buffer (DMASTREAM_IOC_IMPORT_BUF)
+ * @fd:		in: the dma-buf's file descriptor.
+ * @flags:	in: DMASTREAM_IMPORT_*.
+ * @buffer:	in: the index segments will use for it: DMASTREAM_BUF_IMPORTED
+ *		and a free slot below dmastream_caps.max_imports.
+ * @runs:	out: how many DMA-contiguous pieces the dma-buf is mapped in
+ *		for the engine's device. On a TX or RX channel a segment takes
+ *		as many of its transfer's dmastream_caps.max_segs as pieces it
+ *		touches; a memcpy's descriptors end at their boundaries too.
+ *		0 on input.
+ * @size:	out: the dma-buf's size in bytes: segments fit in it. 0 on
+ *		input.
+ * @reserved:	zero.
+ *
+ * The dma-buf is attached to the engine's device and mapped once, here,
+ * for as long as it stays imported: until DMASTREAM_IOC_RELEASE_BUF, or
+ * until the ring's owner frees the ring or closes the file. Transfers on it
+ * move data without a copy and without cache maintenance by the driver:
+ * CPU access to the dma-buf is bracketed with DMA_BUF_IOCTL_SYNC, as for
+ * any dma-buf. Fences are not waited for: a transfer that would have to
+ * wait for one (the engine reads what a fence has yet to write, or writes
+ * what a fence has yet to read or write) is refused with EBUSY, and
+ * transfers add no fence of their own. Added in ABI 0x00010005.
+ */
+struct dmastream_import {
+	__s32 fd;
+	__u32 flags;
+	__u32 buffer;
+	__u32 runs;
+	__u64 size;
+	__u64 reserved[2];
+};
+
 #define DMASTREAM_IOC_MAGIC		0xD5
 
 /*
@@ -535,5 +589,8 @@ struct dmastream_export {
 #define DMASTREAM_IOC_SET_CONFIG	_IOW(DMASTREAM_IOC_MAGIC, 0x09, struct dmastream_config)
 #define DMASTREAM_IOC_RESET_STATS	_IO(DMASTREAM_IOC_MAGIC, 0x0a)
 #define DMASTREAM_IOC_EXPORT_BUF	_IOWR(DMASTREAM_IOC_MAGIC, 0x0b, struct dmastream_export)
+#define DMASTREAM_IOC_IMPORT_BUF	_IOWR(DMASTREAM_IOC_MAGIC, 0x0c, struct dmastream_import)
+/* The argument is the imported buffer's index, by value. */
+#define DMASTREAM_IOC_RELEASE_BUF	_IO(DMASTREAM_IOC_MAGIC, 0x0d)
 
 #endif /* _UAPI_LINUX_DMASTREAM_H */

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dma-bufs from elsewhere (udmabuf, a DMA heap, a V4L2 queue, a GPU,
+ * another dmastream channel's export) used as buffers of a ring
+ * (DMASTREAM_IOC_IMPORT_BUF), so that transfers move data into and out of
+ * them without a copy.
+ *
+ * An import is attached to the engine's device and mapped once, as
+ * io_uring registers buffers: its table is read here into entries and
+ * DMA-contiguous runs, and transfers only look them up. The driver keeps
+ * the engine's view in step at the same two hand-overs as for a cached
+ * ring (SUBMIT, and the completion record), syncing its own mapping entry
+ * by entry: an exporter that leaves importers' mappings alone when the CPU
+ * brackets its access with DMA_BUF_IOCTL_SYNC (udmabuf, shmem GEM objects)
+ * then still works where DMA bounces or is not cache-coherent. Fences are
+ * not waited for: a transfer that would have to wait for one is refused
+ * (validate.c asks dmastream_import_ready()), and no fence is added for
+ * transfers.
+ *
+ * Imports go with the ring's owner, not with the ring's memory: mappings
+ * and exports keep a ring alive, and an import of another channel's export
+ * holds that channel's ring, so two channels importing each other's
+ * exports would otherwise hold each other forever. Only a ring that DMA
+ * may still reach (terminating failed: chan->wedged_ring) keeps its
+ * imports until it is freed.
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "export.h"
+#include "import.h"
+#include "owner.h"
+#include "ring.h"
+
+static void dmastream_import_unmap(struct dmastream_kimport *imp)
+{
+	dma_buf_unmap_attachment_unlocked(imp->att, imp->sgt, imp->dir);
+	dma_buf_detach(imp->dmabuf, imp->att);
+	dma_buf_put(imp->dmabuf);
+	kvfree(imp);
+}
+
+/* How many entries of @sgt cover its first @size bytes; 0 if not all. */
+static u32 dmastream_count_ents(struct sg_table *sgt, u64 size)
+{
+	struct scatterlist *sg;
+	u64 covered = 0;
+	u32 n = 0;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		if (covered >= size)
+			break;
+		covered += sg_dma_len(sg);
+		n++;
+	}
+	return covered >= size ? n : 0;
+}
+
+/*
+ * Fill @imp's entries and runs from its table. Each run must start where
+ * the engine may start a segment, as a ring buffer's pages do: otherwise a
+ * segment aligned in the dma-buf would not be aligned for the engine where
+ * the run breaks.
+ */
+static int dmastream_fill_ents(struct dmastream_kimport *imp, u32 align)
+{
+	struct dmastream_import_ent *ent = imp->ents;
+	struct scatterlist *sg;
+	u64 pos = 0;
+	unsigned int i;
+	u32 n;
+
+	for_each_sgtable_dma_sg(imp->sgt, sg, i) {
+		if (pos >= imp->size)
+			break;
+		ent->start = pos;
+		ent->len = min_t(u64, sg_dma_len(sg), imp->size - pos);
+		ent->dma = sg_dma_address(sg);
+		if (ent == imp->ents || ent[-1].dma + ent[-1].len != ent->dma) {
+			if (!IS_ALIGNED(ent->dma, align) || !IS_ALIGNED(ent->start, align))
+				return -EINVAL;
+			imp->nruns++;
+		}
+		ent->run = imp->nruns - 1;
+		pos += ent->len;
+		ent++;
+		if (!(i % 1024))
+			cond_resched();
+	}
+	/* Where each entry's run ends, from the back. */
+	for (n = imp->nents; n--; ) {
+		ent = &imp->ents[n];
+		if (n + 1 == imp->nents || ent[1].run != ent->run)
+			ent->run_end = ent->start + ent->len;
+		else
+			ent->run_end = ent[1].run_end;
+	}
+	return 0;
+}
+
+/* Attach the dma-buf behind @fd to the engine's device and map it. */
+static struct dmastream_kimport *dmastream_import_map(struct dmastream_chan *chan, int fd,
+						      bool engine_reads)
+{
+	struct dma_buf_attachment *att;
+	enum dma_data_direction dir;
+	struct dmastream_kimport *imp;
+	struct dma_buf *dmabuf;
+	struct sg_table *sgt;
+	u32 nents;
+	int ret;
+
+	if (chan->kind == DMASTREAM_DIR_TX)
+		engine_reads = true;
+	if (engine_reads)
+		dir = DMA_TO_DEVICE;
+	else
+		dir = chan->kind == DMASTREAM_DIR_RX ? DMA_FROM_DEVICE : DMA_BIDIRECTIONAL;
+
+	dmabuf = dma_buf_get(fd);
+	if (IS_ERR(dmabuf))
+		return ERR_CAST(dmabuf);
+	if (!dmabuf->size || dmabuf->size > DMASTREAM_IMPORT_SIZE_MAX) {
+		ret = -E2BIG;
+		goto put;
+	}
+	att = dma_buf_attach(dmabuf, chan->dma_dev);
+	if (IS_ERR(att)) {
+		ret = PTR_ERR(att);
+		goto put;
+	}
+	sgt = dma_buf_map_attachment_unlocked(att, dir);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		goto detach;
+	}
+	/* A table shorter than the dma-buf is the exporter's bug. */
+	nents = dmastream_count_ents(sgt, dmabuf->size);
+	if (!nents) {
+		ret = -EINVAL;
+		goto unmap;
+	}
+	imp = kvzalloc(struct_size(imp, ents, nents), DMASTREAM_GFP_CALLER);
+	if (!imp) {
+		ret = -ENOMEM;
+		goto unmap;
+	}
+	imp->dmabuf = dmabuf;
+	imp->att = att;
+	imp->sgt = sgt;
+	imp->dir = dir;
+	imp->engine_reads = engine_reads;
+	imp->size = dmabuf->size;
+	imp->nents = nents;
+	imp->dma_dev = chan->dma_dev;
+	imp->write_align = dev_is_dma_coherent(chan->dma_dev) ? 1 : dma_get_cache_alignment();
+	imp->buf.reads = RB_ROOT_CACHED;
+	imp->buf.writes = RB_ROOT_CACHED;
+	ret = dmastream_fill_ents(imp, max(chan->caps.addr_align, chan->caps.len_align));
+	if (ret) {
+		dmastream_import_unmap(imp);
+		return ERR_PTR(ret);
+	}
+	return imp;
+
+unmap:
+	dma_buf_unmap_attachment_unlocked(att, sgt, dir);
+detach:
+	dma_buf_detach(dmabuf, att);
+put:
+	dma_buf_put(dmabuf);
+	return ERR_PTR(ret);
+}
+
+/* Whether @imp may join @ring in @slot. chan->lock held. */
+static int dmastream_import_fits(struct dmastream_kring *ring, u32 slot,
+				 const struct dmastream_kimport *imp)
+{
+	u32 i;
+
+	/*
+	 * A ring's own buffer seen through its export: transfers on the two
+	 * names would not see each other's reservations.
+	 */
+	if (dmastream_export_ring(imp->dmabuf) == ring)
+		return -EINVAL;
+	if (ring->imports[slot])
+		return -EEXIST;
+	for (i = 0; i < DMASTREAM_IMPORTS_MAX; i++) {
+		if (ring->imports[i] && ring->imports[i]->dmabuf == imp->dmabuf)
+			return -EEXIST;
+	}
+	return 0;
+}
+
+/**
+ * dmastream_import_buf() - DMASTREAM_IOC_IMPORT_BUF: a dma-buf as a buffer
+ * @chan:	the channel.
+ * @file:	the calling file, which must own the channel.
+ * @uarg:	struct dmastream_import in user memory; runs and size are
+ *		written back before the import is made.
+ *
+ * Return: 0; -EFAULT; -EINVAL (unknown flags, reserved fields or outputs
+ * not 0, a slot beyond DMASTREAM_IMPORTS_MAX, ENGINE_READS on an rx
+ * channel, a fd that is not a dma-buf, a buffer of this ring's own export,
+ * a mapping whose pieces the engine cannot address); -EBADF (no such fd);
+ * -E2BIG (empty, or larger than DMASTREAM_IMPORT_SIZE_MAX); -EEXIST (the
+ * slot is taken, or the dma-buf is imported already); -ENODEV, -ENXIO or
+ * -EBUSY as dmastream_owner_check(); -ENOMEM, or the exporter's errno for
+ * an attachment or mapping it refuses (-EACCES for a read-only dma-buf
+ * the engine would write).
+ */
+int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __user *uarg)
+{
+	struct dmastream_import req;
+	struct dmastream_kimport *imp;
+	u32 slot;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	slot = req.buffer & ~DMASTREAM_BUF_IMPORTED;
+	if ((req.flags & ~DMASTREAM_IMPORT_ENGINE_READS) || req.runs || req.size ||
+	    req.reserved[0] || req.reserved[1] || !(req.buffer & DMASTREAM_BUF_IMPORTED) ||
+	    slot >= DMASTREAM_IMPORTS_MAX)
+		return -EINVAL;
+	if ((req.flags & DMASTREAM_IMPORT_ENGINE_READS) && chan->kind == DMASTREAM_DIR_RX)
+		return -EINVAL;
+	ret = dmastream_owner_precheck(chan, file);
+	if (ret)
+		return ret;
+
+	imp = dmastream_import_map(chan, req.fd, req.flags & DMASTREAM_IMPORT_ENGINE_READS);
+	if (IS_ERR(imp))
+		return PTR_ERR(imp);
+	/* Told before chan->lock: a slow user fault must not hold it. */
+	req.runs = imp->nruns;
+	req.size = imp->size;
+	if (copy_to_user(uarg, &req, sizeof(req))) {
+		ret = -EFAULT;
+		goto unmap;
+	}
+
+	mutex_lock(&chan->lock);
+	ret = dmastream_owner_check(chan, file);
+	if (!ret)
+		ret = dmastream_import_fits(chan->ring, slot, imp);
+	if (!ret) {
+		spin_lock_irq(&chan->irq_lock);
+		chan->ring->imports[slot] = imp;
+		chan->ring->nimports++;
+		spin_unlock_irq(&chan->irq_lock);
+	}
+	mutex_unlock(&chan->lock);
+	if (!ret)
+		return 0;
+unmap:
+	dmastream_import_unmap(imp);
+	return ret;
+}
+
+/**
+ * dmastream_release_buf() - DMASTREAM_IOC_RELEASE_BUF: end an import
+ * @chan:	the channel.
+ * @file:	the calling file, which must own the channel.
+ * @idx:	the import's buffer index.
+ *
+ * Return: 0; -EINVAL (not the index of an import); -EBUSY (a transfer in
+ * flight or held back for the completion queue uses it, or the ring may
+ * still be reached by DMA); -ENODEV, -ENXIO or -EBUSY as
+ * dmastream_owner_check().
+ */
+int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, unsigned long idx)
+{
+	struct dmastream_kimport *imp = NULL;
+	struct dmastream_kring *ring;
+	u32 slot = idx & ~DMASTREAM_BUF_IMPORTED;
+	int ret;
+
+	if (idx > U32_MAX || !(idx & DMASTREAM_BUF_IMPORTED) || slot >= DMASTREAM_IMPORTS_MAX)
+		return -EINVAL;
+	mutex_lock(&chan->lock);
+	ret = dmastream_owner_check(chan, file);
+	ring = chan->ring;
+	if (!ret && !ring->imports[slot])
+		ret = -EINVAL;
+	if (!ret && chan->wedged_ring == ring)
+		ret = -EBUSY;
+	if (!ret) {
+		spin_lock_irq(&chan->irq_lock);
+		imp = ring->imports[slot];
+		if (RB_EMPTY_ROOT(&imp->buf.reads.rb_root) &&
+		    RB_EMPTY_ROOT(&imp->buf.writes.rb_root)) {
+			ring->imports[slot] = NULL;
+			ring->nimports--;
+		} else {
+			imp = NULL;
+			ret = -EBUSY;
+		}
+		spin_unlock_irq(&chan->irq_lock);
+	}
+	mutex_unlock(&chan->lock);
+	if (imp)
+		dmastream_import_unmap(imp);
+	return ret;
+}
+
+/**
+ * dmastream_imports_release() - end every import of a ring
+ * @ring:	a ring no transfer is in flight on and DMA cannot reach, that
+ *		is nobody's current ring any more (or is being freed).
+ */
+void dmastream_imports_release(struct dmastream_kring *ring)
+{
+	u32 i;
+
+	for (i = 0; i < DMASTREAM_IMPORTS_MAX && ring->nimports; i++) {
+		struct dmastream_kimport *imp = ring->imports[i];
+
+		if (!imp)
+			continue;
+		ring->imports[i] = NULL;
+		ring->nimports--;
+		dmastream_import_unmap(imp);
+	}
+}
+
+/* The entry that holds byte @pos, which is below imp->size. */
+static const struct dmastream_import_ent *
+dmastream_import_ent_at(const struct dmastream_kimport *imp, u32 pos)
+{
+	u32 lo = 0, hi = imp->nents;
+
+	/* The last entry that starts at or before @pos; entry 0 starts at 0. */
+	while (hi - lo > 1) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (imp->ents[mid].start <= pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &imp->ents[lo];
+}
+
+/**
+ * dmastream_import_dma() - where a byte of an import is for the engine
+ * @imp:	the import.
+ * @pos:	a byte offset below imp->size.
+ * @contig:	set to how many bytes from @pos are contiguous for the engine.
+ *
+ * Return: the DMA address of byte @pos.
+ */
+dma_addr_t dmastream_import_dma(const struct dmastream_kimport *imp, u32 pos, u32 *contig)
+{
+	const struct dmastream_import_ent *ent = dmastream_import_ent_at(imp, pos);
+
+	*contig = ent->run_end - pos;
+	return ent->dma + (pos - ent->start);
+}
+
+/**
+ * dmastream_import_entries() - scatter-gather entries a range of an import takes
+ * @imp:	the import.
+ * @offset:	start of the range.
+ * @len:	its length, > 0; the range lies within imp->size.
+ *
+ * Return: the number of runs the range touches.
+ */
+u32 dmastream_import_entries(const struct dmastream_kimport *imp, u32 offset, u32 len)
+{
+	return dmastream_import_ent_at(imp, offset + len - 1)->run -
+	       dmastream_import_ent_at(imp, offset)->run + 1;
+}
+
+/* Sync a range of an import, entry by entry, for the engine or the CPU. */
+static void dmastream_import_sync(const struct dmastream_kimport *imp, u32 offset, u32 len,
+				  enum dma_data_direction dir, bool for_cpu)
+{
+	const struct dmastream_import_ent *ent = dmastream_import_ent_at(imp, offset);
+	u32 end = offset + len;
+
+	for (; offset < end; ent++) {
+		u32 skip = offset - ent->start;
+		u32 n = min(ent->len - skip, end - offset);
+
+		if (for_cpu)
+			dma_sync_single_range_for_cpu(imp->dma_dev, ent->dma, skip, n, dir);
+		else
+			dma_sync_single_range_for_device(imp->dma_dev, ent->dma, skip, n, dir);
+		offset += n;
+	}
+}
+
+/**
+ * dmastream_import_to_engine() - hand accepted transfers' import ranges over
+ * @ring:	the ring the transfers are reserved on.
+ * @reqs:	transfers not yet accepted, so that none can reach the engine.
+ * @n:		how many.
+ *
+ * What the CPU left in a range the engine reads, or in bytes of a range it
+ * writes only in part, reaches the engine's view (a bounce buffer, memory
+ * behind a cache). In process context, without irq_lock.
+ */
+void dmastream_import_to_engine(struct dmastream_kring *ring, struct dmastream_req **reqs,
+				u32 n)
+{
+	u32 i, r;
+
+	for (i = 0; i < n; i++) {
+		const struct dmastream_req *req = reqs[i];
+
+		for (r = 0; r < req->nrefs; r++) {
+			const struct dmastream_seg_ref *ref = &req->refs[r];
+			const struct dmastream_kimport *imp;
+
+			if (!(ref->buf & DMASTREAM_BUF_IMPORTED))
+				continue;
+			imp = dmastream_ring_import(ring, ref->buf);
+			dmastream_import_sync(imp, ref->offset, ref->len,
+					      ref->dma_writes ? imp->dir : DMA_TO_DEVICE, false);
+		}
+		cond_resched();
+	}
+}
+
+/**
+ * dmastream_import_to_cpu() - hand a finished transfer's import ranges back
+ * @ring:	the ring its ranges are reserved on.
+ * @req:	a transfer the engine is done with, before its record is posted
+ *		and its ranges are released.
+ *
+ * Under irq_lock, as dmastream_cached_to_cpu(): linear in the bytes this
+ * transfer had the engine write into imports.
+ */
+void dmastream_import_to_cpu(struct dmastream_kring *ring, const struct dmastream_req *req)
+{
+	u32 r;
+
+	for (r = 0; r < req->nrefs; r++) {
+		const struct dmastream_seg_ref *ref = &req->refs[r];
+
+		if (ref->dma_writes && (ref->buf & DMASTREAM_BUF_IMPORTED))
+			dmastream_import_sync(dmastream_ring_import(ring, ref->buf), ref->offset,
+					      ref->len, DMA_FROM_DEVICE, true);
+	}
+}
+
+/**
+ * dmastream_import_ready() - may the engine use an import now?
+ * @imp:	the import.
+ * @dma_writes:	the engine would write it.
+ *
+ * The engine may read once every fence that writes has signalled, and
+ * write once every fence has.
+ *
+ * Return: true if no unsignalled fence stands in the way.
+ */
+bool dmastream_import_ready(const struct dmastream_kimport *imp, bool dma_writes)
+{
+	return dma_resv_test_signaled(imp->dmabuf->resv,
+				      dma_writes ? DMA_RESV_USAGE_READ : DMA_RESV_USAGE_WRITE);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* dma-bufs from elsewhere used as buffers of a ring (import.c). */
+#ifndef DMASTREAM_IMPORT_H
+#define DMASTREAM_IMPORT_H
+
+#include "dmastream.h"
+
+int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __user *uarg);
+int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, unsigned long idx);
+void dmastream_imports_release(struct dmastream_kring *ring);
+dma_addr_t dmastream_import_dma(const struct dmastream_kimport *imp, u32 pos, u32 *contig);
+u32 dmastream_import_entries(const struct dmastream_kimport *imp, u32 offset, u32 len);
+bool dmastream_import_ready(const struct dmastream_kimport *imp, bool dma_writes);
+void dmastream_import_to_engine(struct dmastream_kring *ring, struct dmastream_req **reqs,
+				u32 n);
+void dmastream_import_to_cpu(struct dmastream_kring *ring, const struct dmastream_req *req);
+
+#endif /* DMASTREAM_IMPORT_H */

@@ -1,0 +1,674 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dma-bufs from elsewhere as buffers (DMASTREAM_IOC_IMPORT_BUF), on t0's
+ * channels:
+ *
+ *   errnos     the refusals a test can provoke, of IMPORT_BUF, RELEASE_BUF,
+ *              of SUBMIT on imports and of SET_RING with imports
+ *   exporters  for every exporter the guest has (another channel's ring
+ *              export; vgem, a shmem-backed GEM object, non-contiguous;
+ *              udmabuf; the system DMA heap): the memcpy channel copies a
+ *              ring buffer into the whole import and the import back into
+ *              another ring buffer, pieces ending at the import's runs; the
+ *              CPU checks and writes through the dma-buf's own mapping,
+ *              bracketed by DMA_BUF_IOCTL_SYNC
+ *   forward    RX -> TX without a copy: what the RX channel received into a
+ *              ring buffer, the TX channel sends again from that buffer's
+ *              export, imported; it arrives intact
+ *   fences     (vgem) a transfer that would have to wait for a fence is
+ *              refused with EBUSY: reading under a write fence, writing
+ *              under any; once the fence signals, accepted
+ *   lifetime   an import outlives its fd; RELEASE_BUF and closing the
+ *              channel give the exporter's memory back; two channels
+ *              importing each other's exports do not hold each other
+ *   killed     a process killed with imports and a transfer on them in
+ *              flight gives every ring back
+ */
+#include <dirent.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+#include <linux/udmabuf.h>
+
+#include "dstest.h"
+
+#define NBUF		4
+#define BUFSZ		(256U << 10)
+#define SLOT(n)		(DMASTREAM_BUF_IMPORTED | (n))
+
+/*
+ * The few DRM and vgem requests the test makes (include/uapi/drm: drm.h,
+ * drm_mode.h, vgem_drm.h), spelled out: the build has no libdrm headers.
+ */
+struct t_drm_gem_close {
+	uint32_t handle;
+	uint32_t pad;
+};
+
+struct t_drm_prime_handle {
+	uint32_t handle;
+	uint32_t flags;
+	int32_t fd;
+};
+
+struct t_drm_create_dumb {
+	uint32_t height;
+	uint32_t width;
+	uint32_t bpp;
+	uint32_t flags;
+	uint32_t handle;
+	uint32_t pitch;
+	uint64_t size;
+};
+
+struct t_vgem_fence_attach {
+	uint32_t handle;
+	uint32_t flags;
+	uint32_t out_fence;
+	uint32_t pad;
+};
+
+struct t_vgem_fence_signal {
+	uint32_t fence;
+	uint32_t flags;
+};
+
+#define T_DRM_IOCTL_GEM_CLOSE		_IOW('d', 0x09, struct t_drm_gem_close)
+#define T_DRM_IOCTL_PRIME_HANDLE_TO_FD	_IOWR('d', 0x2d, struct t_drm_prime_handle)
+#define T_DRM_IOCTL_MODE_CREATE_DUMB	_IOWR('d', 0xb2, struct t_drm_create_dumb)
+#define T_VGEM_IOCTL_FENCE_ATTACH	_IOWR('d', 0x41, struct t_vgem_fence_attach)
+#define T_VGEM_IOCTL_FENCE_SIGNAL	_IOW('d', 0x42, struct t_vgem_fence_signal)
+#define T_VGEM_FENCE_WRITE		0x1
+
+static int import_buf(int fd, int dmabuf, uint32_t slot, uint32_t flags,
+		      struct dmastream_import *out)
+{
+	struct dmastream_import im = { .fd = dmabuf, .flags = flags, .buffer = slot };
+
+	if (ioctl(fd, DMASTREAM_IOC_IMPORT_BUF, &im))
+		return -errno;
+	if (out)
+		*out = im;
+	return 0;
+}
+
+static int dmabuf_sync(int fd, uint64_t flags)
+{
+	struct dma_buf_sync s = { .flags = flags };
+
+	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &s);
+}
+
+/*
+ * One memcpy of @len bytes; returns the record's status, or -errno of the
+ * submission (with the bad index in @bad).
+ */
+static int xcopy(struct tchan *c, uint32_t src, uint32_t soff, uint32_t dst, uint32_t doff,
+		 uint32_t len, uint32_t *bad)
+{
+	struct dmastream_seg s[2] = {
+		{ .buf = src, .offset = soff, .len = len },
+		{ .buf = dst, .offset = doff, .len = len },
+	};
+	struct dmastream_xfer x = { .cookie = 7, .nsegs = 1, .dst_seg_first = 1, .dst_nsegs = 1 };
+	struct dmastream_cqe cqe;
+
+	if (t_submit(c, &x, 1, s, 2, bad) != 1)
+		return -errno;
+	T_ASSERT(t_collect(c, &cqe, 1, 10000) == 0, "no record of a copy");
+	T_CHECK(cqe.status || cqe.bytes == len, "copy of %u bytes moved %u", len, cqe.bytes);
+	return cqe.status;
+}
+
+/* The vgem device's node, or NULL when the guest has none. */
+static const char *vgem_node(void)
+{
+	static char node[64];
+	char link[256], path[64];
+	int i;
+	ssize_t n;
+
+	for (i = 0; i < 16; i++) {
+		snprintf(path, sizeof(path), "/sys/class/drm/card%d/device", i);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = 0;
+		if (strstr(link, "vgem")) {
+			snprintf(node, sizeof(node), "/dev/dri/card%d", i);
+			return node;
+		}
+	}
+	return NULL;
+}
+
+struct vgem_bo {
+	int drm;
+	uint32_t handle;
+	int dmabuf;
+	size_t size;
+};
+
+/* A vgem object of @size bytes (a multiple of 4 KiB) and its dma-buf. */
+static bool vgem_create(struct vgem_bo *bo, size_t size)
+{
+	struct t_drm_create_dumb cd = { .width = 1024, .height = size / 4096, .bpp = 32 };
+	struct t_drm_prime_handle ph = { .flags = O_CLOEXEC | O_RDWR };
+	const char *node = vgem_node();
+
+	if (!node)
+		return false;
+	bo->drm = open(node, O_RDWR | O_CLOEXEC);
+	T_ASSERT(bo->drm >= 0, "open %s: %s", node, strerror(errno));
+	T_ASSERT(ioctl(bo->drm, T_DRM_IOCTL_MODE_CREATE_DUMB, &cd) == 0, "vgem create: %s",
+		 strerror(errno));
+	ph.handle = cd.handle;
+	T_ASSERT(ioctl(bo->drm, T_DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph) == 0, "vgem export: %s",
+		 strerror(errno));
+	bo->handle = cd.handle;
+	bo->dmabuf = ph.fd;
+	bo->size = cd.size;
+	return true;
+}
+
+static void vgem_destroy(struct vgem_bo *bo)
+{
+	struct t_drm_gem_close gc = { .handle = bo->handle };
+
+	close(bo->dmabuf);
+	ioctl(bo->drm, T_DRM_IOCTL_GEM_CLOSE, &gc);
+	close(bo->drm);
+}
+
+/* A udmabuf of @size bytes of a memfd, or -1 when the guest has none. */
+static int udmabuf_create(size_t size)
+{
+	struct udmabuf_create uc = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = size };
+	int dev, memfd, fd;
+
+	dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return -1;
+	memfd = memfd_create("t-import", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	T_ASSERT(memfd >= 0 && ftruncate(memfd, size) == 0 &&
+		 fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) == 0, "memfd: %s", strerror(errno));
+	uc.memfd = memfd;
+	fd = ioctl(dev, UDMABUF_CREATE, &uc);
+	T_ASSERT(fd >= 0, "UDMABUF_CREATE: %s", strerror(errno));
+	close(memfd);
+	close(dev);
+	return fd;
+}
+
+/* A dma-buf of the system DMA heap, or -1 when the guest has none. */
+static int heap_create(size_t size)
+{
+	struct dma_heap_allocation_data a = { .len = size, .fd_flags = O_RDWR | O_CLOEXEC };
+	int heap;
+
+	heap = open("/dev/dma_heap/system", O_RDONLY | O_CLOEXEC);
+	if (heap < 0)
+		return -1;
+	T_ASSERT(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &a) == 0, "heap alloc: %s", strerror(errno));
+	close(heap);
+	return a.fd;
+}
+
+static void errnos(void)
+{
+	struct dmastream_import im;
+	struct tchan c, tx;
+	struct dmastream_ring r;
+	int other, ro, efd, exp, exp_ro, own;
+	uint32_t bad;
+
+	other = t_open("memcpy", O_RDWR);
+	t_setup(&tx, "tx", NBUF, BUFSZ, 0);
+	exp = t_export(tx.fd, 0, DMASTREAM_EXPORT_WRITE);
+	exp_ro = t_export(tx.fd, 1, 0);
+	T_ASSERT(exp >= 0 && exp_ro >= 0, "exports of tx: %d %d", exp, exp_ro);
+	T_CHECK(import_buf(other, exp, SLOT(0), 0, NULL) == -ENXIO, "import without a ring");
+
+	t_setup(&c, "memcpy", NBUF, BUFSZ, 0);
+	T_CHECK(c.caps.max_imports >= 2, "max_imports %u", c.caps.max_imports);
+	T_CHECK(import_buf(other, exp, SLOT(0), 0, NULL) == -EBUSY, "import by a non-owner");
+	ro = t_open("memcpy", O_RDONLY);
+	T_CHECK(import_buf(ro, exp, SLOT(0), 0, NULL) == -EBADF, "import on a read-only file");
+	T_ERRNO(ioctl(ro, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)), EBADF);
+	close(ro);
+	close(other);
+
+	T_CHECK(import_buf(c.fd, exp, 0, 0, NULL) == -EINVAL, "index without the import bit");
+	T_CHECK(import_buf(c.fd, exp, SLOT(c.caps.max_imports), 0, NULL) == -EINVAL,
+		"slot beyond max_imports");
+	T_CHECK(import_buf(c.fd, exp, SLOT(0), 0x2, NULL) == -EINVAL, "unknown flag");
+	im = (struct dmastream_import){ .fd = exp, .buffer = SLOT(0), .runs = 1 };
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_IMPORT_BUF, &im), EINVAL);
+	im = (struct dmastream_import){ .fd = exp, .buffer = SLOT(0), .size = 1 };
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_IMPORT_BUF, &im), EINVAL);
+	im = (struct dmastream_import){ .fd = exp, .buffer = SLOT(0), .reserved = { 1 } };
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_IMPORT_BUF, &im), EINVAL);
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_IMPORT_BUF, (void *)8), EFAULT);
+	T_CHECK(import_buf(c.fd, -1, SLOT(0), 0, NULL) == -EBADF, "fd -1");
+	efd = eventfd(0, EFD_CLOEXEC);
+	T_CHECK(import_buf(c.fd, efd, SLOT(0), 0, NULL) == -EINVAL, "an eventfd is no dma-buf");
+	close(efd);
+	own = t_export(c.fd, 0, DMASTREAM_EXPORT_WRITE);
+	T_CHECK(import_buf(c.fd, own, SLOT(0), 0, NULL) == -EINVAL, "the ring's own export");
+	close(own);
+	/* A read-only dma-buf cannot be mapped for the engine to write. */
+	T_CHECK(import_buf(c.fd, exp_ro, SLOT(1), 0, NULL) == -EACCES, "read-only, writable");
+	T_CHECK(import_buf(c.fd, exp_ro, SLOT(1), DMASTREAM_IMPORT_ENGINE_READS, &im) == 0,
+		"read-only dma-buf for the engine to read");
+	T_CHECK(im.size == tx.ring.buf_stride && im.runs >= 1, "size %llu runs %u",
+		(unsigned long long)im.size, im.runs);
+
+	T_CHECK(import_buf(c.fd, exp, SLOT(0), 0, &im) == 0, "import");
+	T_CHECK(import_buf(c.fd, exp_ro, SLOT(0), DMASTREAM_IMPORT_ENGINE_READS, NULL) == -EEXIST,
+		"slot taken");
+	T_CHECK(import_buf(c.fd, exp, SLOT(2), 0, NULL) == -EEXIST, "imported twice");
+
+	/* SUBMIT on imports. */
+	T_CHECK(xcopy(&c, 0, 0, SLOT(1), 0, 4096, &bad) == -EACCES && bad == 0,
+		"the engine writing an import it may only read");
+	T_CHECK(xcopy(&c, SLOT(1), 0, 0, 0, 4096, NULL) == 0, "reading it");
+	T_CHECK(xcopy(&c, 0, 0, SLOT(3), 0, 4096, &bad) == -EINVAL && bad == 0, "empty slot");
+	T_CHECK(xcopy(&c, 0, 0, SLOT(0), BUFSZ - 4096, 8192, NULL) == -EINVAL,
+		"beyond the import's end");
+	/* Not released while a transfer uses it. */
+	T_ASSERT(t_sim_set("memcpy", "stall", "1") == 0, "stall");
+	{
+		struct dmastream_seg s[2] = {
+			{ .buf = 0, .len = 4096 },
+			{ .buf = SLOT(0), .len = 4096 },
+		};
+		struct dmastream_xfer x = { .nsegs = 1, .dst_seg_first = 1, .dst_nsegs = 1 };
+		struct dmastream_cqe cqe;
+
+		T_ASSERT(t_submit(&c, &x, 1, s, 2, NULL) == 1, "submit: %s", strerror(errno));
+		T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)), EBUSY);
+		T_CHECK(ioctl(c.fd, DMASTREAM_IOC_ABORT) == 0, "abort");
+		T_CHECK(t_collect(&c, &cqe, 1, 10000) == 0 &&
+			cqe.status == DMASTREAM_STATUS_ABORTED, "the aborted record");
+	}
+	T_ASSERT(t_sim_set("memcpy", "stall", "0") == 0, "unstall");
+
+	/* SET_RING keeps imports: resizing is refused, freeing releases them. */
+	t_unmap(&c);
+	r = (struct dmastream_ring){ .count = 2, .size = 4096, .flags = t_ring_flags() };
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_SET_RING, &r), EBUSY);
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(2)), EINVAL);
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, 0), EINVAL);
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(64)), EINVAL);
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)) == 0, "release: %s",
+		strerror(errno));
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)), EINVAL);
+	r = (struct dmastream_ring){ .count = 2, .size = 4096, .flags = t_ring_flags() };
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_SET_RING, &r), EBUSY);
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(1)) == 0, "release 1");
+	r = (struct dmastream_ring){ .count = 2, .size = 4096, .flags = t_ring_flags() };
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_SET_RING, &r) == 0, "resize without imports: %s",
+		strerror(errno));
+	T_CHECK(import_buf(c.fd, exp, SLOT(0), 0, NULL) == 0, "import again");
+	r = (struct dmastream_ring){ 0 };
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_SET_RING, &r) == 0, "free with an import: %s",
+		strerror(errno));
+	close(c.fd);
+
+	t_setup(&c, "rx", NBUF, BUFSZ, 0);
+	T_CHECK(import_buf(c.fd, exp, SLOT(0), DMASTREAM_IMPORT_ENGINE_READS, NULL) == -EINVAL,
+		"ENGINE_READS on rx");
+	t_teardown(&c);
+	close(exp);
+	close(exp_ro);
+	t_teardown(&tx);
+}
+
+/*
+ * Ring buffer 0 -> the whole import -> ring buffer 1, through the memcpy
+ * channel, with the CPU checking and writing through the dma-buf's own
+ * mapping (@map may be NULL for an exporter without mmap).
+ */
+static void roundtrip(const char *what, int dmabuf, size_t size)
+{
+	struct dmastream_import im;
+	struct tchan c;
+	uint8_t *map;
+	size_t bad, off, len;
+	uint64_t seed = t_rand();
+
+	t_setup(&c, "memcpy", 2, size, 0);
+	T_ASSERT(import_buf(c.fd, dmabuf, SLOT(5), 0, &im) == 0, "%s: import: %s", what,
+		 strerror(errno));
+	T_CHECK(im.size >= size, "%s: size %llu", what, (unsigned long long)im.size);
+	printf("# %s: %llu bytes in %u runs\n", what, (unsigned long long)im.size, im.runs);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf, 0);
+	T_ASSERT(map != MAP_FAILED, "%s: mmap: %s", what, strerror(errno));
+
+	/* Engine -> import, in pieces of odd sizes so that some span runs. */
+	t_fill(c.bufs[0], size, seed);
+	for (off = 0; off < size; off += len) {
+		len = off ? 12288 + 4096 * (off / 4096 % 5) : 4096;
+		if (len > size - off)
+			len = size - off;
+		T_ASSERT(xcopy(&c, 0, off, SLOT(5), off, len, NULL) == 0, "%s: copy in at %zu",
+			 what, off);
+	}
+	T_CHECK(dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW) == 0, "sync start");
+	T_CHECK(t_check_fill(map, size, seed, &bad), "%s: engine -> import wrong at %zu", what,
+		bad);
+	/* CPU -> import -> engine -> ring buffer 1, in one transfer. */
+	t_fill(map, size, seed + 1);
+	T_CHECK(dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW) == 0, "sync end");
+	T_ASSERT(xcopy(&c, SLOT(5), 0, 1, 0, size, NULL) == 0, "%s: copy out", what);
+	T_CHECK(t_check_fill(c.bufs[1], size, seed + 1, &bad), "%s: import -> engine wrong at %zu",
+		what, bad);
+	munmap(map, size);
+	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(5)) == 0, "%s: release", what);
+	t_teardown(&c);
+}
+
+static void exporters(void)
+{
+	struct vgem_bo bo;
+	struct tchan tx;
+	int fd;
+
+	t_setup(&tx, "tx", 1, BUFSZ, 0);
+	fd = t_export(tx.fd, 0, DMASTREAM_EXPORT_WRITE);
+	T_ASSERT(fd >= 0, "export of tx: %d", fd);
+	roundtrip("dmastream export", fd, BUFSZ);
+	close(fd);
+	t_teardown(&tx);
+
+	if (vgem_create(&bo, BUFSZ)) {
+		roundtrip("vgem", bo.dmabuf, BUFSZ);
+		vgem_destroy(&bo);
+	} else {
+		printf("# no vgem in this guest\n");
+	}
+	fd = udmabuf_create(BUFSZ);
+	if (fd >= 0) {
+		roundtrip("udmabuf", fd, BUFSZ);
+		close(fd);
+	} else {
+		printf("# no udmabuf in this guest\n");
+	}
+	fd = heap_create(BUFSZ);
+	if (fd >= 0) {
+		roundtrip("system heap", fd, BUFSZ);
+		close(fd);
+	} else {
+		printf("# no system DMA heap in this guest\n");
+	}
+}
+
+/* One transfer on a slave channel, from or into @buf; waits for its record. */
+static void slave_xfer(struct tchan *c, uint32_t buf, uint32_t len, struct dmastream_cqe *cqe)
+{
+	T_ASSERT(t_submit1(c, buf, 0, len, buf) == 1, "%s: submit: %s", c->path,
+		 strerror(errno));
+	T_ASSERT(t_collect(c, cqe, 1, 10000) == 0, "%s: no record", c->path);
+	T_CHECK(cqe->status == 0, "%s: status %u", c->path, cqe->status);
+}
+
+/*
+ * RX -> TX: a block goes out of TX's ring, is received into RX buffer 0,
+ * and goes out again from there (its export, imported by TX), to arrive
+ * in RX buffer 1.
+ */
+static void forward(void)
+{
+	struct dmastream_cqe txr, rxr;
+	struct dmastream_import im;
+	struct tchan tx, rx;
+	uint64_t seed = t_rand();
+	size_t bad;
+	int fd;
+
+	t_setup(&tx, "tx", 1, BUFSZ, 0);
+	t_setup(&rx, "rx", 2, BUFSZ, 0);
+	fd = t_export(rx.fd, 0, 0);
+	T_ASSERT(fd >= 0, "export of rx buffer 0: %d", fd);
+	/* A read-only export is enough: TX only reads. */
+	T_ASSERT(import_buf(tx.fd, fd, SLOT(0), 0, &im) == 0, "tx imports rx's buffer: %s",
+		 strerror(errno));
+	close(fd);
+
+	t_fill(tx.bufs[0], BUFSZ, seed);
+	T_ASSERT(t_submit1(&rx, 0, 0, BUFSZ, 0) == 1, "rx submit");
+	slave_xfer(&tx, 0, BUFSZ, &txr);
+	T_ASSERT(t_collect(&rx, &rxr, 1, 10000) == 0 && rxr.status == 0, "rx of the first pass");
+	memset(tx.bufs[0], 0, BUFSZ);
+
+	T_ASSERT(t_submit1(&rx, 1, 0, BUFSZ, 1) == 1, "rx submit");
+	slave_xfer(&tx, SLOT(0), BUFSZ, &txr);
+	T_CHECK(txr.bytes == BUFSZ, "forwarded %u bytes", txr.bytes);
+	T_ASSERT(t_collect(&rx, &rxr, 1, 10000) == 0 && rxr.status == 0, "rx of the forward");
+	T_CHECK(t_check_fill(rx.bufs[1], BUFSZ, seed, &bad), "forwarded data wrong at %zu", bad);
+	/* TX may not write what it imported, but may not be asked to either. */
+	T_CHECK(ioctl(tx.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)) == 0, "release");
+	t_teardown(&tx);
+	t_teardown(&rx);
+}
+
+static void fences(void)
+{
+	struct t_vgem_fence_attach fa;
+	struct t_vgem_fence_signal fs = { 0 };
+	struct vgem_bo bo;
+	struct tchan c;
+	uint32_t bad;
+
+	if (!vgem_create(&bo, BUFSZ)) {
+		printf("# no vgem in this guest: fences not tested\n");
+		return;
+	}
+	t_setup(&c, "memcpy", 2, BUFSZ, 0);
+	T_ASSERT(import_buf(c.fd, bo.dmabuf, SLOT(0), 0, NULL) == 0, "import vgem");
+
+	fa = (struct t_vgem_fence_attach){ .handle = bo.handle, .flags = T_VGEM_FENCE_WRITE };
+	T_ASSERT(ioctl(bo.drm, T_VGEM_IOCTL_FENCE_ATTACH, &fa) == 0, "write fence: %s",
+		 strerror(errno));
+	T_CHECK(xcopy(&c, SLOT(0), 0, 0, 0, 4096, &bad) == -EBUSY && bad == 0,
+		"reading under a write fence");
+	T_CHECK(xcopy(&c, 0, 0, SLOT(0), 0, 4096, &bad) == -EBUSY && bad == 0,
+		"writing under a write fence");
+	fs.fence = fa.out_fence;
+	T_ASSERT(ioctl(bo.drm, T_VGEM_IOCTL_FENCE_SIGNAL, &fs) == 0, "signal: %s",
+		 strerror(errno));
+	T_CHECK(xcopy(&c, SLOT(0), 0, 0, 0, 4096, NULL) == 0, "reading, fence signalled");
+
+	fa = (struct t_vgem_fence_attach){ .handle = bo.handle };
+	T_ASSERT(ioctl(bo.drm, T_VGEM_IOCTL_FENCE_ATTACH, &fa) == 0, "read fence: %s",
+		 strerror(errno));
+	T_CHECK(xcopy(&c, SLOT(0), 0, 0, 0, 4096, NULL) == 0, "reading under a read fence");
+	T_CHECK(xcopy(&c, 0, 0, SLOT(0), 0, 4096, &bad) == -EBUSY && bad == 0,
+		"writing under a read fence");
+	fs.fence = fa.out_fence;
+	T_ASSERT(ioctl(bo.drm, T_VGEM_IOCTL_FENCE_SIGNAL, &fs) == 0, "signal");
+	T_CHECK(xcopy(&c, 0, 0, SLOT(0), 0, 4096, NULL) == 0, "writing, fence signalled");
+	t_teardown(&c);
+	vgem_destroy(&bo);
+}
+
+/*
+ * Whether a ring of @count x @size fits on @label with all rings together
+ * held to @budget bytes: 0 or the errno of SET_RING (EDQUOT: too much
+ * memory still held).
+ */
+static int fits_within(const char *label, uint32_t count, uint32_t size, uint64_t budget)
+{
+	static const char *total = "/sys/module/dmastream/parameters/total_ring_bytes_max";
+	struct dmastream_ring r = { .count = count, .size = size, .flags = t_ring_flags() };
+	char old[32], limit[32];
+	int fd, ret;
+
+	T_ASSERT(t_read_file(total, old, sizeof(old)) == 0, "%s unreadable", total);
+	snprintf(limit, sizeof(limit), "%llu", (unsigned long long)budget);
+	T_ASSERT(t_write_file(total, limit) == 0, "cannot set %s", total);
+	fd = t_open(label, O_RDWR);
+	ret = ioctl(fd, DMASTREAM_IOC_SET_RING, &r) ? errno : 0;
+	close(fd);
+	t_write_file(total, old);
+	return ret;
+}
+
+static void lifetime(void)
+{
+	struct tchan a, b;
+	int fa, fb;
+
+	/* The import holds the exporter's memory, not its fd. */
+	t_setup(&a, "memcpy", 2, BUFSZ, 0);
+	t_setup(&b, "tx", 1, BUFSZ, 0);
+	fb = t_export(b.fd, 0, DMASTREAM_EXPORT_WRITE);
+	T_ASSERT(fb >= 0 && import_buf(a.fd, fb, SLOT(0), 0, NULL) == 0, "a imports b");
+	close(fb);
+	t_fill(a.bufs[0], BUFSZ, 3);
+	T_CHECK(xcopy(&a, 0, 0, SLOT(0), 0, BUFSZ, NULL) == 0, "copy into b's buffer");
+	T_CHECK(t_check_fill(b.bufs[0], BUFSZ, 3, NULL), "b's buffer has what a copied");
+	/* b's ring is held by a's import until a lets go: a's 2 + b's 1 + 1. */
+	t_teardown(&b);
+	T_CHECK(fits_within("rx", 1, BUFSZ, 3ULL * BUFSZ) == EDQUOT, "b's ring still held");
+	T_CHECK(ioctl(a.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)) == 0, "release");
+	T_CHECK(fits_within("rx", 1, BUFSZ, 3ULL * BUFSZ) == 0, "released: b's ring gone");
+	t_teardown(&a);
+
+	/* Each imports the other's export: closing both frees both. */
+	t_setup(&a, "memcpy", 1, BUFSZ, 0);
+	t_setup(&b, "tx", 1, BUFSZ, 0);
+	fa = t_export(a.fd, 0, DMASTREAM_EXPORT_WRITE);
+	fb = t_export(b.fd, 0, DMASTREAM_EXPORT_WRITE);
+	T_ASSERT(fa >= 0 && fb >= 0, "exports");
+	T_ASSERT(import_buf(a.fd, fb, SLOT(0), 0, NULL) == 0 &&
+		 import_buf(b.fd, fa, SLOT(0), 0, NULL) == 0, "cross imports: %s", strerror(errno));
+	close(fa);
+	close(fb);
+	t_teardown(&a);
+	t_teardown(&b);
+	T_CHECK(t_ring_fits_alone("rx", 1, BUFSZ) == 0, "cross imports hold nothing once closed");
+}
+
+/*
+ * On a slave channel an import's runs are scatter-gather entries: a
+ * transfer over more of them than max_segs is refused with E2BIG, one
+ * over fewer goes (vgem's pages, 1 MiB: often more runs than dmasim's
+ * 128 entries, not always).
+ */
+static void entries(void)
+{
+	struct dmastream_import im;
+	struct dmastream_cqe cqe;
+	struct tchan tx, rx;
+	struct vgem_bo bo;
+	const size_t size = 1U << 20;
+	uint64_t seed = t_rand();
+	size_t len, bad;
+	uint8_t *map;
+	int ret;
+
+	/* Ring buffers of 1 MiB: coherent ones only (cached: page blocks). */
+	if (t_ring_flags() || !vgem_create(&bo, size))
+		return;
+	t_setup(&tx, "tx", 1, 4096, 0);
+	t_setup(&rx, "rx", 1, size, 0);
+	T_ASSERT(import_buf(tx.fd, bo.dmabuf, SLOT(0), 0, &im) == 0, "tx imports vgem");
+	printf("# vgem, %zu bytes: %u runs, max_segs %u\n", size, im.runs, tx.caps.max_segs);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, bo.dmabuf, 0);
+	T_ASSERT(map != MAP_FAILED, "vgem mmap: %s", strerror(errno));
+	T_CHECK(dmabuf_sync(bo.dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE) == 0, "sync");
+	t_fill(map, size, seed);
+	T_CHECK(dmabuf_sync(bo.dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE) == 0, "sync");
+	munmap(map, size);
+	/* The whole goes iff its runs fit; else a part over fewer runs does. */
+	len = size;
+	while ((ret = t_submit1(&tx, SLOT(0), 0, len, 0)) == -E2BIG && len > 4096)
+		len /= 2;
+	T_ASSERT(ret == 1, "%zu bytes from vgem: %s", len, strerror(-ret));
+	T_CHECK((len == size) == (im.runs <= tx.caps.max_segs),
+		"%u runs, max_segs %u: %zu bytes accepted", im.runs, tx.caps.max_segs, len);
+	T_ASSERT(t_submit1(&rx, 0, 0, len, 0) == 1, "rx submit");
+	T_CHECK(t_collect(&tx, &cqe, 1, 10000) == 0 && cqe.status == 0, "tx record");
+	T_CHECK(t_collect(&rx, &cqe, 1, 10000) == 0 && cqe.status == 0 && cqe.bytes == len,
+		"rx record");
+	T_CHECK(t_check_fill(rx.bufs[0], len, seed, &bad), "from vgem: wrong at %zu", bad);
+	t_teardown(&tx);
+	t_teardown(&rx);
+	vgem_destroy(&bo);
+}
+
+/* A child with imports and a transfer in flight on them, killed. */
+static void killed(void)
+{
+	int ready[2];
+	pid_t pid;
+	char x;
+
+	T_ASSERT(pipe(ready) == 0, "pipe");
+	pid = fork();
+	T_ASSERT(pid >= 0, "fork");
+	if (!pid) {
+		struct tchan c, tx;
+		struct vgem_bo bo;
+		int fd;
+
+		t_setup(&tx, "tx", 1, BUFSZ, 0);
+		t_setup(&c, "memcpy", 2, BUFSZ, 0);
+		fd = t_export(tx.fd, 0, DMASTREAM_EXPORT_WRITE);
+		if (fd < 0 || import_buf(c.fd, fd, SLOT(0), 0, NULL))
+			_exit(1);
+		if (vgem_create(&bo, BUFSZ) && import_buf(c.fd, bo.dmabuf, SLOT(1), 0, NULL))
+			_exit(1);
+		/* A copy the engine holds on to. */
+		if (t_sim_set("memcpy", "stall", "1"))
+			_exit(1);
+		{
+			struct dmastream_seg s[2] = {
+				{ .buf = SLOT(0), .len = BUFSZ },
+				{ .buf = 1, .len = BUFSZ },
+			};
+			struct dmastream_xfer xf = { .nsegs = 1, .dst_seg_first = 1,
+						     .dst_nsegs = 1 };
+
+			if (t_submit(&c, &xf, 1, s, 2, NULL) != 1)
+				_exit(1);
+		}
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	T_ASSERT(read(ready[0], &x, 1) == 1, "the child did not get ready");
+	close(ready[0]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	t_sim_set("memcpy", "stall", "0");
+	T_CHECK(t_ring_fits_alone("rx", 1, BUFSZ) == 0, "killed with imports: every ring back");
+}
+
+int main(void)
+{
+	t_start("import: errnos");
+	errnos();
+	t_start("import: exporters");
+	exporters();
+	t_start("import: rx -> tx forward");
+	forward();
+	t_start("import: fences");
+	fences();
+	t_start("import: entries");
+	entries();
+	t_start("import: lifetime");
+	lifetime();
+	t_start("import: killed");
+	killed();
+	return t_report();
+}
