@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #define OFF_OVERFLOW	140
 #define MAX_SEGS	16
 #define MAX_FAULTS	64
+#define MAX_IMPORTS	64
 
 struct fake_xfer {
 	uint64_t cookie;
@@ -45,6 +47,14 @@ struct fake_chan {
 	uint32_t last_ring_flags;	/* kept when the ring goes */
 	uint8_t *bufs;			/* count * stride, one memfd per buffer */
 	int *buf_fds;			/* for exports: reopened through /proc */
+	/* Imports: the file's memory, mapped as the driver maps a dma-buf. */
+	struct fake_import {
+		uint8_t *map;		/* NULL: the slot is free */
+		size_t size;
+		bool engine_reads;
+		dev_t dev;
+		ino_t ino;
+	} imports[MAX_IMPORTS];
 	uint8_t *cq;
 	size_t cq_size;
 	uint32_t tail;
@@ -106,6 +116,7 @@ static void default_caps(struct dmastream_caps *c, uint32_t dir)
 	c->max_cq_entries = 65536;
 	c->max_cached_buffer_size = 4u << 20;
 	c->cached_align = 1;
+	c->max_imports = MAX_IMPORTS;
 }
 
 struct fake_engine *fake_engine_new(void)
@@ -131,10 +142,20 @@ struct fake_engine *fake_engine_new(void)
 	return e;
 }
 
+static void release_import(struct fake_import *im)
+{
+	munmap(im->map, im->size);
+	memset(im, 0, sizeof(*im));
+}
+
 static void drop_ring(struct fake_chan *c)
 {
 	uint32_t i;
 
+	/* Imports go with the owner, as in the driver. */
+	for (i = 0; i < MAX_IMPORTS; i++)
+		if (c->imports[i].map)
+			release_import(&c->imports[i]);
 	if (c->bufs)
 		munmap(c->bufs, (size_t)c->count * c->stride);
 	for (i = 0; c->buf_fds && i < c->count; i++)
@@ -379,6 +400,8 @@ static void stop_chan(struct fake_chan *c, bool sticky)
 
 static uint8_t *seg_ptr(struct fake_chan *c, const struct dmastream_seg *s)
 {
+	if (s->buf & DMASTREAM_BUF_IMPORTED)
+		return c->imports[s->buf & ~DMASTREAM_BUF_IMPORTED].map + s->offset;
 	return c->bufs + (size_t)s->buf * c->stride + s->offset;
 }
 
@@ -599,16 +622,29 @@ static bool aligned(uint32_t v, uint32_t align)
 /* The driver's checks of one segment (validate.c); @writes: the engine writes it. */
 static int check_seg(struct fake_chan *c, const struct dmastream_seg *s, bool writes)
 {
-	if (s->reserved || !s->len || s->buf >= c->count || s->offset > c->size ||
-	    s->len > c->size - s->offset)
+	const struct fake_import *im = NULL;
+	uint32_t slot = s->buf & ~DMASTREAM_BUF_IMPORTED;
+	size_t size = c->size;
+
+	if (s->buf & DMASTREAM_BUF_IMPORTED) {
+		if (slot >= MAX_IMPORTS || !c->imports[slot].map)
+			return -EINVAL;
+		im = &c->imports[slot];
+		size = im->size;
+	} else if (s->buf >= c->count) {
+		return -EINVAL;
+	}
+	if (s->reserved || !s->len || s->offset > size || s->len > size - s->offset)
 		return -EINVAL;
 	if (c->dir != DMASTREAM_DIR_MEMCPY && s->len > c->caps.max_seg_size)
 		return -E2BIG;
 	if (!aligned(s->offset, c->caps.addr_align) || !aligned(s->len, c->caps.len_align))
 		return -EINVAL;
-	if (writes && (c->ring_flags & DMASTREAM_RING_CACHED) &&
+	if (writes && (im || (c->ring_flags & DMASTREAM_RING_CACHED)) &&
 	    (!aligned(s->offset, c->caps.cached_align) || !aligned(s->len, c->caps.cached_align)))
 		return -EINVAL;
+	if (writes && im && im->engine_reads)
+		return -EACCES;
 	return 0;
 }
 
@@ -751,6 +787,85 @@ static int do_export(struct fake_chan *c, struct dmastream_export *x)
 	if (fd < 0)
 		return -errno;
 	x->fd = fd;
+	return 0;
+}
+
+/* An import: the file mapped whole, shared, read-only if the engine only reads. */
+static int do_import(struct fake_chan *c, struct dmastream_import *x)
+{
+	uint32_t slot = x->buffer & ~DMASTREAM_BUF_IMPORTED;
+	bool engine_reads = (x->flags & DMASTREAM_IMPORT_ENGINE_READS) ||
+			    c->dir == DMASTREAM_DIR_TX;
+	struct fake_import *im;
+	struct stat st;
+	uint32_t i;
+	off_t size;
+	void *map;
+
+	if (c->caps.abi_version < 0x00010005)
+		return -ENOTTY;
+	if ((x->flags & ~DMASTREAM_IMPORT_ENGINE_READS) || x->runs || x->size ||
+	    x->reserved[0] || x->reserved[1] || !(x->buffer & DMASTREAM_BUF_IMPORTED) ||
+	    slot >= MAX_IMPORTS)
+		return -EINVAL;
+	if ((x->flags & DMASTREAM_IMPORT_ENGINE_READS) && c->dir == DMASTREAM_DIR_RX)
+		return -EINVAL;
+	if (!c->owned)
+		return -ENXIO;
+	if (fstat(x->fd, &st))
+		return -errno;
+	size = lseek(x->fd, 0, SEEK_END);
+	if (size < 0)
+		return -EINVAL;
+	if (size == 0 || size > (off_t)1 << 31)
+		return -E2BIG;
+	for (i = 0; i < c->count; i++) {
+		struct stat own;
+
+		if (!fstat(c->buf_fds[i], &own) && own.st_dev == st.st_dev &&
+		    own.st_ino == st.st_ino)
+			return -EINVAL;
+	}
+	if (c->imports[slot].map)
+		return -EEXIST;
+	for (i = 0; i < MAX_IMPORTS; i++)
+		if (c->imports[i].map && c->imports[i].dev == st.st_dev &&
+		    c->imports[i].ino == st.st_ino)
+			return -EEXIST;
+	map = mmap(NULL, size, PROT_READ | (engine_reads ? 0 : PROT_WRITE), MAP_SHARED, x->fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	im = &c->imports[slot];
+	im->map = map;
+	im->size = size;
+	im->engine_reads = engine_reads;
+	im->dev = st.st_dev;
+	im->ino = st.st_ino;
+	x->runs = 1;
+	x->size = size;
+	return 0;
+}
+
+static int do_release(struct fake_chan *c, uintptr_t index)
+{
+	uint32_t slot = index & ~DMASTREAM_BUF_IMPORTED;
+	uint32_t i, j;
+
+	if (c->caps.abi_version < 0x00010005)
+		return -ENOTTY;
+	if (!c->owned)
+		return -ENXIO;
+	if (index > UINT32_MAX || !(index & DMASTREAM_BUF_IMPORTED) || slot >= MAX_IMPORTS ||
+	    !c->imports[slot].map)
+		return -EINVAL;
+	for (i = 0; i < c->qlen; i++) {
+		const struct fake_xfer *x = &c->q[(c->qhead + i) % c->cq_entries];
+
+		for (j = 0; j < x->nsrc + x->ndst; j++)
+			if (x->segs[j].buf == index)
+				return -EBUSY;
+	}
+	release_import(&c->imports[slot]);
 	return 0;
 }
 
@@ -910,6 +1025,10 @@ static int fake_ioctl(void *ctx, int fd, unsigned long req, void *arg)
 		return 0;
 	case DMASTREAM_IOC_EXPORT_BUF:
 		return do_export(c, arg);
+	case DMASTREAM_IOC_IMPORT_BUF:
+		return do_import(c, arg);
+	case DMASTREAM_IOC_RELEASE_BUF:
+		return do_release(c, (uintptr_t)arg);
 	default:
 		return -ENOTTY;
 	}

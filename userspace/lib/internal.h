@@ -74,6 +74,11 @@ struct dms_channel {
 	void *cq_mem;
 	uint8_t *bufs;
 	struct dms_cq cq;
+	/* Imports of the ring, by slot: what the checks of segments need. */
+	struct dms_import {
+		uint64_t size;		/* 0: the slot is free */
+		bool engine_reads;
+	} imports[64];
 };
 
 int dms__channel_open_backend(const struct dms_backend *be, void *ctx, int fd,

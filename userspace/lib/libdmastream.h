@@ -99,6 +99,22 @@ uint32_t dms_cq_entries(const struct dms_channel *ch);
 #define DMS_EXPORT_WRITE	0x1u	/* the dma-buf may be mapped for writing */
 #define DMS_EXPORT_CLOEXEC	0x2u	/* the fd is close-on-exec */
 int dms_buf_export(struct dms_channel *ch, uint32_t index, unsigned int flags);
+/*
+ * dma-bufs from elsewhere as buffers (0.6, driver ABI 0x00010005): segments
+ * name an import by the index dms_buf_import() returns (DMS_BUF_IMPORTED
+ * set); it lasts until dms_buf_release() or dms_ring_free().
+ */
+#define DMS_BUF_IMPORTED	DMASTREAM_BUF_IMPORTED
+/* dms_buf_import() flags */
+#define DMS_IMPORT_ENGINE_READS	0x1u	/* the engine only reads it */
+struct dms_import_info {
+	uint32_t index;		/* for segments: DMS_BUF_IMPORTED | slot */
+	uint32_t runs;		/* DMA-contiguous pieces for the engine */
+	uint64_t size;		/* bytes */
+};
+int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
+		   struct dms_import_info *info);
+int dms_buf_release(struct dms_channel *ch, uint32_t index);
 
 /* ------------------------------------------------------------------------
  * Batches: build a list of transfers, checked against the channel's limits

@@ -87,6 +87,8 @@ int dms_ring_free(struct dms_channel *ch)
 	ch->cq_mem = NULL;
 	ch->bufs = NULL;
 	memset(&ch->cq, 0, sizeof(ch->cq));
+	/* The driver releases the imports with the ring. */
+	memset(ch->imports, 0, sizeof(ch->imports));
 give_back:
 	ret = dms__ioctl(ch, DMASTREAM_IOC_SET_RING, &release);
 	/*
@@ -144,4 +146,57 @@ int dms_buf_export(struct dms_channel *ch, uint32_t index, unsigned int flags)
 		req.flags |= DMASTREAM_EXPORT_CLOEXEC;
 	ret = dms__ioctl(ch, DMASTREAM_IOC_EXPORT_BUF, &req);
 	return ret < 0 ? ret : req.fd;
+}
+
+int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
+		   struct dms_import_info *info)
+{
+	struct dmastream_import req = { .fd = dmabuf_fd };
+	uint32_t slot, max;
+	int ret;
+
+	if (!ch->has_ring)
+		return -ENXIO;
+	if (!info || (flags & ~DMS_IMPORT_ENGINE_READS))
+		return -EINVAL;
+	/* An older driver would answer ENOTTY: say what is missing instead. */
+	if (ch->caps.abi_version < 0x00010005)
+		return -EOPNOTSUPP;
+	max = ch->caps.max_imports;
+	if (max > sizeof(ch->imports) / sizeof(ch->imports[0]))
+		max = sizeof(ch->imports) / sizeof(ch->imports[0]);
+	for (slot = 0; slot < max && ch->imports[slot].size; slot++)
+		;
+	if (slot == max)
+		return -ENOSPC;
+	if (flags & DMS_IMPORT_ENGINE_READS)
+		req.flags |= DMASTREAM_IMPORT_ENGINE_READS;
+	req.buffer = DMS_BUF_IMPORTED | slot;
+	ret = dms__ioctl(ch, DMASTREAM_IOC_IMPORT_BUF, &req);
+	if (ret < 0)
+		return ret;
+	ch->imports[slot].size = req.size;
+	ch->imports[slot].engine_reads = (flags & DMS_IMPORT_ENGINE_READS) ||
+					 ch->direction == DMASTREAM_DIR_TX;
+	info->index = req.buffer;
+	info->runs = req.runs;
+	info->size = req.size;
+	return 0;
+}
+
+int dms_buf_release(struct dms_channel *ch, uint32_t index)
+{
+	uint32_t slot = index & ~DMS_BUF_IMPORTED;
+	int ret;
+
+	if (!ch->has_ring)
+		return -ENXIO;
+	if (!(index & DMS_BUF_IMPORTED) || slot >= sizeof(ch->imports) / sizeof(ch->imports[0]) ||
+	    !ch->imports[slot].size)
+		return -EINVAL;
+	ret = dms__ioctl(ch, DMASTREAM_IOC_RELEASE_BUF, (void *)(uintptr_t)index);
+	if (ret < 0)
+		return ret;
+	ch->imports[slot].size = 0;
+	return 0;
 }
