@@ -376,7 +376,7 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	case DMASTREAM_IOC_IMPORT_BUF:
 		return dmastream_import_buf(chan, file, uarg);
 	case DMASTREAM_IOC_RELEASE_BUF:
-		return dmastream_release_buf(chan, file, arg);
+		return dmastream_release_buf(chan, file, uarg);
 	default:
 		return dmastream_control(chan, file, cmd, uarg);
 	}

@@ -179,6 +179,7 @@ struct dmastream_kimport {
 	struct device *dma_dev;
 	enum dma_data_direction dir;
 	bool engine_reads;		/* mapped for the device to read only */
+	bool need_sync;			/* the mapping is bounced or not coherent */
 	u32 size;
 	u32 write_align;		/* of ranges the engine writes */
 	struct dmastream_buf buf;	/* its reservations (cpu, dma unused) */

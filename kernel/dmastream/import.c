@@ -9,8 +9,9 @@
  * io_uring registers buffers: its table is read here into entries and
  * DMA-contiguous runs, and transfers only look them up. The driver keeps
  * the engine's view in step at the same two hand-overs as for a cached
- * ring (SUBMIT, and the completion record), syncing its own mapping entry
- * by entry: an exporter that leaves importers' mappings alone when the CPU
+ * ring (SUBMIT, and the completion record), syncing its own mapping by
+ * DMA address (CONFIG_DMABUF_DEBUG scrambles the table's page links): an
+ * exporter that leaves importers' mappings alone when the CPU
  * brackets its access with DMA_BUF_IOCTL_SYNC (udmabuf, shmem GEM objects)
  * then still works where DMA bounces or is not cache-coherent. Fences are
  * not waited for: a transfer that would have to wait for one is refused
@@ -59,6 +60,8 @@ static u32 dmastream_count_ents(struct sg_table *sgt, u64 size)
 	for_each_sgtable_dma_sg(sgt, sg, i) {
 		if (covered >= size)
 			break;
+		if (!sg_dma_len(sg))
+			continue;
 		covered += sg_dma_len(sg);
 		n++;
 	}
@@ -66,14 +69,19 @@ static u32 dmastream_count_ents(struct sg_table *sgt, u64 size)
 }
 
 /*
- * Fill @imp's entries and runs from its table. Each run must start where
- * the engine may start a segment, as a ring buffer's pages do: otherwise a
- * segment aligned in the dma-buf would not be aligned for the engine where
- * the run breaks.
+ * Fill @imp's entries and runs from its table. Entries that are
+ * contiguous for the device make one run unless that would cross the
+ * device's segment boundary, which the exporter respected in its entries
+ * and a descriptor must respect too. Each run must start where the engine
+ * may start a segment, as a ring buffer's pages do: otherwise a segment
+ * aligned in the dma-buf would not be aligned for the engine where the run
+ * breaks.
  */
 static int dmastream_fill_ents(struct dmastream_kimport *imp, u32 align)
 {
+	unsigned long boundary = dma_get_seg_boundary(imp->dma_dev);
 	struct dmastream_import_ent *ent = imp->ents;
+	dma_addr_t run_dma = 0;
 	struct scatterlist *sg;
 	u64 pos = 0;
 	unsigned int i;
@@ -82,15 +90,21 @@ static int dmastream_fill_ents(struct dmastream_kimport *imp, u32 align)
 	for_each_sgtable_dma_sg(imp->sgt, sg, i) {
 		if (pos >= imp->size)
 			break;
+		if (!sg_dma_len(sg))
+			continue;
 		ent->start = pos;
 		ent->len = min_t(u64, sg_dma_len(sg), imp->size - pos);
 		ent->dma = sg_dma_address(sg);
-		if (ent == imp->ents || ent[-1].dma + ent[-1].len != ent->dma) {
+		if (ent == imp->ents || ent[-1].dma + ent[-1].len != ent->dma ||
+		    (run_dma | boundary) != ((ent->dma + ent->len - 1) | boundary)) {
 			if (!IS_ALIGNED(ent->dma, align) || !IS_ALIGNED(ent->start, align))
 				return -EINVAL;
 			imp->nruns++;
+			run_dma = ent->dma;
 		}
 		ent->run = imp->nruns - 1;
+		if (dma_need_sync(imp->dma_dev, ent->dma))
+			imp->need_sync = true;
 		pos += ent->len;
 		ent++;
 		if (!(i % 1024))
@@ -119,18 +133,26 @@ static struct dmastream_kimport *dmastream_import_map(struct dmastream_chan *cha
 	u32 nents;
 	int ret;
 
+	/*
+	 * A device that writes is mapped both ways, as for a cached ring: the
+	 * bytes a short transfer does not write must keep what the CPU left
+	 * there, which a mapping for the device to write only does not carry
+	 * (to a bounce buffer; on 32-bit ARM the sync would invalidate them).
+	 */
 	if (chan->kind == DMASTREAM_DIR_TX)
 		engine_reads = true;
-	if (engine_reads)
-		dir = DMA_TO_DEVICE;
-	else
-		dir = chan->kind == DMASTREAM_DIR_RX ? DMA_FROM_DEVICE : DMA_BIDIRECTIONAL;
+	dir = engine_reads ? DMA_TO_DEVICE : DMA_BIDIRECTIONAL;
 
 	dmabuf = dma_buf_get(fd);
 	if (IS_ERR(dmabuf))
 		return ERR_CAST(dmabuf);
 	if (!dmabuf->size || dmabuf->size > DMASTREAM_IMPORT_SIZE_MAX) {
 		ret = -E2BIG;
+		goto put;
+	}
+	/* A file opened read-only may not be written, by the engine either. */
+	if (!engine_reads && !(dmabuf->file->f_mode & FMODE_WRITE)) {
+		ret = -EACCES;
 		goto put;
 	}
 	att = dma_buf_attach(dmabuf, chan->dma_dev);
@@ -154,6 +176,7 @@ static struct dmastream_kimport *dmastream_import_map(struct dmastream_chan *cha
 		ret = -ENOMEM;
 		goto unmap;
 	}
+	imp->dma_dev = chan->dma_dev;
 	imp->dmabuf = dmabuf;
 	imp->att = att;
 	imp->sgt = sgt;
@@ -161,7 +184,6 @@ static struct dmastream_kimport *dmastream_import_map(struct dmastream_chan *cha
 	imp->engine_reads = engine_reads;
 	imp->size = dmabuf->size;
 	imp->nents = nents;
-	imp->dma_dev = chan->dma_dev;
 	imp->write_align = dev_is_dma_coherent(chan->dma_dev) ? 1 : dma_get_cache_alignment();
 	imp->buf.reads = RB_ROOT_CACHED;
 	imp->buf.writes = RB_ROOT_CACHED;
@@ -213,11 +235,12 @@ static int dmastream_import_fits(struct dmastream_kring *ring, u32 slot,
  * not 0, a slot beyond DMASTREAM_IMPORTS_MAX, ENGINE_READS on an rx
  * channel, a fd that is not a dma-buf, a buffer of this ring's own export,
  * a mapping whose pieces the engine cannot address); -EBADF (no such fd);
- * -E2BIG (empty, or larger than DMASTREAM_IMPORT_SIZE_MAX); -EEXIST (the
+ * -E2BIG (empty, or larger than DMASTREAM_IMPORT_SIZE_MAX); -EACCES (a
+ * dma-buf opened read-only, unless the engine only reads it); -EEXIST (the
  * slot is taken, or the dma-buf is imported already); -ENODEV, -ENXIO or
  * -EBUSY as dmastream_owner_check(); -ENOMEM, or the exporter's errno for
- * an attachment or mapping it refuses (-EACCES for a read-only dma-buf
- * the engine would write).
+ * an attachment or mapping it refuses (-EACCES, -EINTR or -ERESTARTSYS
+ * among them).
  */
 int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __user *uarg)
 {
@@ -272,21 +295,23 @@ unmap:
  * dmastream_release_buf() - DMASTREAM_IOC_RELEASE_BUF: end an import
  * @chan:	the channel.
  * @file:	the calling file, which must own the channel.
- * @idx:	the import's buffer index.
+ * @uarg:	the import's buffer index (__u32) in user memory.
  *
- * Return: 0; -EINVAL (not the index of an import); -EBUSY (a transfer in
- * flight or held back for the completion queue uses it, or the ring may
- * still be reached by DMA); -ENODEV, -ENXIO or -EBUSY as
- * dmastream_owner_check().
+ * Return: 0; -EFAULT; -EINVAL (not the index of an import); -EBUSY (a
+ * transfer in flight uses it, or the ring may still be reached by DMA);
+ * -ENODEV, -ENXIO or -EBUSY as dmastream_owner_check().
  */
-int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, unsigned long idx)
+int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, u32 __user *uarg)
 {
 	struct dmastream_kimport *imp = NULL;
 	struct dmastream_kring *ring;
-	u32 slot = idx & ~DMASTREAM_BUF_IMPORTED;
+	u32 idx, slot;
 	int ret;
 
-	if (idx > U32_MAX || !(idx & DMASTREAM_BUF_IMPORTED) || slot >= DMASTREAM_IMPORTS_MAX)
+	if (get_user(idx, uarg))
+		return -EFAULT;
+	slot = idx & ~DMASTREAM_BUF_IMPORTED;
+	if (!(idx & DMASTREAM_BUF_IMPORTED) || slot >= DMASTREAM_IMPORTS_MAX)
 		return -EINVAL;
 	mutex_lock(&chan->lock);
 	ret = dmastream_owner_check(chan, file);
@@ -382,22 +407,33 @@ u32 dmastream_import_entries(const struct dmastream_kimport *imp, u32 offset, u3
 	       dmastream_import_ent_at(imp, offset)->run + 1;
 }
 
-/* Sync a range of an import, entry by entry, for the engine or the CPU. */
+/*
+ * Sync a range of an import for the engine or the CPU, entry by entry, and
+ * within an entry granule by granule where the device's mappings merge
+ * pages (an IOMMU): the DMA API turns a single range's DMA address into
+ * one physical address and takes the rest as contiguous, which an entry
+ * of several IOMMU pages is not.
+ */
 static void dmastream_import_sync(const struct dmastream_kimport *imp, u32 offset, u32 len,
 				  enum dma_data_direction dir, bool for_cpu)
 {
 	const struct dmastream_import_ent *ent = dmastream_import_ent_at(imp, offset);
+	unsigned long merge = dma_get_merge_boundary(imp->dma_dev);
 	u32 end = offset + len;
 
-	for (; offset < end; ent++) {
-		u32 skip = offset - ent->start;
-		u32 n = min(ent->len - skip, end - offset);
+	while (offset < end) {
+		dma_addr_t dma = ent->dma + (offset - ent->start);
+		u32 n = min(ent->start + ent->len, end) - offset;
 
+		if (merge)
+			n = min_t(u64, n, (dma | merge) + 1 - dma);
 		if (for_cpu)
-			dma_sync_single_range_for_cpu(imp->dma_dev, ent->dma, skip, n, dir);
+			dma_sync_single_for_cpu(imp->dma_dev, dma, n, dir);
 		else
-			dma_sync_single_range_for_device(imp->dma_dev, ent->dma, skip, n, dir);
+			dma_sync_single_for_device(imp->dma_dev, dma, n, dir);
 		offset += n;
+		if (offset == ent->start + ent->len)
+			ent++;
 	}
 }
 
@@ -409,7 +445,9 @@ static void dmastream_import_sync(const struct dmastream_kimport *imp, u32 offse
  *
  * What the CPU left in a range the engine reads, or in bytes of a range it
  * writes only in part, reaches the engine's view (a bounce buffer, memory
- * behind a cache). In process context, without irq_lock.
+ * behind a cache): a written range is synced both ways. Nothing to do
+ * where the device's mapping needs no syncs (coherent, not bounced). In
+ * process context, without irq_lock.
  */
 void dmastream_import_to_engine(struct dmastream_kring *ring, struct dmastream_req **reqs,
 				u32 n)
@@ -426,6 +464,8 @@ void dmastream_import_to_engine(struct dmastream_kring *ring, struct dmastream_r
 			if (!(ref->buf & DMASTREAM_BUF_IMPORTED))
 				continue;
 			imp = dmastream_ring_import(ring, ref->buf);
+			if (!imp->need_sync)
+				continue;
 			dmastream_import_sync(imp, ref->offset, ref->len,
 					      ref->dma_writes ? imp->dir : DMA_TO_DEVICE, false);
 		}
@@ -449,9 +489,13 @@ void dmastream_import_to_cpu(struct dmastream_kring *ring, const struct dmastrea
 	for (r = 0; r < req->nrefs; r++) {
 		const struct dmastream_seg_ref *ref = &req->refs[r];
 
-		if (ref->dma_writes && (ref->buf & DMASTREAM_BUF_IMPORTED))
-			dmastream_import_sync(dmastream_ring_import(ring, ref->buf), ref->offset,
-					      ref->len, DMA_FROM_DEVICE, true);
+		const struct dmastream_kimport *imp;
+
+		if (!ref->dma_writes || !(ref->buf & DMASTREAM_BUF_IMPORTED))
+			continue;
+		imp = dmastream_ring_import(ring, ref->buf);
+		if (imp->need_sync)
+			dmastream_import_sync(imp, ref->offset, ref->len, DMA_FROM_DEVICE, true);
 	}
 }
 

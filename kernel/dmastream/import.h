@@ -6,7 +6,7 @@
 #include "dmastream.h"
 
 int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __user *uarg);
-int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, unsigned long idx);
+int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, u32 __user *uarg);
 void dmastream_imports_release(struct dmastream_kring *ring);
 dma_addr_t dmastream_import_dma(const struct dmastream_kimport *imp, u32 pos, u32 *contig);
 u32 dmastream_import_entries(const struct dmastream_kimport *imp, u32 offset, u32 len);

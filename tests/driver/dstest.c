@@ -229,6 +229,11 @@ int t_export(int fd, uint32_t buf, uint32_t flags)
 
 #define TOTAL_MAX	"/sys/module/dmastream/parameters/total_ring_bytes_max"
 
+int t_release(int fd, uint32_t index)
+{
+	return ioctl(fd, DMASTREAM_IOC_RELEASE_BUF, &index);
+}
+
 int t_ring_fits_alone(const char *label, uint32_t count, uint32_t size)
 {
 	struct dmastream_ring r = { .count = count, .size = size, .flags = t_ring_flags() };

@@ -89,6 +89,8 @@ void t_copy(struct tchan *c, uint32_t src, uint32_t dst, uint32_t len, uint64_t 
 
 /* DMASTREAM_IOC_EXPORT_BUF: the dma-buf fd, or -errno. */
 int t_export(int fd, uint32_t buf, uint32_t flags);
+/* DMASTREAM_IOC_RELEASE_BUF of import @index: the ioctl's return value. */
+int t_release(int fd, uint32_t index);
 /*
  * Whether no ring is left anywhere: with total_ring_bytes_max at one ring
  * of @count x @size (restored after), SET_RING on @label must succeed.

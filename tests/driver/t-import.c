@@ -23,6 +23,11 @@
  *              importing each other's exports do not hold each other
  *   killed     a process killed with imports and a transfer on them in
  *              flight gives every ring back
+ *
+ *   t-import                   all of the above
+ *   t-import CHANNEL SOURCE    exporters only, on memcpy channel CHANNEL
+ *                              ("device/label": an ARM lane's provider),
+ *                              SOURCE's ring buffer as the first dma-buf
  */
 #include <dirent.h>
 #include <signal.h>
@@ -155,11 +160,15 @@ struct vgem_bo {
 	size_t size;
 };
 
-/* A vgem object of @size bytes (a multiple of 4 KiB) and its dma-buf. */
-static bool vgem_create(struct vgem_bo *bo, size_t size)
+/*
+ * A vgem object of @size bytes (a multiple of 4 KiB) and its dma-buf,
+ * read-write or (@read_only) read-only: the first export of an object
+ * decides, later ones return the same file.
+ */
+static bool vgem_create_mode(struct vgem_bo *bo, size_t size, bool read_only)
 {
 	struct t_drm_create_dumb cd = { .width = 1024, .height = size / 4096, .bpp = 32 };
-	struct t_drm_prime_handle ph = { .flags = O_CLOEXEC | O_RDWR };
+	struct t_drm_prime_handle ph = { .flags = O_CLOEXEC | (read_only ? 0 : O_RDWR) };
 	const char *node = vgem_node();
 
 	if (!node)
@@ -175,6 +184,11 @@ static bool vgem_create(struct vgem_bo *bo, size_t size)
 	bo->dmabuf = ph.fd;
 	bo->size = cd.size;
 	return true;
+}
+
+static bool vgem_create(struct vgem_bo *bo, size_t size)
+{
+	return vgem_create_mode(bo, size, false);
 }
 
 static void vgem_destroy(struct vgem_bo *bo)
@@ -240,7 +254,7 @@ static void errnos(void)
 	T_CHECK(import_buf(other, exp, SLOT(0), 0, NULL) == -EBUSY, "import by a non-owner");
 	ro = t_open("memcpy", O_RDONLY);
 	T_CHECK(import_buf(ro, exp, SLOT(0), 0, NULL) == -EBADF, "import on a read-only file");
-	T_ERRNO(ioctl(ro, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)), EBADF);
+	T_ERRNO(t_release(ro, SLOT(0)), EBADF);
 	close(ro);
 	close(other);
 
@@ -292,7 +306,7 @@ static void errnos(void)
 		struct dmastream_cqe cqe;
 
 		T_ASSERT(t_submit(&c, &x, 1, s, 2, NULL) == 1, "submit: %s", strerror(errno));
-		T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)), EBUSY);
+		T_ERRNO(t_release(c.fd, SLOT(0)), EBUSY);
 		T_CHECK(ioctl(c.fd, DMASTREAM_IOC_ABORT) == 0, "abort");
 		T_CHECK(t_collect(&c, &cqe, 1, 10000) == 0 &&
 			cqe.status == DMASTREAM_STATUS_ABORTED, "the aborted record");
@@ -303,15 +317,16 @@ static void errnos(void)
 	t_unmap(&c);
 	r = (struct dmastream_ring){ .count = 2, .size = 4096, .flags = t_ring_flags() };
 	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_SET_RING, &r), EBUSY);
-	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(2)), EINVAL);
-	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, 0), EINVAL);
-	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(64)), EINVAL);
-	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)) == 0, "release: %s",
+	T_ERRNO(t_release(c.fd, SLOT(2)), EINVAL);
+	T_ERRNO(t_release(c.fd, 0), EINVAL);
+	T_ERRNO(t_release(c.fd, SLOT(64)), EINVAL);
+	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, (void *)8), EFAULT);
+	T_CHECK(t_release(c.fd, SLOT(0)) == 0, "release: %s",
 		strerror(errno));
-	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)), EINVAL);
+	T_ERRNO(t_release(c.fd, SLOT(0)), EINVAL);
 	r = (struct dmastream_ring){ .count = 2, .size = 4096, .flags = t_ring_flags() };
 	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_SET_RING, &r), EBUSY);
-	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(1)) == 0, "release 1");
+	T_CHECK(t_release(c.fd, SLOT(1)) == 0, "release 1");
 	r = (struct dmastream_ring){ .count = 2, .size = 4096, .flags = t_ring_flags() };
 	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_SET_RING, &r) == 0, "resize without imports: %s",
 		strerror(errno));
@@ -335,6 +350,8 @@ static void errnos(void)
  * channel, with the CPU checking and writing through the dma-buf's own
  * mapping (@map may be NULL for an exporter without mmap).
  */
+static const char *chan = "memcpy";
+
 static void roundtrip(const char *what, int dmabuf, size_t size)
 {
 	struct dmastream_import im;
@@ -343,7 +360,7 @@ static void roundtrip(const char *what, int dmabuf, size_t size)
 	size_t bad, off, len;
 	uint64_t seed = t_rand();
 
-	t_setup(&c, "memcpy", 2, size, 0);
+	t_setup(&c, chan, 2, size, 0);
 	T_ASSERT(import_buf(c.fd, dmabuf, SLOT(5), 0, &im) == 0, "%s: import: %s", what,
 		 strerror(errno));
 	T_CHECK(im.size >= size, "%s: size %llu", what, (unsigned long long)im.size);
@@ -370,19 +387,20 @@ static void roundtrip(const char *what, int dmabuf, size_t size)
 	T_CHECK(t_check_fill(c.bufs[1], size, seed + 1, &bad), "%s: import -> engine wrong at %zu",
 		what, bad);
 	munmap(map, size);
-	T_CHECK(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(5)) == 0, "%s: release", what);
+	T_CHECK(t_release(c.fd, SLOT(5)) == 0, "%s: release", what);
 	t_teardown(&c);
 }
 
-static void exporters(void)
+/* @source: the channel whose ring buffer is exported for the first import. */
+static void exporters(const char *source)
 {
 	struct vgem_bo bo;
 	struct tchan tx;
 	int fd;
 
-	t_setup(&tx, "tx", 1, BUFSZ, 0);
+	t_setup(&tx, source, 1, BUFSZ, 0);
 	fd = t_export(tx.fd, 0, DMASTREAM_EXPORT_WRITE);
-	T_ASSERT(fd >= 0, "export of tx: %d", fd);
+	T_ASSERT(fd >= 0, "export of %s: %d", source, fd);
 	roundtrip("dmastream export", fd, BUFSZ);
 	close(fd);
 	t_teardown(&tx);
@@ -453,7 +471,7 @@ static void forward(void)
 	T_ASSERT(t_collect(&rx, &rxr, 1, 10000) == 0 && rxr.status == 0, "rx of the forward");
 	T_CHECK(t_check_fill(rx.bufs[1], BUFSZ, seed, &bad), "forwarded data wrong at %zu", bad);
 	/* TX may not write what it imported, but may not be asked to either. */
-	T_CHECK(ioctl(tx.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)) == 0, "release");
+	T_CHECK(t_release(tx.fd, SLOT(0)) == 0, "release");
 	t_teardown(&tx);
 	t_teardown(&rx);
 }
@@ -471,6 +489,18 @@ static void fences(void)
 		return;
 	}
 	t_setup(&c, "memcpy", 2, BUFSZ, 0);
+	/* A dma-buf opened read-only may not be written by the engine. */
+	{
+		struct vgem_bo rbo;
+
+		T_ASSERT(vgem_create_mode(&rbo, BUFSZ, true), "read-only vgem object");
+		T_CHECK(import_buf(c.fd, rbo.dmabuf, SLOT(0), 0, NULL) == -EACCES,
+			"a read-only dma-buf imported for writing");
+		T_CHECK(import_buf(c.fd, rbo.dmabuf, SLOT(0), DMASTREAM_IMPORT_ENGINE_READS,
+				   NULL) == 0, "a read-only dma-buf imported for reading");
+		T_CHECK(t_release(c.fd, SLOT(0)) == 0, "release");
+		vgem_destroy(&rbo);
+	}
 	T_ASSERT(import_buf(c.fd, bo.dmabuf, SLOT(0), 0, NULL) == 0, "import vgem");
 
 	fa = (struct t_vgem_fence_attach){ .handle = bo.handle, .flags = T_VGEM_FENCE_WRITE };
@@ -537,7 +567,7 @@ static void lifetime(void)
 	/* b's ring is held by a's import until a lets go: a's 2 + b's 1 + 1. */
 	t_teardown(&b);
 	T_CHECK(fits_within("rx", 1, BUFSZ, 3ULL * BUFSZ) == EDQUOT, "b's ring still held");
-	T_CHECK(ioctl(a.fd, DMASTREAM_IOC_RELEASE_BUF, SLOT(0)) == 0, "release");
+	T_CHECK(t_release(a.fd, SLOT(0)) == 0, "release");
 	T_CHECK(fits_within("rx", 1, BUFSZ, 3ULL * BUFSZ) == 0, "released: b's ring gone");
 	t_teardown(&a);
 
@@ -654,12 +684,19 @@ static void killed(void)
 	T_CHECK(t_ring_fits_alone("rx", 1, BUFSZ) == 0, "killed with imports: every ring back");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* On a lane's real provider: its memcpy channel, another as a source. */
+	if (argc == 3) {
+		chan = argv[1];
+		t_start("import: exporters");
+		exporters(argv[2]);
+		return t_report();
+	}
 	t_start("import: errnos");
 	errnos();
 	t_start("import: exporters");
-	exporters();
+	exporters("tx");
 	t_start("import: rx -> tx forward");
 	forward();
 	t_start("import: fences");

@@ -244,7 +244,7 @@ static void expbuf(const char *node, const char *bus, int frames)
 	close(vfd);
 	t_copy(&c, DMASTREAM_BUF_IMPORTED | 0, 0, size, frames);
 	for (i = 0; i < NCAP; i++)
-		T_CHECK(ioctl(c.fd, DMASTREAM_IOC_RELEASE_BUF, DMASTREAM_BUF_IMPORTED | i) == 0,
+		T_CHECK(t_release(c.fd, DMASTREAM_BUF_IMPORTED | i) == 0,
 			"release %d: %s", i, strerror(errno));
 	t_teardown(&c);
 }

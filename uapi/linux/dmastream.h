@@ -553,8 +553,9 @@ struct dmastream_export {
  * The dma-buf is attached to the engine's device and mapped once, here,
  * for as long as it stays imported: until DMASTREAM_IOC_RELEASE_BUF, or
  * until the ring's owner frees the ring or closes the file. Transfers on it
- * move data without a copy and without cache maintenance by the driver:
- * CPU access to the dma-buf is bracketed with DMA_BUF_IOCTL_SYNC, as for
+ * move data without a copy; the driver syncs the engine's mapping at
+ * SUBMIT and at the completion record, as for a cached ring, and CPU
+ * access through the dma-buf is bracketed with DMA_BUF_IOCTL_SYNC, as for
  * any dma-buf. Fences are not waited for: a transfer that would have to
  * wait for one (the engine reads what a fence has yet to write, or writes
  * what a fence has yet to read or write) is refused with EBUSY, and
@@ -590,7 +591,7 @@ struct dmastream_import {
 #define DMASTREAM_IOC_RESET_STATS	_IO(DMASTREAM_IOC_MAGIC, 0x0a)
 #define DMASTREAM_IOC_EXPORT_BUF	_IOWR(DMASTREAM_IOC_MAGIC, 0x0b, struct dmastream_export)
 #define DMASTREAM_IOC_IMPORT_BUF	_IOWR(DMASTREAM_IOC_MAGIC, 0x0c, struct dmastream_import)
-/* The argument is the imported buffer's index, by value. */
-#define DMASTREAM_IOC_RELEASE_BUF	_IO(DMASTREAM_IOC_MAGIC, 0x0d)
+/* The argument points to the import's buffer index. */
+#define DMASTREAM_IOC_RELEASE_BUF	_IOW(DMASTREAM_IOC_MAGIC, 0x0d, __u32)
 
 #endif /* _UAPI_LINUX_DMASTREAM_H */

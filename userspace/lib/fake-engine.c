@@ -846,16 +846,16 @@ static int do_import(struct fake_chan *c, struct dmastream_import *x)
 	return 0;
 }
 
-static int do_release(struct fake_chan *c, uintptr_t index)
+static int do_release(struct fake_chan *c, const uint32_t *arg)
 {
-	uint32_t slot = index & ~DMASTREAM_BUF_IMPORTED;
+	uint32_t index = *arg, slot = index & ~DMASTREAM_BUF_IMPORTED;
 	uint32_t i, j;
 
 	if (c->caps.abi_version < 0x00010005)
 		return -ENOTTY;
 	if (!c->owned)
 		return -ENXIO;
-	if (index > UINT32_MAX || !(index & DMASTREAM_BUF_IMPORTED) || slot >= MAX_IMPORTS ||
+	if (!(index & DMASTREAM_BUF_IMPORTED) || slot >= MAX_IMPORTS ||
 	    !c->imports[slot].map)
 		return -EINVAL;
 	for (i = 0; i < c->qlen; i++) {
@@ -1028,7 +1028,7 @@ static int fake_ioctl(void *ctx, int fd, unsigned long req, void *arg)
 	case DMASTREAM_IOC_IMPORT_BUF:
 		return do_import(c, arg);
 	case DMASTREAM_IOC_RELEASE_BUF:
-		return do_release(c, (uintptr_t)arg);
+		return do_release(c, arg);
 	default:
 		return -ENOTTY;
 	}

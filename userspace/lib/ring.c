@@ -194,7 +194,7 @@ int dms_buf_release(struct dms_channel *ch, uint32_t index)
 	if (!(index & DMS_BUF_IMPORTED) || slot >= sizeof(ch->imports) / sizeof(ch->imports[0]) ||
 	    !ch->imports[slot].size)
 		return -EINVAL;
-	ret = dms__ioctl(ch, DMASTREAM_IOC_RELEASE_BUF, (void *)(uintptr_t)index);
+	ret = dms__ioctl(ch, DMASTREAM_IOC_RELEASE_BUF, &index);
 	if (ret < 0)
 		return ret;
 	ch->imports[slot].size = 0;
