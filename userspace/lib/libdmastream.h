@@ -35,13 +35,13 @@ extern "C" {
  * in results.
  */
 #define DMS_VERSION_MAJOR	0
-#define DMS_VERSION_MINOR	5
+#define DMS_VERSION_MINOR	6
 #define DMS_VERSION_PATCH	0
 #define DMS_VERSION_CODE(major, minor, patch) ((major) << 16 | (minor) << 8 | (patch))
 #define DMS_VERSION		DMS_VERSION_CODE(DMS_VERSION_MAJOR, DMS_VERSION_MINOR, \
 						 DMS_VERSION_PATCH)
 
-/* The library's release as DMS_VERSION_CODE(), and as "0.5.0". */
+/* The library's release as DMS_VERSION_CODE(), and as "0.6.0". */
 unsigned int dms_version(void);
 const char *dms_version_string(void);
 
