@@ -109,6 +109,7 @@ extern bool dmastream_cached_streaming;
 extern atomic_t dmastream_live_reqs;
 extern atomic_t dmastream_live_descs;
 extern atomic_t dmastream_live_rings;
+extern atomic_t dmastream_live_imports;
 
 extern struct class *dmastream_class;
 extern dev_t dmastream_devt_base;

@@ -47,6 +47,7 @@ static void dmastream_import_unmap(struct dmastream_kimport *imp)
 	dma_buf_detach(imp->dmabuf, imp->att);
 	dma_buf_put(imp->dmabuf);
 	kvfree(imp);
+	atomic_dec(&dmastream_live_imports);
 }
 
 /* How many entries of @sgt cover its first @size bytes; 0 if not all. */
@@ -176,6 +177,7 @@ static struct dmastream_kimport *dmastream_import_map(struct dmastream_chan *cha
 		ret = -ENOMEM;
 		goto unmap;
 	}
+	atomic_inc(&dmastream_live_imports);
 	imp->dma_dev = chan->dma_dev;
 	imp->dmabuf = dmabuf;
 	imp->att = att;
@@ -229,12 +231,14 @@ static int dmastream_import_fits(struct dmastream_kring *ring, u32 slot,
  * @chan:	the channel.
  * @file:	the calling file, which must own the channel.
  * @uarg:	struct dmastream_import in user memory; runs and size are
- *		written back before the import is made.
+ *		written back once the import is made.
  *
  * Return: 0; -EFAULT; -EINVAL (unknown flags, reserved fields or outputs
  * not 0, a slot beyond DMASTREAM_IMPORTS_MAX, ENGINE_READS on an rx
  * channel, a fd that is not a dma-buf, a buffer of this ring's own export,
  * a mapping whose pieces the engine cannot address); -EBADF (no such fd);
+ * -EIO (the ring may still be reached by DMA: the provider could not
+ * terminate);
  * -E2BIG (empty, or larger than DMASTREAM_IMPORT_SIZE_MAX); -EACCES (a
  * dma-buf opened read-only, unless the engine only reads it); -EEXIST (the
  * slot is taken, or the dma-buf is imported already); -ENODEV, -ENXIO or
@@ -245,7 +249,8 @@ static int dmastream_import_fits(struct dmastream_kring *ring, u32 slot,
 int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __user *uarg)
 {
 	struct dmastream_import req;
-	struct dmastream_kimport *imp;
+	struct dmastream_kimport *imp = NULL;
+	struct dmastream_kring *ring = NULL;
 	u32 slot;
 	int ret;
 
@@ -258,36 +263,65 @@ int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __
 		return -EINVAL;
 	if ((req.flags & DMASTREAM_IMPORT_ENGINE_READS) && chan->kind == DMASTREAM_DIR_RX)
 		return -EINVAL;
-	ret = dmastream_owner_precheck(chan, file);
-	if (ret)
-		return ret;
 
-	imp = dmastream_import_map(chan, req.fd, req.flags & DMASTREAM_IMPORT_ENGINE_READS);
-	if (IS_ERR(imp))
-		return PTR_ERR(imp);
-	/* Told before chan->lock: a slow user fault must not hold it. */
-	req.runs = imp->nruns;
-	req.size = imp->size;
-	if (copy_to_user(uarg, &req, sizeof(req))) {
-		ret = -EFAULT;
-		goto unmap;
-	}
-
+	/*
+	 * Mapped under chan->lock, as a ring is allocated: the mapping is the
+	 * provider device's, and a removal of the channel (which releases
+	 * imports under chan->lock before the provider goes) must find it
+	 * installed or not made at all.
+	 */
 	mutex_lock(&chan->lock);
 	ret = dmastream_owner_check(chan, file);
+	if (!ret && chan->wedged_ring == chan->ring)
+		ret = -EIO;
+	if (!ret) {
+		imp = dmastream_import_map(chan, req.fd, req.flags & DMASTREAM_IMPORT_ENGINE_READS);
+		if (IS_ERR(imp)) {
+			ret = PTR_ERR(imp);
+			imp = NULL;
+		}
+	}
 	if (!ret)
 		ret = dmastream_import_fits(chan->ring, slot, imp);
 	if (!ret) {
+		ring = chan->ring;
+		kref_get(&ring->ref);
 		spin_lock_irq(&chan->irq_lock);
-		chan->ring->imports[slot] = imp;
-		chan->ring->nimports++;
+		ring->imports[slot] = imp;
+		ring->nimports++;
 		spin_unlock_irq(&chan->irq_lock);
+		req.runs = imp->nruns;
+		req.size = imp->size;
+	} else if (imp) {
+		dmastream_import_unmap(imp);
 	}
 	mutex_unlock(&chan->lock);
-	if (!ret)
-		return 0;
-unmap:
-	dmastream_import_unmap(imp);
+	if (ret)
+		return ret;
+
+	/*
+	 * Told after chan->lock: a slow user fault must not hold it. A caller
+	 * that cannot be told gets nothing imported, unless its own threads
+	 * started using the slot meanwhile.
+	 */
+	if (copy_to_user(uarg, &req, sizeof(req))) {
+		ret = -EFAULT;
+		mutex_lock(&chan->lock);
+		spin_lock_irq(&chan->irq_lock);
+		if (chan->ring == ring && ring->imports[slot] == imp &&
+		    RB_EMPTY_ROOT(&imp->buf.reads.rb_root) &&
+		    RB_EMPTY_ROOT(&imp->buf.writes.rb_root)) {
+			ring->imports[slot] = NULL;
+			ring->nimports--;
+		} else {
+			imp = NULL;
+		}
+		spin_unlock_irq(&chan->irq_lock);
+		if (imp)
+			dmastream_import_unmap(imp);
+		mutex_unlock(&chan->lock);
+	}
+	dmastream_ring_put(ring);
 	return ret;
 }
 
@@ -333,9 +367,10 @@ int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, u32 __
 		}
 		spin_unlock_irq(&chan->irq_lock);
 	}
-	mutex_unlock(&chan->lock);
+	/* Under chan->lock: a removal must not see the provider go first. */
 	if (imp)
 		dmastream_import_unmap(imp);
+	mutex_unlock(&chan->lock);
 	return ret;
 }
 
@@ -346,16 +381,21 @@ int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, u32 __
  */
 void dmastream_imports_release(struct dmastream_kring *ring)
 {
+	struct dmastream_chan *chan = ring->chan;
 	u32 i;
 
 	for (i = 0; i < DMASTREAM_IMPORTS_MAX && ring->nimports; i++) {
-		struct dmastream_kimport *imp = ring->imports[i];
+		struct dmastream_kimport *imp;
 
-		if (!imp)
-			continue;
-		ring->imports[i] = NULL;
-		ring->nimports--;
-		dmastream_import_unmap(imp);
+		spin_lock_irq(&chan->irq_lock);
+		imp = ring->imports[i];
+		if (imp) {
+			ring->imports[i] = NULL;
+			ring->nimports--;
+		}
+		spin_unlock_irq(&chan->irq_lock);
+		if (imp)
+			dmastream_import_unmap(imp);
 	}
 }
 
@@ -420,6 +460,10 @@ static void dmastream_import_sync(const struct dmastream_kimport *imp, u32 offse
 	const struct dmastream_import_ent *ent = dmastream_import_ent_at(imp, offset);
 	unsigned long merge = dma_get_merge_boundary(imp->dma_dev);
 	u32 end = offset + len;
+
+	/* 32-bit ARM's IOMMU mapping merges pages and does not say so. */
+	if (!merge && device_iommu_mapped(imp->dma_dev))
+		merge = PAGE_SIZE - 1;
 
 	while (offset < end) {
 		dma_addr_t dma = ent->dma + (offset - ent->start);

@@ -15,6 +15,8 @@
  *   forward    RX -> TX without a copy: what the RX channel received into a
  *              ring buffer, the TX channel sends again from that buffer's
  *              export, imported; it arrives intact
+ *   rx short   (vgem) RX into an import over several runs, the packet half
+ *              the range: the rest keeps what the CPU wrote there
  *   fences     (vgem) a transfer that would have to wait for a fence is
  *              refused with EBUSY: reading under a write fence, writing
  *              under any; once the fence signals, accepted
@@ -46,6 +48,7 @@
 #define NBUF		4
 #define BUFSZ		(256U << 10)
 #define SLOT(n)		(DMASTREAM_BUF_IMPORTED | (n))
+#define SENTINEL_BYTE	0x5a
 
 /*
  * The few DRM and vgem requests the test makes (include/uapi/drm: drm.h,
@@ -345,18 +348,22 @@ static void errnos(void)
 	t_teardown(&tx);
 }
 
+/* The memcpy channel the exporters' copies run on. */
+static const char *chan = "memcpy";
+
 /*
  * Ring buffer 0 -> the whole import -> ring buffer 1, through the memcpy
  * channel, with the CPU checking and writing through the dma-buf's own
- * mapping (@map may be NULL for an exporter without mmap).
+ * mapping within DMA_BUF_IOCTL_SYNC; or, with @direct (the exporting
+ * ring's own mapping of the buffer), through that and without
+ * DMA_BUF_IOCTL_SYNC, whose exporter side would sync the import's mapping
+ * too: then the driver's syncs of the import are the only ones.
  */
-static const char *chan = "memcpy";
-
-static void roundtrip(const char *what, int dmabuf, size_t size)
+static void roundtrip(const char *what, int dmabuf, size_t size, uint8_t *direct)
 {
 	struct dmastream_import im;
 	struct tchan c;
-	uint8_t *map;
+	uint8_t *map = direct;
 	size_t bad, off, len;
 	uint64_t seed = t_rand();
 
@@ -365,8 +372,10 @@ static void roundtrip(const char *what, int dmabuf, size_t size)
 		 strerror(errno));
 	T_CHECK(im.size >= size, "%s: size %llu", what, (unsigned long long)im.size);
 	printf("# %s: %llu bytes in %u runs\n", what, (unsigned long long)im.size, im.runs);
-	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf, 0);
-	T_ASSERT(map != MAP_FAILED, "%s: mmap: %s", what, strerror(errno));
+	if (!direct) {
+		map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf, 0);
+		T_ASSERT(map != MAP_FAILED, "%s: mmap: %s", what, strerror(errno));
+	}
 
 	/* Engine -> import, in pieces of odd sizes so that some span runs. */
 	t_fill(c.bufs[0], size, seed);
@@ -377,16 +386,20 @@ static void roundtrip(const char *what, int dmabuf, size_t size)
 		T_ASSERT(xcopy(&c, 0, off, SLOT(5), off, len, NULL) == 0, "%s: copy in at %zu",
 			 what, off);
 	}
-	T_CHECK(dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW) == 0, "sync start");
+	if (!direct)
+		T_CHECK(dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW) == 0,
+			"sync start");
 	T_CHECK(t_check_fill(map, size, seed, &bad), "%s: engine -> import wrong at %zu", what,
 		bad);
 	/* CPU -> import -> engine -> ring buffer 1, in one transfer. */
 	t_fill(map, size, seed + 1);
-	T_CHECK(dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW) == 0, "sync end");
+	if (!direct)
+		T_CHECK(dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW) == 0, "sync end");
 	T_ASSERT(xcopy(&c, SLOT(5), 0, 1, 0, size, NULL) == 0, "%s: copy out", what);
 	T_CHECK(t_check_fill(c.bufs[1], size, seed + 1, &bad), "%s: import -> engine wrong at %zu",
 		what, bad);
-	munmap(map, size);
+	if (!direct)
+		munmap(map, size);
 	T_CHECK(t_release(c.fd, SLOT(5)) == 0, "%s: release", what);
 	t_teardown(&c);
 }
@@ -401,26 +414,27 @@ static void exporters(const char *source)
 	t_setup(&tx, source, 1, BUFSZ, 0);
 	fd = t_export(tx.fd, 0, DMASTREAM_EXPORT_WRITE);
 	T_ASSERT(fd >= 0, "export of %s: %d", source, fd);
-	roundtrip("dmastream export", fd, BUFSZ);
+	roundtrip("dmastream export", fd, BUFSZ, NULL);
+	roundtrip("dmastream export, its ring's mapping", fd, BUFSZ, tx.bufs[0]);
 	close(fd);
 	t_teardown(&tx);
 
 	if (vgem_create(&bo, BUFSZ)) {
-		roundtrip("vgem", bo.dmabuf, BUFSZ);
+		roundtrip("vgem", bo.dmabuf, BUFSZ, NULL);
 		vgem_destroy(&bo);
 	} else {
 		printf("# no vgem in this guest\n");
 	}
 	fd = udmabuf_create(BUFSZ);
 	if (fd >= 0) {
-		roundtrip("udmabuf", fd, BUFSZ);
+		roundtrip("udmabuf", fd, BUFSZ, NULL);
 		close(fd);
 	} else {
 		printf("# no udmabuf in this guest\n");
 	}
 	fd = heap_create(BUFSZ);
 	if (fd >= 0) {
-		roundtrip("system heap", fd, BUFSZ);
+		roundtrip("system heap", fd, BUFSZ, NULL);
 		close(fd);
 	} else {
 		printf("# no system DMA heap in this guest\n");
@@ -587,6 +601,52 @@ static void lifetime(void)
 }
 
 /*
+ * RX into an import over its runs, cut short: TX sends half of what RX
+ * asked for. The bytes received are the sent ones, and the rest of the
+ * range keeps what the CPU wrote there before (a bounce buffer or a cache
+ * invalidation must not bring back older bytes).
+ */
+static void rx_short(void)
+{
+	const size_t size = 64U << 10, sent = size / 2;
+	struct dmastream_cqe cqe;
+	struct tchan tx, rx;
+	struct vgem_bo bo;
+	uint64_t seed = t_rand();
+	size_t bad;
+	uint8_t *map;
+
+	if (!vgem_create(&bo, size))
+		return;
+	t_setup(&tx, "tx", 1, size, 0);
+	t_setup(&rx, "rx", 1, 4096, 0);
+	T_ASSERT(import_buf(rx.fd, bo.dmabuf, SLOT(0), 0, NULL) == 0, "rx imports vgem");
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, bo.dmabuf, 0);
+	T_ASSERT(map != MAP_FAILED, "vgem mmap: %s", strerror(errno));
+	T_CHECK(dmabuf_sync(bo.dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE) == 0, "sync");
+	memset(map, SENTINEL_BYTE, size);
+	T_CHECK(dmabuf_sync(bo.dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE) == 0, "sync");
+	t_fill(tx.bufs[0], sent, seed);
+	T_ASSERT(t_submit1(&rx, SLOT(0), 0, size, 1) == 1, "rx into the import: %s",
+		 strerror(errno));
+	T_ASSERT(t_submit1(&tx, 0, 0, sent, 2) == 1, "tx submit");
+	T_CHECK(t_collect(&tx, &cqe, 1, 10000) == 0 && cqe.status == 0, "tx record");
+	T_ASSERT(t_collect(&rx, &cqe, 1, 10000) == 0, "no rx record");
+	T_CHECK(cqe.status == 0 && (!t_exact_rx_length() || cqe.bytes == sent),
+		"rx record: status %u, %u bytes", cqe.status, cqe.bytes);
+	T_CHECK(dmabuf_sync(bo.dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ) == 0, "sync");
+	T_CHECK(t_check_fill(map, sent, seed, &bad), "received bytes wrong at %zu", bad);
+	for (bad = sent; bad < size && map[bad] == SENTINEL_BYTE; bad++)
+		;
+	T_CHECK(bad == size, "byte %zu beyond the packet lost the CPU's value", bad);
+	T_CHECK(dmabuf_sync(bo.dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ) == 0, "sync");
+	munmap(map, size);
+	t_teardown(&tx);
+	t_teardown(&rx);
+	vgem_destroy(&bo);
+}
+
+/*
  * On a slave channel an import's runs are scatter-gather entries: a
  * transfer over more of them than max_segs is refused with E2BIG, one
  * over fewer goes (vgem's pages, 1 MiB: often more runs than dmasim's
@@ -703,6 +763,8 @@ int main(int argc, char **argv)
 	fences();
 	t_start("import: entries");
 	entries();
+	t_start("import: rx cut short");
+	rx_short();
 	t_start("import: lifetime");
 	lifetime();
 	t_start("import: killed");

@@ -173,7 +173,7 @@ static void expbuf(const char *node, const char *bus, int frames)
 					  .memory = V4L2_MEMORY_MMAP };
 	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	struct v4l2_format fmt = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
-	uint8_t *vmap[NCAP];
+	uint8_t *vmap[NCAP], *last;
 	uint32_t vlen[NCAP], size;
 	int vfd, i, f;
 	struct tchan c;
@@ -237,12 +237,19 @@ static void expbuf(const char *node, const char *bus, int frames)
 	}
 	T_CHECK(ioctl(vfd, VIDIOC_STREAMOFF, &type) == 0, "STREAMOFF: %s", strerror(errno));
 	/* Freeing the queue while imported: the import keeps the memory. */
+	last = malloc(size);
+	T_ASSERT(last, "malloc");
+	memcpy(last, vmap[0], size);
 	for (i = 0; i < NCAP; i++)
 		munmap(vmap[i], vlen[i]);
 	rb.count = 0;
 	T_CHECK(ioctl(vfd, VIDIOC_REQBUFS, &rb) == 0, "REQBUFS 0: %s", strerror(errno));
 	close(vfd);
+	memset(c.bufs[0], SENTINEL, BUFSZ);
 	t_copy(&c, DMASTREAM_BUF_IMPORTED | 0, 0, size, frames);
+	T_CHECK(!memcmp(c.bufs[0], last, size),
+		"after REQBUFS 0 the import no longer holds vivid's buffer 0");
+	free(last);
 	for (i = 0; i < NCAP; i++)
 		T_CHECK(t_release(c.fd, DMASTREAM_BUF_IMPORTED | i) == 0,
 			"release %d: %s", i, strerror(errno));

@@ -790,7 +790,11 @@ static int do_export(struct fake_chan *c, struct dmastream_export *x)
 	return 0;
 }
 
-/* An import: the file mapped whole, shared, read-only if the engine only reads. */
+/*
+ * An import: the file mapped whole, shared, read-only if the engine only
+ * reads. A file stands for one dma-buf (the driver tells dma-bufs apart,
+ * the fake inodes: two exports of one buffer are one here).
+ */
 static int do_import(struct fake_chan *c, struct dmastream_import *x)
 {
 	uint32_t slot = x->buffer & ~DMASTREAM_BUF_IMPORTED;
@@ -814,11 +818,12 @@ static int do_import(struct fake_chan *c, struct dmastream_import *x)
 		return -ENXIO;
 	if (fstat(x->fd, &st))
 		return -errno;
-	size = lseek(x->fd, 0, SEEK_END);
-	if (size < 0)
-		return -EINVAL;
+	size = st.st_size;
 	if (size == 0 || size > (off_t)1 << 31)
 		return -E2BIG;
+	/* As the driver: a file opened read-only is for the engine to read. */
+	if (!engine_reads && (fcntl(x->fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
+		return -EACCES;
 	for (i = 0; i < c->count; i++) {
 		struct stat own;
 
@@ -853,10 +858,11 @@ static int do_release(struct fake_chan *c, const uint32_t *arg)
 
 	if (c->caps.abi_version < 0x00010005)
 		return -ENOTTY;
+	if (!(index & DMASTREAM_BUF_IMPORTED) || slot >= MAX_IMPORTS)
+		return -EINVAL;
 	if (!c->owned)
 		return -ENXIO;
-	if (!(index & DMASTREAM_BUF_IMPORTED) || slot >= MAX_IMPORTS ||
-	    !c->imports[slot].map)
+	if (!c->imports[slot].map)
 		return -EINVAL;
 	for (i = 0; i < c->qlen; i++) {
 		const struct fake_xfer *x = &c->q[(c->qhead + i) % c->cq_entries];

@@ -61,6 +61,19 @@ give_back:
 	return ret;
 }
 
+static void release_imports(struct dms_channel *ch)
+{
+	uint32_t slot;
+
+	for (slot = 0; slot < sizeof(ch->imports) / sizeof(ch->imports[0]); slot++) {
+		uint32_t index = DMS_BUF_IMPORTED | slot;
+
+		if (ch->imports[slot].size)
+			dms__ioctl(ch, DMASTREAM_IOC_RELEASE_BUF, &index);
+		ch->imports[slot].size = 0;
+	}
+}
+
 int dms_ring_free(struct dms_channel *ch)
 {
 	struct dmastream_ring release = { 0 };
@@ -82,13 +95,18 @@ int dms_ring_free(struct dms_channel *ch)
 		ret = dms_abort(ch);
 	if (ret < 0 && ret != -ENODEV)
 		return ret;
+	/*
+	 * Imports are released here, one by one: the driver releases them
+	 * with the ring, but not when an export keeps the ring (EBUSY below),
+	 * and two channels importing each other's exports would then hold
+	 * each other.
+	 */
+	release_imports(ch);
 	ch->be->unmap_ring(ch->be_ctx, &ch->ring, ch->cq_mem, ch->bufs);
 	ch->has_ring = false;
 	ch->cq_mem = NULL;
 	ch->bufs = NULL;
 	memset(&ch->cq, 0, sizeof(ch->cq));
-	/* The driver releases the imports with the ring. */
-	memset(ch->imports, 0, sizeof(ch->imports));
 give_back:
 	ret = dms__ioctl(ch, DMASTREAM_IOC_SET_RING, &release);
 	/*
