@@ -551,8 +551,9 @@ struct dmastream_export {
  * @reserved:	zero.
  *
  * The dma-buf is attached to the engine's device and mapped once, here,
- * for as long as it stays imported: until DMASTREAM_IOC_RELEASE_BUF, or
- * until the ring's owner frees the ring or closes the file. Transfers on it
+ * for as long as it stays imported: until DMASTREAM_IOC_RELEASE_BUF, until
+ * the ring's owner frees the ring or closes the file, or until the device
+ * is removed (docs/abi.md, "dma-buf imports"). Transfers on it
  * move data without a copy; the driver syncs the engine's mapping at
  * SUBMIT and at the completion record, as for a cached ring, and CPU
  * access through the dma-buf is bracketed with DMA_BUF_IOCTL_SYNC, as for
