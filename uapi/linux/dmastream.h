@@ -203,8 +203,9 @@ struct dmastream_cq_offsets {
  * On success the calling file owns the channel's ring. The buffers are
  * zeroed. Buffers are DMA-coherent unless DMASTREAM_RING_CACHED asks for
  * cached ones. Resizing fails with EBUSY while any transfer is in flight or any
- * part of the old ring is mapped or exported; a failed call leaves the old
- * ring intact.
+ * part of the old ring is mapped or exported, or while it holds imports
+ * (DMASTREAM_IOC_IMPORT_BUF), which freeing it releases; a failed call
+ * leaves the old ring intact.
  */
 struct dmastream_ring {
 	__u32 count;
@@ -530,8 +531,9 @@ struct dmastream_export {
 /*
  * The engine only reads the dma-buf: it is mapped for the device to read
  * (so a read-only dma-buf can be imported) and a segment the engine would
- * write into it is refused with EACCES. On a TX channel every import is
- * mapped this way, with or without the flag.
+ * write into it (a memcpy destination) is refused with EACCES. On a TX
+ * channel every import is mapped this way, with or without the flag; on
+ * an RX channel the flag is refused with EINVAL.
  */
 #define DMASTREAM_IMPORT_ENGINE_READS	0x01U
 
@@ -541,11 +543,11 @@ struct dmastream_export {
  * @flags:	in: DMASTREAM_IMPORT_*.
  * @buffer:	in: the index segments will use for it: DMASTREAM_BUF_IMPORTED
  *		and a free slot below dmastream_caps.max_imports.
- * @runs:	out: how many DMA-contiguous pieces the dma-buf is mapped in
- *		for the engine's device. On a TX or RX channel a segment takes
- *		as many of its transfer's dmastream_caps.max_segs as pieces it
- *		touches; a memcpy's descriptors end at their boundaries too.
- *		0 on input.
+ * @runs:	out: how many runs the dma-buf is mapped in for the engine's
+ *		device: DMA-contiguous pieces that do not cross its DMA segment
+ *		boundary. On a TX or RX channel a segment takes as many of its
+ *		transfer's dmastream_caps.max_segs as runs it touches; a
+ *		memcpy's descriptors end at their boundaries too. 0 on input.
  * @size:	out: the dma-buf's size in bytes: segments fit in it. 0 on
  *		input.
  * @reserved:	zero.
@@ -553,14 +555,15 @@ struct dmastream_export {
  * The dma-buf is attached to the engine's device and mapped once, here,
  * for as long as it stays imported: until DMASTREAM_IOC_RELEASE_BUF, until
  * the ring's owner frees the ring or closes the file, or until the device
- * is removed (docs/abi.md, "dma-buf imports"). Transfers on it
+ * is removed; a ring DMA may still reach after a failed terminate keeps
+ * its imports longer (docs/abi.md, "dma-buf imports"). Transfers on it
  * move data without a copy; the driver syncs the engine's mapping at
  * SUBMIT and at the completion record, as for a cached ring, and CPU
  * access through the dma-buf is bracketed with DMA_BUF_IOCTL_SYNC, as for
  * any dma-buf. Fences are not waited for: a transfer that would have to
- * wait for one (the engine reads what a fence has yet to write, or writes
- * what a fence has yet to read or write) is refused with EBUSY, and
- * transfers add no fence of their own. Added in ABI 0x00010005.
+ * wait for one (for the engine to read, an unsignalled kernel or write
+ * fence; to write, also a read fence) is refused with EBUSY at SUBMIT,
+ * and transfers add no fence of their own. Added in ABI 0x00010005.
  */
 struct dmastream_import {
 	__s32 fd;
