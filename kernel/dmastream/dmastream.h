@@ -184,6 +184,7 @@ struct dmastream_kimport {
 	u32 size;
 	u32 write_align;		/* of ranges the engine writes */
 	struct dmastream_buf buf;	/* its reservations (cpu, dma unused) */
+	u64 serial;			/* of the ring's imports, never reused */
 	u32 nruns;
 	u32 nents;
 	struct dmastream_import_ent ents[];
@@ -228,6 +229,7 @@ struct dmastream_kring {
 	/* Imported dma-bufs by slot: set under chan->lock and irq_lock. */
 	struct dmastream_kimport *imports[DMASTREAM_IMPORTS_MAX];
 	u32 nimports;
+	u64 import_serial;		/* the last given; chan->lock */
 };
 
 /* Where a segment of a transfer sits, for conflict checks. */

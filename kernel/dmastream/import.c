@@ -251,6 +251,7 @@ int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __
 	struct dmastream_import req;
 	struct dmastream_kimport *imp = NULL;
 	struct dmastream_kring *ring = NULL;
+	u64 serial = 0;
 	u32 slot;
 	int ret;
 
@@ -286,6 +287,8 @@ int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __
 	if (!ret) {
 		ring = chan->ring;
 		kref_get(&ring->ref);
+		serial = ++ring->import_serial;
+		imp->serial = serial;
 		spin_lock_irq(&chan->irq_lock);
 		ring->imports[slot] = imp;
 		ring->nimports++;
@@ -302,13 +305,16 @@ int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __
 	/*
 	 * Told after chan->lock: a slow user fault must not hold it. A caller
 	 * that cannot be told gets nothing imported, unless its own threads
-	 * started using the slot meanwhile.
+	 * started using the slot meanwhile. They may also have released it
+	 * and imported again into the same slot, at the same address: the
+	 * serial, not the pointer, says whether the import is still this one.
 	 */
 	if (copy_to_user(uarg, &req, sizeof(req))) {
 		ret = -EFAULT;
 		mutex_lock(&chan->lock);
 		spin_lock_irq(&chan->irq_lock);
-		if (chan->ring == ring && ring->imports[slot] == imp &&
+		imp = ring->imports[slot];
+		if (chan->ring == ring && imp && imp->serial == serial &&
 		    RB_EMPTY_ROOT(&imp->buf.reads.rb_root) &&
 		    RB_EMPTY_ROOT(&imp->buf.writes.rb_root)) {
 			ring->imports[slot] = NULL;
