@@ -237,6 +237,28 @@ static int heap_create(size_t size)
 	return a.fd;
 }
 
+/*
+ * The request readable but not writable: the import is made, runs and size
+ * cannot be told, and the import is undone (the slot and the dma-buf are
+ * free again).
+ */
+static void write_back_fails(struct tchan *c, int dmabuf)
+{
+	struct dmastream_import *ro;
+	long page = sysconf(_SC_PAGESIZE);
+
+	ro = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	T_ASSERT(ro != MAP_FAILED, "mmap: %m");
+	*ro = (struct dmastream_import){ .fd = dmabuf, .buffer = SLOT(0) };
+	T_ASSERT(mprotect(ro, page, PROT_READ) == 0, "mprotect: %m");
+	T_ERRNO(ioctl(c->fd, DMASTREAM_IOC_IMPORT_BUF, ro), EFAULT);
+	T_CHECK(ro->runs == 0 && ro->size == 0, "nothing written back");
+	T_CHECK(import_buf(c->fd, dmabuf, SLOT(0), 0, NULL) == 0,
+		"import again after the failed write-back");
+	T_CHECK(t_release(c->fd, SLOT(0)) == 0, "release: %m");
+	munmap(ro, page);
+}
+
 static void errnos(void)
 {
 	struct dmastream_import im;
@@ -272,6 +294,7 @@ static void errnos(void)
 	im = (struct dmastream_import){ .fd = exp, .buffer = SLOT(0), .reserved = { 1 } };
 	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_IMPORT_BUF, &im), EINVAL);
 	T_ERRNO(ioctl(c.fd, DMASTREAM_IOC_IMPORT_BUF, (void *)8), EFAULT);
+	write_back_fails(&c, exp);
 	T_CHECK(import_buf(c.fd, -1, SLOT(0), 0, NULL) == -EBADF, "fd -1");
 	efd = eventfd(0, EFD_CLOEXEC);
 	T_CHECK(import_buf(c.fd, efd, SLOT(0), 0, NULL) == -EINVAL, "an eventfd is no dma-buf");

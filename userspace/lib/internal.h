@@ -66,6 +66,7 @@ struct dms_channel {
 	struct dmastream_caps caps;
 	uint32_t direction;
 	pthread_mutex_t config_lock;	/* dms_set_config/_wake_min read, then write */
+	pthread_mutex_t import_lock;	/* dms_buf_import picks a slot, then fills it */
 
 	/* The ring, while set up by this object. */
 	bool has_ring;

@@ -183,23 +183,29 @@ int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
 	max = ch->caps.max_imports;
 	if (max > sizeof(ch->imports) / sizeof(ch->imports[0]))
 		max = sizeof(ch->imports) / sizeof(ch->imports[0]);
-	for (slot = 0; slot < max && ch->imports[slot].size; slot++)
-		;
-	if (slot == max)
-		return -ENOSPC;
 	if (flags & DMS_IMPORT_ENGINE_READS)
 		req.flags |= DMASTREAM_IMPORT_ENGINE_READS;
+	/* Two threads importing at once must not both pick the same slot. */
+	pthread_mutex_lock(&ch->import_lock);
+	for (slot = 0; slot < max && ch->imports[slot].size; slot++)
+		;
+	if (slot == max) {
+		ret = -ENOSPC;
+		goto out;
+	}
 	req.buffer = DMS_BUF_IMPORTED | slot;
 	ret = dms__ioctl(ch, DMASTREAM_IOC_IMPORT_BUF, &req);
 	if (ret < 0)
-		return ret;
-	ch->imports[slot].size = req.size;
+		goto out;
 	ch->imports[slot].engine_reads = (flags & DMS_IMPORT_ENGINE_READS) ||
 					 ch->direction == DMASTREAM_DIR_TX;
+	ch->imports[slot].size = req.size;
 	info->index = req.buffer;
 	info->runs = req.runs;
 	info->size = req.size;
-	return 0;
+out:
+	pthread_mutex_unlock(&ch->import_lock);
+	return ret;
 }
 
 int dms_buf_release(struct dms_channel *ch, uint32_t index)
@@ -209,12 +215,14 @@ int dms_buf_release(struct dms_channel *ch, uint32_t index)
 
 	if (!ch->has_ring)
 		return -ENXIO;
-	if (!(index & DMS_BUF_IMPORTED) || slot >= sizeof(ch->imports) / sizeof(ch->imports[0]) ||
-	    !ch->imports[slot].size)
+	if (!(index & DMS_BUF_IMPORTED) || slot >= sizeof(ch->imports) / sizeof(ch->imports[0]))
 		return -EINVAL;
-	ret = dms__ioctl(ch, DMASTREAM_IOC_RELEASE_BUF, &index);
-	if (ret < 0)
-		return ret;
-	ch->imports[slot].size = 0;
-	return 0;
+	pthread_mutex_lock(&ch->import_lock);
+	ret = -EINVAL;
+	if (ch->imports[slot].size)
+		ret = dms__ioctl(ch, DMASTREAM_IOC_RELEASE_BUF, &index);
+	if (ret == 0)
+		ch->imports[slot].size = 0;
+	pthread_mutex_unlock(&ch->import_lock);
+	return ret;
 }
