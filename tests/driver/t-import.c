@@ -203,21 +203,37 @@ static void vgem_destroy(struct vgem_bo *bo)
 	close(bo->drm);
 }
 
-/* A udmabuf of @size bytes of a memfd, or -1 when the guest has none. */
+/*
+ * A udmabuf of @size bytes (a multiple of 4 KiB) of a memfd, or -1 when
+ * the guest has none. Made of every other page of a memfd twice as large,
+ * allocated in order, so that no two of its pages are contiguous: 6.1's
+ * udmabuf maps itself for its own device in DMA_BUF_IOCTL_SYNC, with
+ * contiguous pages merged beyond the 64 KiB segments that device allows,
+ * which DMA-API debugging reports (a udmabuf defect, not the importer's).
+ */
 static int udmabuf_create(size_t size)
 {
-	struct udmabuf_create uc = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = size };
+	size_t n = size / 4096, i;
+	struct udmabuf_create_list *ul;
 	int dev, memfd, fd;
 
 	dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
 	if (dev < 0)
 		return -1;
 	memfd = memfd_create("t-import", MFD_ALLOW_SEALING | MFD_CLOEXEC);
-	T_ASSERT(memfd >= 0 && ftruncate(memfd, size) == 0 &&
+	T_ASSERT(memfd >= 0 && ftruncate(memfd, 2 * size) == 0 &&
+		 fallocate(memfd, 0, 0, 2 * size) == 0 &&
 		 fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) == 0, "memfd: %s", strerror(errno));
-	uc.memfd = memfd;
-	fd = ioctl(dev, UDMABUF_CREATE, &uc);
-	T_ASSERT(fd >= 0, "UDMABUF_CREATE: %s", strerror(errno));
+	ul = calloc(1, sizeof(*ul) + n * sizeof(ul->list[0]));
+	T_ASSERT(ul, "calloc");
+	ul->flags = UDMABUF_FLAGS_CLOEXEC;
+	ul->count = n;
+	for (i = 0; i < n; i++)
+		ul->list[i] = (struct udmabuf_create_item){ .memfd = memfd, .offset = 2 * i * 4096,
+							   .size = 4096 };
+	fd = ioctl(dev, UDMABUF_CREATE_LIST, ul);
+	T_ASSERT(fd >= 0, "UDMABUF_CREATE_LIST: %s", strerror(errno));
+	free(ul);
 	close(memfd);
 	close(dev);
 	return fd;
