@@ -185,7 +185,7 @@ void dmastream_cached_to_engine(struct dmastream_kring *ring, struct dmastream_r
 		for (r = 0; r < req->nrefs; r++) {
 			const struct dmastream_seg_ref *ref = &req->refs[r];
 
-			/* An import's CPU access is synced through the dma-buf. */
+			/* Imports have their own mappings (import.c). */
 			if (ref->buf & DMASTREAM_BUF_IMPORTED)
 				continue;
 			dma_sync_single_range_for_device(ring->dma_dev, ring->bufs[ref->buf].dma,

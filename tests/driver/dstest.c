@@ -236,13 +236,18 @@ int t_release(int fd, uint32_t index)
 
 int t_ring_fits_alone(const char *label, uint32_t count, uint32_t size)
 {
+	return t_ring_fits_within(label, count, size, (uint64_t)count * size);
+}
+
+int t_ring_fits_within(const char *label, uint32_t count, uint32_t size, uint64_t budget)
+{
 	struct dmastream_ring r = { .count = count, .size = size, .flags = t_ring_flags() };
-	char old[32], one[32];
+	char old[32], limit[32];
 	int fd, ret;
 
 	T_ASSERT(t_read_file(TOTAL_MAX, old, sizeof(old)) == 0, "%s unreadable", TOTAL_MAX);
-	snprintf(one, sizeof(one), "%llu", (unsigned long long)count * size);
-	T_ASSERT(t_write_file(TOTAL_MAX, one) == 0, "cannot set %s", TOTAL_MAX);
+	snprintf(limit, sizeof(limit), "%llu", (unsigned long long)budget);
+	T_ASSERT(t_write_file(TOTAL_MAX, limit) == 0, "cannot set %s", TOTAL_MAX);
 	fd = t_open(label, O_RDWR);
 	ret = ioctl(fd, DMASTREAM_IOC_SET_RING, &r) ? errno : 0;
 	close(fd);

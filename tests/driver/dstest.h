@@ -97,6 +97,8 @@ int t_release(int fd, uint32_t index);
  * Returns 0 or the errno of SET_RING (EDQUOT: memory still held).
  */
 int t_ring_fits_alone(const char *label, uint32_t count, uint32_t size);
+/* The same with total_ring_bytes_max at @budget: what all rings may hold. */
+int t_ring_fits_within(const char *label, uint32_t count, uint32_t size, uint64_t budget);
 
 /* Completion queue. */
 uint32_t t_pending(struct tchan *c);

@@ -581,28 +581,6 @@ static void fences(void)
 	vgem_destroy(&bo);
 }
 
-/*
- * Whether a ring of @count x @size fits on @label with all rings together
- * held to @budget bytes: 0 or the errno of SET_RING (EDQUOT: too much
- * memory still held).
- */
-static int fits_within(const char *label, uint32_t count, uint32_t size, uint64_t budget)
-{
-	static const char *total = "/sys/module/dmastream/parameters/total_ring_bytes_max";
-	struct dmastream_ring r = { .count = count, .size = size, .flags = t_ring_flags() };
-	char old[32], limit[32];
-	int fd, ret;
-
-	T_ASSERT(t_read_file(total, old, sizeof(old)) == 0, "%s unreadable", total);
-	snprintf(limit, sizeof(limit), "%llu", (unsigned long long)budget);
-	T_ASSERT(t_write_file(total, limit) == 0, "cannot set %s", total);
-	fd = t_open(label, O_RDWR);
-	ret = ioctl(fd, DMASTREAM_IOC_SET_RING, &r) ? errno : 0;
-	close(fd);
-	t_write_file(total, old);
-	return ret;
-}
-
 static void lifetime(void)
 {
 	struct tchan a, b;
@@ -619,9 +597,9 @@ static void lifetime(void)
 	T_CHECK(t_check_fill(b.bufs[0], BUFSZ, 3, NULL), "b's buffer has what a copied");
 	/* b's ring is held by a's import until a lets go: a's 2 + b's 1 + 1. */
 	t_teardown(&b);
-	T_CHECK(fits_within("rx", 1, BUFSZ, 3ULL * BUFSZ) == EDQUOT, "b's ring still held");
+	T_CHECK(t_ring_fits_within("rx", 1, BUFSZ, 3ULL * BUFSZ) == EDQUOT, "b's ring still held");
 	T_CHECK(t_release(a.fd, SLOT(0)) == 0, "release");
-	T_CHECK(fits_within("rx", 1, BUFSZ, 3ULL * BUFSZ) == 0, "released: b's ring gone");
+	T_CHECK(t_ring_fits_within("rx", 1, BUFSZ, 3ULL * BUFSZ) == 0, "released: b's ring gone");
 	t_teardown(&a);
 
 	/* Each imports the other's export: closing both frees both. */
