@@ -21,6 +21,8 @@
 #include "compat.h"
 #include "export.h"
 #include "import.h"
+#include "import_dmabuf.h"
+#include "import_user.h"
 #include "owner.h"
 #include "proxy.h"
 #include "ring.h"
@@ -348,6 +350,7 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	case DMASTREAM_IOC_EXPORT_BUF:
 	case DMASTREAM_IOC_IMPORT_BUF:
 	case DMASTREAM_IOC_RELEASE_BUF:
+	case DMASTREAM_IOC_REGISTER_MEM:
 		if (!dmastream_rw(file))
 			return -EBADF;
 		break;
@@ -377,6 +380,8 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 		return dmastream_import_buf(chan, file, uarg);
 	case DMASTREAM_IOC_RELEASE_BUF:
 		return dmastream_release_buf(chan, file, uarg);
+	case DMASTREAM_IOC_REGISTER_MEM:
+		return dmastream_register_mem(chan, file, uarg);
 	default:
 		return dmastream_control(chan, file, cmd, uarg);
 	}

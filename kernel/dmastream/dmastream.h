@@ -149,34 +149,49 @@ struct dmastream_buf {
 	struct rb_root_cached writes;
 };
 
-/* Most dma-bufs imported into one ring (dmastream_caps.max_imports). */
+/* Most imports (dma-bufs, user memory) in one ring (dmastream_caps.max_imports). */
 #define DMASTREAM_IMPORTS_MAX	64
-/* Largest dma-buf imported: offsets and lengths of segments are 32-bit. */
+/* Largest import: offsets and lengths of segments are 32-bit. */
 #define DMASTREAM_IMPORT_SIZE_MAX	SZ_2G
 
 /*
- * One entry of an imported dma-buf's mapping for the engine's device, and
- * the DMA-contiguous run of entries it belongs to: transfers are cut at
- * runs, syncs at entries (the DMA API knows each entry as a mapping).
+ * One entry of an import's mapping for the engine's device, and the
+ * DMA-contiguous run of entries it belongs to: transfers are cut at runs,
+ * syncs at entries (the DMA API knows each entry as a mapping).
  */
 struct dmastream_import_ent {
-	u32 start;			/* byte offset in the dma-buf */
+	u32 start;			/* byte offset in the import */
 	u32 len;
 	u32 run;			/* index of its run */
 	u32 run_end;			/* byte offset where its run ends */
 	dma_addr_t dma;
 };
 
+/* Pinned user memory behind an import (import_user.c). */
+struct dmastream_user_pages {
+	struct page **pages;
+	unsigned long npages;
+	struct mm_struct *mm;		/* pinned_vm counted there */
+	struct sg_table sgt;		/* the engine's mapping */
+};
+
 /*
- * A dma-buf imported into a ring (import.c): attached to the engine's
- * device and mapped for the import's whole life, which ends with
- * RELEASE_BUF, with the ring's owner (or a SET_RING that frees it) or,
- * for a ring DMA may still reach (wedged), with the ring.
+ * Memory from elsewhere used as a buffer of a ring (import.c): a dma-buf
+ * attached to the engine's device (import_dmabuf.c) or the caller's pages,
+ * pinned (import_user.c), mapped for the import's whole life, which ends
+ * with RELEASE_BUF, with the ring's owner (or a SET_RING that frees it)
+ * or, for a ring DMA may still reach (wedged), with the ring.
  */
 struct dmastream_kimport {
-	struct dma_buf *dmabuf;
+	/* What the memory is, and how its kind lets it go. */
+	void (*unmap)(struct dmastream_kimport *imp);
+	const void *origin;		/* the dma-buf, or the pages' mm */
+	u64 origin_start;		/* 0, or the user address */
+	struct dma_buf *dmabuf;		/* NULL for user memory */
 	struct dma_buf_attachment *att;
-	struct sg_table *sgt;
+	struct dmastream_user_pages user;
+
+	struct sg_table *sgt;		/* the engine's mapping */
 	struct device *dma_dev;
 	enum dma_data_direction dir;
 	bool engine_reads;		/* mapped for the device to read only */

@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dma-bufs from elsewhere (udmabuf, a DMA heap, a V4L2 queue, a GPU,
- * another dmastream channel's export) used as buffers of a ring
- * (DMASTREAM_IOC_IMPORT_BUF), so that transfers move data into and out of
- * them without a copy.
+ * Imported buffers: memory from elsewhere used as buffers of a ring, so
+ * that transfers move data into and out of it without a copy. Two kinds
+ * bring it: dma-bufs (import_dmabuf.c, DMASTREAM_IOC_IMPORT_BUF) and the
+ * caller's own pinned pages (import_user.c, DMASTREAM_IOC_REGISTER_MEM).
+ * Both map it once for the engine's device; this file takes it from there.
  *
- * An import is attached to the engine's device and mapped once, as
- * io_uring registers buffers: its table is read here into entries and
- * DMA-contiguous runs, and transfers only look them up. The driver keeps
- * the engine's view in step at the same two hand-overs as for a cached
- * ring (SUBMIT, and the completion record), syncing its own mapping by
- * DMA address (CONFIG_DMABUF_DEBUG scrambles the table's page links): an
- * exporter that leaves importers' mappings alone when the CPU
- * brackets its access with DMA_BUF_IOCTL_SYNC (udmabuf, shmem GEM objects)
- * then still works where DMA bounces or is not cache-coherent. Fences are
- * not waited for: a transfer that would have to wait for one is refused
- * (validate.c asks dmastream_import_ready()), and no fence is added for
- * transfers.
+ * The mapping's table is read into entries and DMA-contiguous runs, and
+ * transfers only look them up, as io_uring's registered buffers. The
+ * driver keeps the engine's view in step at the same two hand-overs as
+ * for a cached ring (SUBMIT, and the completion record), syncing its own
+ * mapping by DMA address (CONFIG_DMABUF_DEBUG scrambles a dma-buf table's
+ * page links): an exporter that leaves importers' mappings alone when the
+ * CPU brackets its access with DMA_BUF_IOCTL_SYNC (udmabuf, shmem GEM
+ * objects) then still works where DMA bounces or is not cache-coherent.
+ * Fences are not waited for: a transfer that would have to wait for one
+ * is refused (validate.c asks dmastream_import_ready()), and no fence is
+ * added for transfers.
  *
  * Imports go with the ring's owner, not with the ring's memory: mappings
  * and exports keep a ring alive, and an import of another channel's export
@@ -41,11 +41,10 @@
 #include "owner.h"
 #include "ring.h"
 
-static void dmastream_import_unmap(struct dmastream_kimport *imp)
+/* The kind's own mapping goes first: it may still hold the engine's view. */
+static void dmastream_import_free(struct dmastream_kimport *imp)
 {
-	dma_buf_unmap_attachment_unlocked(imp->att, imp->sgt, imp->dir);
-	dma_buf_detach(imp->dmabuf, imp->att);
-	dma_buf_put(imp->dmabuf);
+	imp->unmap(imp);
 	kvfree(imp);
 	atomic_dec(&dmastream_live_imports);
 }
@@ -122,87 +121,86 @@ static int dmastream_fill_ents(struct dmastream_kimport *imp, u32 align)
 	return 0;
 }
 
-/* Attach the dma-buf behind @fd to the engine's device and map it. */
-static struct dmastream_kimport *dmastream_import_map(struct dmastream_chan *chan, int fd,
-						      bool engine_reads)
+/**
+ * dmastream_import_new() - an import of memory mapped for the engine
+ * @chan:	the channel whose engine the memory is mapped for.
+ * @sgt:	the mapping, for chan->dma_dev; it stays the caller's until
+ *		this succeeds.
+ * @size:	the bytes of @sgt the import covers, 1 .. DMASTREAM_IMPORT_SIZE_MAX.
+ * @dir:	the direction @sgt is mapped in.
+ * @engine_reads: the engine only reads it.
+ * @unmap:	undoes the caller's mapping once the import goes (called by
+ *		the import's release, not on failure here).
+ *
+ * The caller sets ->origin and ->origin_start, what tells two imports of
+ * the same memory apart, and the fields of its own kind.
+ *
+ * Return: the import, or -EINVAL (a table shorter than @size, a run the
+ * engine cannot start a segment at), -ENOMEM.
+ */
+struct dmastream_kimport *dmastream_import_new(struct dmastream_chan *chan, struct sg_table *sgt,
+					       u64 size, enum dma_data_direction dir,
+					       bool engine_reads,
+					       void (*unmap)(struct dmastream_kimport *imp))
 {
-	struct dma_buf_attachment *att;
-	enum dma_data_direction dir;
 	struct dmastream_kimport *imp;
-	struct dma_buf *dmabuf;
-	struct sg_table *sgt;
 	u32 nents;
 	int ret;
 
-	/*
-	 * A device that writes is mapped both ways, as for a cached ring: the
-	 * bytes a short transfer does not write must keep what the CPU left
-	 * there, which a mapping for the device to write only does not carry
-	 * (to a bounce buffer; on 32-bit ARM the sync would invalidate them).
-	 */
-	if (chan->kind == DMASTREAM_DIR_TX)
-		engine_reads = true;
-	dir = engine_reads ? DMA_TO_DEVICE : DMA_BIDIRECTIONAL;
-
-	dmabuf = dma_buf_get(fd);
-	if (IS_ERR(dmabuf))
-		return ERR_CAST(dmabuf);
-	if (!dmabuf->size || dmabuf->size > DMASTREAM_IMPORT_SIZE_MAX) {
-		ret = -E2BIG;
-		goto put;
-	}
-	/* A file opened read-only may not be written, by the engine either. */
-	if (!engine_reads && !(dmabuf->file->f_mode & FMODE_WRITE)) {
-		ret = -EACCES;
-		goto put;
-	}
-	att = dma_buf_attach(dmabuf, chan->dma_dev);
-	if (IS_ERR(att)) {
-		ret = PTR_ERR(att);
-		goto put;
-	}
-	sgt = dma_buf_map_attachment_unlocked(att, dir);
-	if (IS_ERR(sgt)) {
-		ret = PTR_ERR(sgt);
-		goto detach;
-	}
-	/* A table shorter than the dma-buf is the exporter's bug. */
-	nents = dmastream_count_ents(sgt, dmabuf->size);
-	if (!nents) {
-		ret = -EINVAL;
-		goto unmap;
-	}
+	/* A table shorter than the memory is the exporter's bug. */
+	nents = dmastream_count_ents(sgt, size);
+	if (!nents)
+		return ERR_PTR(-EINVAL);
 	imp = kvzalloc(struct_size(imp, ents, nents), DMASTREAM_GFP_CALLER);
-	if (!imp) {
-		ret = -ENOMEM;
-		goto unmap;
-	}
-	atomic_inc(&dmastream_live_imports);
+	if (!imp)
+		return ERR_PTR(-ENOMEM);
 	imp->dma_dev = chan->dma_dev;
-	imp->dmabuf = dmabuf;
-	imp->att = att;
 	imp->sgt = sgt;
 	imp->dir = dir;
 	imp->engine_reads = engine_reads;
-	imp->size = dmabuf->size;
+	imp->size = size;
 	imp->nents = nents;
 	imp->write_align = dev_is_dma_coherent(chan->dma_dev) ? 1 : dma_get_cache_alignment();
 	imp->buf.reads = RB_ROOT_CACHED;
 	imp->buf.writes = RB_ROOT_CACHED;
 	ret = dmastream_fill_ents(imp, max(chan->caps.addr_align, chan->caps.len_align));
 	if (ret) {
-		dmastream_import_unmap(imp);
+		kvfree(imp);
 		return ERR_PTR(ret);
 	}
+	imp->unmap = unmap;
+	atomic_inc(&dmastream_live_imports);
 	return imp;
+}
 
-unmap:
-	dma_buf_unmap_attachment_unlocked(att, sgt, dir);
-detach:
-	dma_buf_detach(dmabuf, att);
-put:
-	dma_buf_put(dmabuf);
-	return ERR_PTR(ret);
+/**
+ * dmastream_import_begin() - may the caller import into its ring now?
+ * @chan:	the channel, chan->lock held (and kept until the import is
+ *		installed or given up: a removal of the channel releases
+ *		imports under it before the provider goes, and must find one
+ *		installed or not made at all).
+ * @file:	the calling file.
+ *
+ * Return: 0; -EIO (the ring may still be reached by DMA: the provider could
+ * not terminate); -ENODEV, -ENXIO or -EBUSY as dmastream_owner_check().
+ */
+int dmastream_import_begin(struct dmastream_chan *chan, struct file *file)
+{
+	int ret;
+
+	lockdep_assert_held(&chan->lock);
+	ret = dmastream_owner_check(chan, file);
+	if (!ret && chan->wedged_ring == chan->ring)
+		ret = -EIO;
+	return ret;
+}
+
+/* Two imports of the same memory: the same dma-buf, or overlapping pages. */
+static bool dmastream_import_overlaps(const struct dmastream_kimport *a,
+				      const struct dmastream_kimport *b)
+{
+	return a->origin == b->origin && a->origin_start < b->origin_start + b->size &&
+	       b->origin_start < a->origin_start + a->size;
 }
 
 /* Whether @imp may join @ring in @slot. chan->lock held. */
@@ -215,120 +213,81 @@ static int dmastream_import_fits(struct dmastream_kring *ring, u32 slot,
 	 * A ring's own buffer seen through its export: transfers on the two
 	 * names would not see each other's reservations.
 	 */
-	if (dmastream_export_ring(imp->dmabuf) == ring)
+	if (imp->dmabuf && dmastream_export_ring(imp->dmabuf) == ring)
 		return -EINVAL;
 	if (ring->imports[slot])
 		return -EEXIST;
 	for (i = 0; i < DMASTREAM_IMPORTS_MAX; i++) {
-		if (ring->imports[i] && ring->imports[i]->dmabuf == imp->dmabuf)
+		if (ring->imports[i] && dmastream_import_overlaps(ring->imports[i], imp))
 			return -EEXIST;
 	}
 	return 0;
 }
 
 /**
- * dmastream_import_buf() - DMASTREAM_IOC_IMPORT_BUF: a dma-buf as a buffer
- * @chan:	the channel.
- * @file:	the calling file, which must own the channel.
- * @uarg:	struct dmastream_import in user memory; runs and size are
- *		written back once the import is made.
+ * dmastream_import_install() - make an import a buffer of the owner's ring
+ * @chan:	the channel, chan->lock held since dmastream_import_begin().
+ * @slot:	the slot, below DMASTREAM_IMPORTS_MAX.
+ * @imp:	a new import, which this consumes: installed, or released.
+ * @ringp:	set to the ring, with a reference the caller puts, on success.
  *
- * Return: 0; -EFAULT; -EINVAL (unknown flags, reserved fields or outputs
- * not 0, a slot beyond DMASTREAM_IMPORTS_MAX, ENGINE_READS on an rx
- * channel, a fd that is not a dma-buf, a buffer of this ring's own export,
- * a mapping whose pieces the engine cannot address); -EBADF (no such fd);
- * -EIO (the ring may still be reached by DMA: the provider could not
- * terminate);
- * -E2BIG (empty, or larger than DMASTREAM_IMPORT_SIZE_MAX); -EACCES (a
- * dma-buf opened read-only, unless the engine only reads it); -EEXIST (the
- * slot is taken, or the dma-buf is imported already); -ENODEV, -ENXIO or
- * -EBUSY as dmastream_owner_check(); -ENOMEM, or the exporter's errno for
- * an attachment or mapping it refuses (-EACCES, -EINTR or -ERESTARTSYS
- * among them).
+ * Return: 0; -EINVAL (the ring's own export); -EEXIST (the slot is taken,
+ * or the same memory is imported already).
  */
-int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __user *uarg)
+int dmastream_import_install(struct dmastream_chan *chan, u32 slot,
+			     struct dmastream_kimport *imp, struct dmastream_kring **ringp)
 {
-	struct dmastream_import req;
-	struct dmastream_kimport *imp = NULL;
-	struct dmastream_kring *ring = NULL;
-	u64 serial = 0;
-	u32 slot;
+	struct dmastream_kring *ring = chan->ring;
 	int ret;
 
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	slot = req.buffer & ~DMASTREAM_BUF_IMPORTED;
-	if ((req.flags & ~DMASTREAM_IMPORT_ENGINE_READS) || req.runs || req.size ||
-	    req.reserved[0] || req.reserved[1] || !(req.buffer & DMASTREAM_BUF_IMPORTED) ||
-	    slot >= DMASTREAM_IMPORTS_MAX)
-		return -EINVAL;
-	if ((req.flags & DMASTREAM_IMPORT_ENGINE_READS) && chan->kind == DMASTREAM_DIR_RX)
-		return -EINVAL;
-
-	/*
-	 * Mapped under chan->lock, as a ring is allocated: the mapping is the
-	 * provider device's, and a removal of the channel (which releases
-	 * imports under chan->lock before the provider goes) must find it
-	 * installed or not made at all.
-	 */
-	mutex_lock(&chan->lock);
-	ret = dmastream_owner_check(chan, file);
-	if (!ret && chan->wedged_ring == chan->ring)
-		ret = -EIO;
-	if (!ret) {
-		imp = dmastream_import_map(chan, req.fd, req.flags & DMASTREAM_IMPORT_ENGINE_READS);
-		if (IS_ERR(imp)) {
-			ret = PTR_ERR(imp);
-			imp = NULL;
-		}
-	}
-	if (!ret)
-		ret = dmastream_import_fits(chan->ring, slot, imp);
-	if (!ret) {
-		ring = chan->ring;
-		kref_get(&ring->ref);
-		serial = ++ring->import_serial;
-		imp->serial = serial;
-		spin_lock_irq(&chan->irq_lock);
-		ring->imports[slot] = imp;
-		ring->nimports++;
-		spin_unlock_irq(&chan->irq_lock);
-		req.runs = imp->nruns;
-		req.size = imp->size;
-	} else if (imp) {
-		dmastream_import_unmap(imp);
-	}
-	mutex_unlock(&chan->lock);
-	if (ret)
+	lockdep_assert_held(&chan->lock);
+	ret = dmastream_import_fits(ring, slot, imp);
+	if (ret) {
+		dmastream_import_free(imp);
 		return ret;
-
-	/*
-	 * Told after chan->lock: a slow user fault must not hold it. A caller
-	 * that cannot be told gets nothing imported, unless its own threads
-	 * started using the slot meanwhile. They may also have released it
-	 * and imported again into the same slot, at the same address: the
-	 * serial, not the pointer, says whether the import is still this one.
-	 */
-	if (copy_to_user(uarg, &req, sizeof(req))) {
-		ret = -EFAULT;
-		mutex_lock(&chan->lock);
-		spin_lock_irq(&chan->irq_lock);
-		imp = ring->imports[slot];
-		if (chan->ring == ring && imp && imp->serial == serial &&
-		    RB_EMPTY_ROOT(&imp->buf.reads.rb_root) &&
-		    RB_EMPTY_ROOT(&imp->buf.writes.rb_root)) {
-			ring->imports[slot] = NULL;
-			ring->nimports--;
-		} else {
-			imp = NULL;
-		}
-		spin_unlock_irq(&chan->irq_lock);
-		if (imp)
-			dmastream_import_unmap(imp);
-		mutex_unlock(&chan->lock);
 	}
-	dmastream_ring_put(ring);
-	return ret;
+	kref_get(&ring->ref);
+	imp->serial = ++ring->import_serial;
+	spin_lock_irq(&chan->irq_lock);
+	ring->imports[slot] = imp;
+	ring->nimports++;
+	spin_unlock_irq(&chan->irq_lock);
+	*ringp = ring;
+	return 0;
+}
+
+/**
+ * dmastream_import_undo() - take back an import its caller could not be told of
+ * @chan:	the channel, chan->lock not held.
+ * @ring:	the ring it was installed in (referenced).
+ * @slot:	its slot.
+ * @serial:	its serial number.
+ *
+ * The caller's own threads may have started using the slot meanwhile: an
+ * import with a transfer in flight stays. They may also have released it
+ * and imported again into the same slot, at the same address: the serial,
+ * not the pointer, says whether the import is still this one.
+ */
+void dmastream_import_undo(struct dmastream_chan *chan, struct dmastream_kring *ring, u32 slot,
+			   u64 serial)
+{
+	struct dmastream_kimport *imp;
+
+	mutex_lock(&chan->lock);
+	spin_lock_irq(&chan->irq_lock);
+	imp = ring->imports[slot];
+	if (chan->ring == ring && imp && imp->serial == serial &&
+	    RB_EMPTY_ROOT(&imp->buf.reads.rb_root) &&
+	    RB_EMPTY_ROOT(&imp->buf.writes.rb_root)) {
+		ring->imports[slot] = NULL;
+		ring->nimports--;
+	} else {
+		imp = NULL;
+	}
+	spin_unlock_irq(&chan->irq_lock);
+	if (imp)
+		dmastream_import_free(imp);
+	mutex_unlock(&chan->lock);
 }
 
 /**
@@ -375,7 +334,7 @@ int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, u32 __
 	}
 	/* Under chan->lock: a removal must not see the provider go first. */
 	if (imp)
-		dmastream_import_unmap(imp);
+		dmastream_import_free(imp);
 	mutex_unlock(&chan->lock);
 	return ret;
 }
@@ -401,7 +360,7 @@ void dmastream_imports_release(struct dmastream_kring *ring)
 		}
 		spin_unlock_irq(&chan->irq_lock);
 		if (imp)
-			dmastream_import_unmap(imp);
+			dmastream_import_free(imp);
 	}
 }
 
@@ -561,6 +520,9 @@ void dmastream_import_to_cpu(struct dmastream_kring *ring, const struct dmastrea
  */
 bool dmastream_import_ready(const struct dmastream_kimport *imp, bool dma_writes)
 {
+	/* Plain memory has no fences. */
+	if (!imp->dmabuf)
+		return true;
 	return dma_resv_test_signaled(imp->dmabuf->resv,
 				      dma_writes ? DMA_RESV_USAGE_READ : DMA_RESV_USAGE_WRITE);
 }

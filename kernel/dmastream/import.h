@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* dma-bufs from elsewhere used as buffers of a ring (import.c). */
+/* Memory from elsewhere used as buffers of a ring (import.c). */
 #ifndef DMASTREAM_IMPORT_H
 #define DMASTREAM_IMPORT_H
 
 #include "dmastream.h"
 
-int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __user *uarg);
+struct dmastream_kimport *dmastream_import_new(struct dmastream_chan *chan, struct sg_table *sgt,
+					       u64 size, enum dma_data_direction dir,
+					       bool engine_reads,
+					       void (*unmap)(struct dmastream_kimport *imp));
+int dmastream_import_begin(struct dmastream_chan *chan, struct file *file);
+int dmastream_import_install(struct dmastream_chan *chan, u32 slot,
+			     struct dmastream_kimport *imp, struct dmastream_kring **ringp);
+void dmastream_import_undo(struct dmastream_chan *chan, struct dmastream_kring *ring, u32 slot,
+			   u64 serial);
 int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, u32 __user *uarg);
 void dmastream_imports_release(struct dmastream_kring *ring);
 dma_addr_t dmastream_import_dma(const struct dmastream_kimport *imp, u32 pos, u32 *contig);

@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 /* Major version in the upper 16 bits, additions in the lower 16. */
-#define DMASTREAM_ABI_VERSION		0x00010005
+#define DMASTREAM_ABI_VERSION		0x00010006
 
 #define DMASTREAM_NAME_LEN		32
 
@@ -77,8 +77,9 @@
  *			writes (RX, memcpy destination): the CPU's cache line
  *			where DMA is not cache-coherent, else 1 (added in ABI
  *			0x00010003).
- * @max_imports:	most dma-bufs imported into one ring at once
- *			(DMASTREAM_IOC_IMPORT_BUF; added in ABI 0x00010005).
+ * @max_imports:	most dma-bufs imported and memory ranges registered
+ *			in one ring at once (DMASTREAM_IOC_IMPORT_BUF, added
+ *			in ABI 0x00010005; DMASTREAM_IOC_REGISTER_MEM).
  * @reserved:		zero.
  */
 struct dmastream_caps {
@@ -574,6 +575,44 @@ struct dmastream_import {
 	__u64 reserved[2];
 };
 
+/**
+ * struct dmastream_user_mem - the caller's memory as a buffer (DMASTREAM_IOC_REGISTER_MEM)
+ * @addr:	in: where it starts, aligned as dmastream_caps.addr_align
+ *		asks of a segment.
+ * @len:	in: its length in bytes, 1 .. 2 GiB.
+ * @flags:	in: DMASTREAM_IMPORT_ENGINE_READS, as for a dma-buf.
+ * @buffer:	in: the index segments will use for it: DMASTREAM_BUF_IMPORTED
+ *		and a free slot below dmastream_caps.max_imports (dma-buf
+ *		imports and registered memory share the slots).
+ * @runs:	out: as dmastream_import.runs. 0 on input.
+ * @reserved:	zero.
+ *
+ * The pages are pinned for the long term and mapped for the engine's
+ * device once, here, and stay so until DMASTREAM_IOC_RELEASE_BUF or any
+ * of the other ends of an import (struct dmastream_import). Segments then
+ * name the memory as they name an import: offsets from @addr. The driver
+ * syncs the engine's mapping at SUBMIT and at the completion record; the
+ * program reads and writes the memory as it is, with no call.
+ *
+ * Only anonymous memory, shared memory (memfd, tmpfs, SysV) and hugetlbfs
+ * (EOPNOTSUPP for a regular file's pages, a device's, a ring's or a
+ * dma-buf's mapping); read-only memory only for the engine to read
+ * (EFAULT otherwise). The pinned pages count against RLIMIT_MEMLOCK
+ * (ENOMEM beyond it, unless the caller has CAP_IPC_LOCK). The
+ * registration names pages, not addresses: memory unmapped or remapped
+ * while registered stays pinned and is what transfers use, out of the
+ * program's sight; after fork() the parent keeps the registered pages
+ * and the child writes to copies of its own. Added in ABI 0x00010006.
+ */
+struct dmastream_user_mem {
+	__u64 addr;
+	__u64 len;
+	__u32 flags;
+	__u32 buffer;
+	__u32 runs;
+	__u32 reserved[5];
+};
+
 #define DMASTREAM_IOC_MAGIC		0xD5
 
 /*
@@ -597,5 +636,6 @@ struct dmastream_import {
 #define DMASTREAM_IOC_IMPORT_BUF	_IOWR(DMASTREAM_IOC_MAGIC, 0x0c, struct dmastream_import)
 /* The argument points to the import's buffer index. */
 #define DMASTREAM_IOC_RELEASE_BUF	_IOW(DMASTREAM_IOC_MAGIC, 0x0d, __u32)
+#define DMASTREAM_IOC_REGISTER_MEM	_IOWR(DMASTREAM_IOC_MAGIC, 0x0e, struct dmastream_user_mem)
 
 #endif /* _UAPI_LINUX_DMASTREAM_H */
