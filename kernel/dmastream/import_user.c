@@ -46,12 +46,11 @@ static bool dmastream_vma_pinnable(struct vm_area_struct *vma)
  */
 static int dmastream_user_range_check(unsigned long start, unsigned long end)
 {
-	struct mm_struct *mm = current->mm;
-	VMA_ITERATOR(vmi, mm, start);
+	VMA_ITERATOR(vmi, current->mm, start);
 	struct vm_area_struct *vma;
 	int ret = 0;
 
-	if (mmap_read_lock_killable(mm))
+	if (mmap_read_lock_killable(current->mm))
 		return -EINTR;
 	for_each_vma_range(vmi, vma, end) {
 		if (!dmastream_vma_pinnable(vma)) {
@@ -59,7 +58,7 @@ static int dmastream_user_range_check(unsigned long start, unsigned long end)
 			break;
 		}
 	}
-	mmap_read_unlock(mm);
+	mmap_read_unlock(current->mm);
 	return ret;
 }
 
