@@ -218,6 +218,23 @@ void t_copy(struct tchan *c, uint32_t src, uint32_t dst, uint32_t len, uint64_t 
 		(unsigned long long)cqe.cookie, cqe.status, cqe.bytes);
 }
 
+int t_copy_at(struct tchan *c, uint32_t src, uint32_t soff, uint32_t dst, uint32_t doff,
+		 uint32_t len, uint32_t *bad)
+{
+	struct dmastream_seg s[2] = {
+		{ .buf = src, .offset = soff, .len = len },
+		{ .buf = dst, .offset = doff, .len = len },
+	};
+	struct dmastream_xfer x = { .cookie = 7, .nsegs = 1, .dst_seg_first = 1, .dst_nsegs = 1 };
+	struct dmastream_cqe cqe;
+
+	if (t_submit(c, &x, 1, s, 2, bad) != 1)
+		return -errno;
+	T_ASSERT(t_collect(c, &cqe, 1, 10000) == 0, "no record of a copy");
+	T_CHECK(cqe.status || cqe.bytes == len, "copy of %u bytes moved %u", len, cqe.bytes);
+	return cqe.status;
+}
+
 int t_export(int fd, uint32_t buf, uint32_t flags)
 {
 	struct dmastream_export e = { .buffer = buf, .flags = flags };

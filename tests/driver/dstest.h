@@ -86,6 +86,12 @@ int t_submit(struct tchan *c, const struct dmastream_xfer *x, uint32_t nx,
 int t_submit1(struct tchan *c, uint32_t buf, uint32_t off, uint32_t len, uint64_t cookie);
 /* A memcpy channel: @len bytes from buffer @src to @dst, at offset 0, and its record. */
 void t_copy(struct tchan *c, uint32_t src, uint32_t dst, uint32_t len, uint64_t cookie);
+/*
+ * A memcpy channel: @len bytes from @src at @soff to @dst at @doff; the
+ * record's status, or -errno of the submission (the bad index in @bad).
+ */
+int t_copy_at(struct tchan *c, uint32_t src, uint32_t soff, uint32_t dst, uint32_t doff,
+	      uint32_t len, uint32_t *bad);
 
 /* DMASTREAM_IOC_EXPORT_BUF: the dma-buf fd, or -errno. */
 int t_export(int fd, uint32_t buf, uint32_t flags);

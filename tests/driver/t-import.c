@@ -113,27 +113,6 @@ static int dmabuf_sync(int fd, uint64_t flags)
 	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &s);
 }
 
-/*
- * One memcpy of @len bytes; returns the record's status, or -errno of the
- * submission (with the bad index in @bad).
- */
-static int xcopy(struct tchan *c, uint32_t src, uint32_t soff, uint32_t dst, uint32_t doff,
-		 uint32_t len, uint32_t *bad)
-{
-	struct dmastream_seg s[2] = {
-		{ .buf = src, .offset = soff, .len = len },
-		{ .buf = dst, .offset = doff, .len = len },
-	};
-	struct dmastream_xfer x = { .cookie = 7, .nsegs = 1, .dst_seg_first = 1, .dst_nsegs = 1 };
-	struct dmastream_cqe cqe;
-
-	if (t_submit(c, &x, 1, s, 2, bad) != 1)
-		return -errno;
-	T_ASSERT(t_collect(c, &cqe, 1, 10000) == 0, "no record of a copy");
-	T_CHECK(cqe.status || cqe.bytes == len, "copy of %u bytes moved %u", len, cqe.bytes);
-	return cqe.status;
-}
-
 /* The vgem device's node, or NULL when the guest has none. */
 static const char *vgem_node(void)
 {
@@ -331,11 +310,11 @@ static void errnos(void)
 	T_CHECK(import_buf(c.fd, exp, SLOT(2), 0, NULL) == -EEXIST, "imported twice");
 
 	/* SUBMIT on imports. */
-	T_CHECK(xcopy(&c, 0, 0, SLOT(1), 0, 4096, &bad) == -EACCES && bad == 0,
+	T_CHECK(t_copy_at(&c, 0, 0, SLOT(1), 0, 4096, &bad) == -EACCES && bad == 0,
 		"the engine writing an import it may only read");
-	T_CHECK(xcopy(&c, SLOT(1), 0, 0, 0, 4096, NULL) == 0, "reading it");
-	T_CHECK(xcopy(&c, 0, 0, SLOT(3), 0, 4096, &bad) == -EINVAL && bad == 0, "empty slot");
-	T_CHECK(xcopy(&c, 0, 0, SLOT(0), BUFSZ - 4096, 8192, NULL) == -EINVAL,
+	T_CHECK(t_copy_at(&c, SLOT(1), 0, 0, 0, 4096, NULL) == 0, "reading it");
+	T_CHECK(t_copy_at(&c, 0, 0, SLOT(3), 0, 4096, &bad) == -EINVAL && bad == 0, "empty slot");
+	T_CHECK(t_copy_at(&c, 0, 0, SLOT(0), BUFSZ - 4096, 8192, NULL) == -EINVAL,
 		"beyond the import's end");
 	/* Not released while a transfer uses it. */
 	T_ASSERT(t_sim_set("memcpy", "stall", "1") == 0, "stall");
@@ -422,7 +401,7 @@ static void roundtrip(const char *what, int dmabuf, size_t size, uint8_t *direct
 		len = off ? 12288 + 4096 * (off / 4096 % 5) : 4096;
 		if (len > size - off)
 			len = size - off;
-		T_ASSERT(xcopy(&c, 0, off, SLOT(5), off, len, NULL) == 0, "%s: copy in at %zu",
+		T_ASSERT(t_copy_at(&c, 0, off, SLOT(5), off, len, NULL) == 0, "%s: copy in at %zu",
 			 what, off);
 	}
 	if (!direct)
@@ -434,7 +413,7 @@ static void roundtrip(const char *what, int dmabuf, size_t size, uint8_t *direct
 	t_fill(map, size, seed + 1);
 	if (!direct)
 		T_CHECK(dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW) == 0, "sync end");
-	T_ASSERT(xcopy(&c, SLOT(5), 0, 1, 0, size, NULL) == 0, "%s: copy out", what);
+	T_ASSERT(t_copy_at(&c, SLOT(5), 0, 1, 0, size, NULL) == 0, "%s: copy out", what);
 	T_CHECK(t_check_fill(c.bufs[1], size, seed + 1, &bad), "%s: import -> engine wrong at %zu",
 		what, bad);
 	if (!direct)
@@ -559,24 +538,24 @@ static void fences(void)
 	fa = (struct t_vgem_fence_attach){ .handle = bo.handle, .flags = T_VGEM_FENCE_WRITE };
 	T_ASSERT(ioctl(bo.drm, T_VGEM_IOCTL_FENCE_ATTACH, &fa) == 0, "write fence: %s",
 		 strerror(errno));
-	T_CHECK(xcopy(&c, SLOT(0), 0, 0, 0, 4096, &bad) == -EBUSY && bad == 0,
+	T_CHECK(t_copy_at(&c, SLOT(0), 0, 0, 0, 4096, &bad) == -EBUSY && bad == 0,
 		"reading under a write fence");
-	T_CHECK(xcopy(&c, 0, 0, SLOT(0), 0, 4096, &bad) == -EBUSY && bad == 0,
+	T_CHECK(t_copy_at(&c, 0, 0, SLOT(0), 0, 4096, &bad) == -EBUSY && bad == 0,
 		"writing under a write fence");
 	fs.fence = fa.out_fence;
 	T_ASSERT(ioctl(bo.drm, T_VGEM_IOCTL_FENCE_SIGNAL, &fs) == 0, "signal: %s",
 		 strerror(errno));
-	T_CHECK(xcopy(&c, SLOT(0), 0, 0, 0, 4096, NULL) == 0, "reading, fence signalled");
+	T_CHECK(t_copy_at(&c, SLOT(0), 0, 0, 0, 4096, NULL) == 0, "reading, fence signalled");
 
 	fa = (struct t_vgem_fence_attach){ .handle = bo.handle };
 	T_ASSERT(ioctl(bo.drm, T_VGEM_IOCTL_FENCE_ATTACH, &fa) == 0, "read fence: %s",
 		 strerror(errno));
-	T_CHECK(xcopy(&c, SLOT(0), 0, 0, 0, 4096, NULL) == 0, "reading under a read fence");
-	T_CHECK(xcopy(&c, 0, 0, SLOT(0), 0, 4096, &bad) == -EBUSY && bad == 0,
+	T_CHECK(t_copy_at(&c, SLOT(0), 0, 0, 0, 4096, NULL) == 0, "reading under a read fence");
+	T_CHECK(t_copy_at(&c, 0, 0, SLOT(0), 0, 4096, &bad) == -EBUSY && bad == 0,
 		"writing under a read fence");
 	fs.fence = fa.out_fence;
 	T_ASSERT(ioctl(bo.drm, T_VGEM_IOCTL_FENCE_SIGNAL, &fs) == 0, "signal");
-	T_CHECK(xcopy(&c, 0, 0, SLOT(0), 0, 4096, NULL) == 0, "writing, fence signalled");
+	T_CHECK(t_copy_at(&c, 0, 0, SLOT(0), 0, 4096, NULL) == 0, "writing, fence signalled");
 	t_teardown(&c);
 	vgem_destroy(&bo);
 }
@@ -593,7 +572,7 @@ static void lifetime(void)
 	T_ASSERT(fb >= 0 && import_buf(a.fd, fb, SLOT(0), 0, NULL) == 0, "a imports b");
 	close(fb);
 	t_fill(a.bufs[0], BUFSZ, 3);
-	T_CHECK(xcopy(&a, 0, 0, SLOT(0), 0, BUFSZ, NULL) == 0, "copy into b's buffer");
+	T_CHECK(t_copy_at(&a, 0, 0, SLOT(0), 0, BUFSZ, NULL) == 0, "copy into b's buffer");
 	T_CHECK(t_check_fill(b.bufs[0], BUFSZ, 3, NULL), "b's buffer has what a copied");
 	/* b's ring is held by a's import until a lets go: a's 2 + b's 1 + 1. */
 	t_teardown(&b);
