@@ -42,14 +42,16 @@ static bool dmastream_vma_pinnable(struct vm_area_struct *vma)
 /*
  * Refuse memory of the wrong kind before pinning any of it, for one errno
  * on every kernel (6.5 and later refuse some file pages in GUP itself,
- * with EFAULT). Holes are left to GUP (EFAULT).
+ * with EFAULT). Holes are left to GUP (EFAULT). @writable: whether the
+ * process may write every mapping of the range.
  */
-static int dmastream_user_range_check(unsigned long start, unsigned long end)
+static int dmastream_user_range_check(unsigned long start, unsigned long end, bool *writable)
 {
 	VMA_ITERATOR(vmi, current->mm, start);
 	struct vm_area_struct *vma;
 	int ret = 0;
 
+	*writable = true;
 	if (mmap_read_lock_killable(current->mm))
 		return -EINTR;
 	for_each_vma_range(vmi, vma, end) {
@@ -57,6 +59,8 @@ static int dmastream_user_range_check(unsigned long start, unsigned long end)
 			ret = -EOPNOTSUPP;
 			break;
 		}
+		if (!(vma->vm_flags & VM_WRITE))
+			*writable = false;
 	}
 	mmap_read_unlock(current->mm);
 	return ret;
@@ -101,15 +105,24 @@ static int dmastream_user_account(struct mm_struct *mm, unsigned long npages)
 static int dmastream_user_pin(struct dmastream_user_pages *up, unsigned long addr, u64 len,
 			      bool dma_writes)
 {
-	unsigned int gup = FOLL_LONGTERM | (dma_writes ? FOLL_WRITE : 0);
+	unsigned int gup = FOLL_LONGTERM;
 	unsigned long start = addr & PAGE_MASK;
 	unsigned long done = 0, i;
+	bool writable;
 	int ret;
 
 	up->npages = (offset_in_page(addr) + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	ret = dmastream_user_range_check(start, start + (up->npages << PAGE_SHIFT));
+	ret = dmastream_user_range_check(start, start + (up->npages << PAGE_SHIFT), &writable);
 	if (ret)
 		return ret;
+	/*
+	 * Writable memory is pinned for writing even when the engine only
+	 * reads it: a read-only pin may take the shared zero page or a page
+	 * shared with a forked child (6.1 does), which the program's next
+	 * write then replaces with a page the engine never sees.
+	 */
+	if (dma_writes || writable)
+		gup |= FOLL_WRITE;
 	up->pages = kvmalloc_array(up->npages, sizeof(*up->pages), DMASTREAM_GFP_CALLER);
 	if (!up->pages)
 		return -ENOMEM;

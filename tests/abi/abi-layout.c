@@ -72,6 +72,12 @@ static const struct expect expects[] = {
 	OFF(struct dmastream_import, buffer, 8),
 	OFF(struct dmastream_import, size, 16),
 	OFF(struct dmastream_import, reserved, 24),
+	SIZE(struct dmastream_user_mem, 48),
+	OFF(struct dmastream_user_mem, len, 8),
+	OFF(struct dmastream_user_mem, flags, 16),
+	OFF(struct dmastream_user_mem, buffer, 20),
+	OFF(struct dmastream_user_mem, runs, 24),
+	OFF(struct dmastream_user_mem, reserved, 28),
 	/* The ioctl numbers encode the sizes: the same numbers on every ABI. */
 	{ "DMASTREAM_IOC_SUBMIT", DMASTREAM_IOC_SUBMIT, 0xc030d504 },
 	{ "DMASTREAM_IOC_SET_RING", DMASTREAM_IOC_SET_RING, 0xc070d503 },
@@ -80,6 +86,7 @@ static const struct expect expects[] = {
 	{ "DMASTREAM_IOC_EXPORT_BUF", DMASTREAM_IOC_EXPORT_BUF, 0xc010d50b },
 	{ "DMASTREAM_IOC_IMPORT_BUF", DMASTREAM_IOC_IMPORT_BUF, 0xc028d50c },
 	{ "DMASTREAM_IOC_RELEASE_BUF", DMASTREAM_IOC_RELEASE_BUF, 0x4004d50d },
+	{ "DMASTREAM_IOC_REGISTER_MEM", DMASTREAM_IOC_REGISTER_MEM, 0xc030d50e },
 };
 
 int main(void)

@@ -52,6 +52,7 @@ struct fake_chan {
 		uint8_t *map;		/* NULL: the slot is free */
 		size_t size;
 		bool engine_reads;
+		bool user;		/* the program's memory, not mapped here */
 		dev_t dev;
 		ino_t ino;
 	} imports[MAX_IMPORTS];
@@ -144,7 +145,8 @@ struct fake_engine *fake_engine_new(void)
 
 static void release_import(struct fake_import *im)
 {
-	munmap(im->map, im->size);
+	if (!im->user)
+		munmap(im->map, im->size);
 	memset(im, 0, sizeof(*im));
 }
 
@@ -851,6 +853,63 @@ static int do_import(struct fake_chan *c, struct dmastream_import *x)
 	return 0;
 }
 
+/*
+ * The program's memory, registered: the fake engine works on it in place.
+ * The driver's checks that need the kernel (kinds of memory, pinning,
+ * RLIMIT_MEMLOCK) are not made; an unreadable range is refused as the
+ * driver's pinning would, by asking the kernel whether it is mapped.
+ */
+static int do_register(struct fake_chan *c, struct dmastream_user_mem *m)
+{
+	uint32_t slot = m->buffer & ~DMASTREAM_BUF_IMPORTED;
+	bool engine_reads = (m->flags & DMASTREAM_IMPORT_ENGINE_READS) ||
+			    c->dir == DMASTREAM_DIR_TX;
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t start, end;
+	unsigned char vec;
+	uint32_t i;
+
+	if (c->caps.abi_version < 0x00010006)
+		return -ENOTTY;
+	if ((m->flags & ~DMASTREAM_IMPORT_ENGINE_READS) || m->runs || !m->len ||
+	    !(m->buffer & DMASTREAM_BUF_IMPORTED) || slot >= MAX_IMPORTS)
+		return -EINVAL;
+	for (i = 0; i < sizeof(m->reserved) / sizeof(m->reserved[0]); i++)
+		if (m->reserved[i])
+			return -EINVAL;
+	if ((m->flags & DMASTREAM_IMPORT_ENGINE_READS) && c->dir == DMASTREAM_DIR_RX)
+		return -EINVAL;
+	if (m->len > (uint64_t)1 << 31)
+		return -E2BIG;
+	if (!c->owned)
+		return -ENXIO;
+	if (!aligned((uint32_t)(m->addr % page), c->caps.addr_align) ||
+	    !aligned((uint32_t)(m->addr % page), c->caps.len_align))
+		return -EINVAL;
+	start = m->addr & ~(uintptr_t)(page - 1);
+	end = m->addr + m->len;
+	for (; start < end; start += page)
+		if (mincore((void *)start, 1, &vec))
+			return -EFAULT;
+	if (c->imports[slot].map)
+		return -EEXIST;
+	for (i = 0; i < MAX_IMPORTS; i++) {
+		const struct fake_import *o = &c->imports[i];
+
+		if (o->map && o->user && (uintptr_t)o->map < m->addr + m->len &&
+		    m->addr < (uintptr_t)o->map + o->size)
+			return -EEXIST;
+	}
+	c->imports[slot] = (struct fake_import){
+		.map = (uint8_t *)(uintptr_t)m->addr,
+		.size = m->len,
+		.engine_reads = engine_reads,
+		.user = true,
+	};
+	m->runs = 1;
+	return 0;
+}
+
 static int do_release(struct fake_chan *c, const uint32_t *arg)
 {
 	uint32_t index = *arg, slot = index & ~DMASTREAM_BUF_IMPORTED;
@@ -1035,6 +1094,8 @@ static int fake_ioctl(void *ctx, int fd, unsigned long req, void *arg)
 		return do_import(c, arg);
 	case DMASTREAM_IOC_RELEASE_BUF:
 		return do_release(c, arg);
+	case DMASTREAM_IOC_REGISTER_MEM:
+		return do_register(c, arg);
 	default:
 		return -ENOTTY;
 	}

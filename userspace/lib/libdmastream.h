@@ -35,7 +35,7 @@ extern "C" {
  * in results.
  */
 #define DMS_VERSION_MAJOR	0
-#define DMS_VERSION_MINOR	6
+#define DMS_VERSION_MINOR	7
 #define DMS_VERSION_PATCH	0
 #define DMS_VERSION_CODE(major, minor, patch) ((major) << 16 | (minor) << 8 | (patch))
 #define DMS_VERSION		DMS_VERSION_CODE(DMS_VERSION_MAJOR, DMS_VERSION_MINOR, \
@@ -114,6 +114,8 @@ struct dms_import_info {
 };
 int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
 		   struct dms_import_info *info);
+int dms_buf_register(struct dms_channel *ch, void *addr, size_t len, unsigned int flags,
+		     struct dms_import_info *info);
 int dms_buf_release(struct dms_channel *ch, uint32_t index);
 
 /* ------------------------------------------------------------------------

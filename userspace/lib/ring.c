@@ -166,10 +166,15 @@ int dms_buf_export(struct dms_channel *ch, uint32_t index, unsigned int flags)
 	return ret < 0 ? ret : req.fd;
 }
 
-int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
-		   struct dms_import_info *info)
+/*
+ * A dma-buf (@fd >= 0) or the program's memory: the lowest free slot, the
+ * ioctl, and the bookkeeping the checks of segments read.
+ */
+static int import_into_slot(struct dms_channel *ch, int fd, void *addr, size_t len,
+			    unsigned int flags, uint32_t abi, struct dms_import_info *info)
 {
-	struct dmastream_import req = { .fd = dmabuf_fd };
+	struct dmastream_import req = { .fd = fd };
+	struct dmastream_user_mem mem = { .addr = (uintptr_t)addr, .len = len };
 	uint32_t slot, max;
 	int ret;
 
@@ -178,13 +183,13 @@ int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
 	if (!info || (flags & ~DMS_IMPORT_ENGINE_READS))
 		return -EINVAL;
 	/* An older driver would answer ENOTTY: say what is missing instead. */
-	if (ch->caps.abi_version < 0x00010005)
+	if (ch->caps.abi_version < abi)
 		return -EOPNOTSUPP;
 	max = ch->caps.max_imports;
 	if (max > sizeof(ch->imports) / sizeof(ch->imports[0]))
 		max = sizeof(ch->imports) / sizeof(ch->imports[0]);
 	if (flags & DMS_IMPORT_ENGINE_READS)
-		req.flags |= DMASTREAM_IMPORT_ENGINE_READS;
+		req.flags = mem.flags = DMASTREAM_IMPORT_ENGINE_READS;
 	/* Two threads importing at once must not both pick the same slot. */
 	pthread_mutex_lock(&ch->import_lock);
 	for (slot = 0; slot < max && ch->imports[slot].size; slot++)
@@ -193,8 +198,14 @@ int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
 		ret = -ENOSPC;
 		goto out;
 	}
-	req.buffer = DMS_BUF_IMPORTED | slot;
-	ret = dms__ioctl(ch, DMASTREAM_IOC_IMPORT_BUF, &req);
+	req.buffer = mem.buffer = DMS_BUF_IMPORTED | slot;
+	if (fd >= 0) {
+		ret = dms__ioctl(ch, DMASTREAM_IOC_IMPORT_BUF, &req);
+	} else {
+		ret = dms__ioctl(ch, DMASTREAM_IOC_REGISTER_MEM, &mem);
+		req.runs = mem.runs;
+		req.size = len;
+	}
 	if (ret < 0)
 		goto out;
 	ch->imports[slot].engine_reads = (flags & DMS_IMPORT_ENGINE_READS) ||
@@ -206,6 +217,22 @@ int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
 out:
 	pthread_mutex_unlock(&ch->import_lock);
 	return ret;
+}
+
+int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
+		   struct dms_import_info *info)
+{
+	if (dmabuf_fd < 0)
+		return -EBADF;
+	return import_into_slot(ch, dmabuf_fd, NULL, 0, flags, 0x00010005, info);
+}
+
+int dms_buf_register(struct dms_channel *ch, void *addr, size_t len, unsigned int flags,
+		     struct dms_import_info *info)
+{
+	if (!len)
+		return -EINVAL;
+	return import_into_slot(ch, -1, addr, len, flags, 0x00010006, info);
 }
 
 int dms_buf_release(struct dms_channel *ch, uint32_t index)
