@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "cached.h"
 #include "import.h"
 #include "import_user.h"
 #include "owner.h"
@@ -31,27 +32,34 @@
 /* Pages pinned per call, so that a fatal signal is seen between calls. */
 #define DMASTREAM_PIN_CHUNK	1024
 
-/* Whether a mapping's pages stay put while pinned (see the top). */
+/*
+ * Whether a mapping's pages stay put while pinned (see the top). Of the
+ * mappings without a file, only anonymous memory: not the vdso's or other
+ * special pages.
+ */
 static bool dmastream_vma_pinnable(struct vm_area_struct *vma)
 {
 	if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 		return false;
-	return !vma->vm_file || shmem_file(vma->vm_file) || is_vm_hugetlb_page(vma);
+	if (!vma->vm_file)
+		return vma_is_anonymous(vma);
+	return shmem_file(vma->vm_file) || is_vm_hugetlb_page(vma);
 }
 
 /*
  * Refuse memory of the wrong kind before pinning any of it, for one errno
  * on every kernel (6.5 and later refuse some file pages in GUP itself,
  * with EFAULT). Holes are left to GUP (EFAULT). @writable: whether the
- * process may write every mapping of the range.
+ * process may write the mappings of the range; a range that mixes
+ * writable and read-only mappings is refused, as one set of pin flags
+ * would be wrong for a part of it.
  */
 static int dmastream_user_range_check(unsigned long start, unsigned long end, bool *writable)
 {
 	VMA_ITERATOR(vmi, current->mm, start);
 	struct vm_area_struct *vma;
-	int ret = 0;
+	int ret = 0, seen = 0;
 
-	*writable = true;
 	if (mmap_read_lock_killable(current->mm))
 		return -EINTR;
 	for_each_vma_range(vmi, vma, end) {
@@ -59,30 +67,48 @@ static int dmastream_user_range_check(unsigned long start, unsigned long end, bo
 			ret = -EOPNOTSUPP;
 			break;
 		}
-		if (!(vma->vm_flags & VM_WRITE))
-			*writable = false;
+		seen |= vma->vm_flags & VM_WRITE ? 1 : 2;
 	}
 	mmap_read_unlock(current->mm);
+	if (!ret && seen == 3)
+		ret = -EINVAL;
+	*writable = seen == 1;
 	return ret;
 }
 
 /*
  * The same, page by page, once pinned: the mappings may have changed
- * since dmastream_user_range_check() looked.
+ * since dmastream_user_range_check() looked. A shmem page truncated
+ * meanwhile has lost its mapping, and its inode may be on its way out:
+ * inodes are freed after an RCU grace period. The huge zero page (not
+ * exported to modules) is refused with the rest.
  */
 static bool dmastream_page_pinnable(struct page *page)
 {
 	struct folio *folio = page_folio(page);
+	struct address_space *mapping;
+	bool ok;
 
 	if (folio_test_anon(folio) || folio_test_hugetlb(folio) || is_zero_page(page))
 		return true;
-	return shmem_mapping(READ_ONCE(folio->mapping));
+	rcu_read_lock();
+	mapping = READ_ONCE(folio->mapping);
+	ok = mapping && !((unsigned long)mapping & PAGE_MAPPING_FLAGS) && shmem_mapping(mapping);
+	rcu_read_unlock();
+	return ok;
 }
 
 static void dmastream_user_unpin(struct dmastream_user_pages *up, unsigned long pinned,
 				 bool dirty)
 {
-	unpin_user_pages_dirty_lock(up->pages, pinned, dirty);
+	unsigned long done, n;
+
+	/* Up to half a million pages, under chan->lock: let others run. */
+	for (done = 0; done < pinned; done += n) {
+		n = min_t(unsigned long, pinned - done, DMASTREAM_PIN_CHUNK);
+		unpin_user_pages_dirty_lock(up->pages + done, n, dirty);
+		cond_resched();
+	}
 	atomic64_sub(up->npages, &up->mm->pinned_vm);
 	mmdrop(up->mm);
 	kvfree(up->pages);
@@ -99,6 +125,26 @@ static int dmastream_user_account(struct mm_struct *mm, unsigned long npages)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * GUP's errnos as the ioctl's: a page it could not move out of movable
+ * memory for a long-term pin (EBUSY, EAGAIN) is memory the caller cannot
+ * have; a poisoned page is memory it cannot reach.
+ */
+static int dmastream_gup_errno(int ret)
+{
+	switch (ret) {
+	case 0:
+	case -EHWPOISON:
+		return -EFAULT;
+	case -EFAULT:
+	case -ENOMEM:
+	case -EINTR:
+		return ret;
+	default:
+		return -ENOMEM;
+	}
 }
 
 /* Pin the pages of [@addr, @addr + @len) for the long term, counted. */
@@ -139,7 +185,7 @@ static int dmastream_user_pin(struct dmastream_user_pages *up, unsigned long add
 
 		ret = pin_user_pages_fast(start + (done << PAGE_SHIFT), n, gup, up->pages + done);
 		if (ret <= 0) {
-			ret = ret ? ret : -EFAULT;
+			ret = dmastream_gup_errno(ret);
 			break;
 		}
 		done += ret;
@@ -153,15 +199,22 @@ static int dmastream_user_pin(struct dmastream_user_pages *up, unsigned long add
 	for (i = 0; !ret && i < done; i++) {
 		if (!dmastream_page_pinnable(up->pages[i]))
 			ret = -EOPNOTSUPP;
+		if (!(i % DMASTREAM_PIN_CHUNK))
+			cond_resched();
 	}
 	if (ret)
 		dmastream_user_unpin(up, done, false);
 	return ret;
 }
 
+/*
+ * Without a sync for the CPU: every range the engine wrote was synced at
+ * its completion record, and a sync now would bring back, over what the
+ * program wrote since, a bounce buffer's or the cache's older bytes.
+ */
 static void dmastream_user_unmap(struct dmastream_kimport *imp)
 {
-	dma_unmap_sgtable(imp->dma_dev, &imp->user.sgt, imp->dir, 0);
+	dma_unmap_sgtable(imp->dma_dev, &imp->user.sgt, imp->dir, DMA_ATTR_SKIP_CPU_SYNC);
 	sg_free_table(&imp->user.sgt);
 	dmastream_user_unpin(&imp->user, imp->user.npages, imp->dir != DMA_TO_DEVICE);
 }
@@ -186,9 +239,12 @@ static struct dmastream_kimport *dmastream_user_map(struct dmastream_chan *chan,
 						DMASTREAM_GFP_CALLER);
 	if (ret)
 		return ERR_PTR(ret);
+	/* EIO there (bounce buffers full) is not the ioctl's EIO. */
 	ret = dma_map_sgtable(chan->dma_dev, &up->sgt, dir, 0);
-	if (ret)
+	if (ret) {
+		ret = -ENOMEM;
 		goto free;
+	}
 	imp = dmastream_import_new(chan, &up->sgt, len, dir, engine_reads, dmastream_user_unmap);
 	if (IS_ERR(imp)) {
 		ret = PTR_ERR(imp);
@@ -201,7 +257,7 @@ static struct dmastream_kimport *dmastream_user_map(struct dmastream_chan *chan,
 	return imp;
 
 unmap:
-	dma_unmap_sgtable(chan->dma_dev, &up->sgt, dir, 0);
+	dma_unmap_sgtable(chan->dma_dev, &up->sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 free:
 	sg_free_table(&up->sgt);
 	return ERR_PTR(ret);
@@ -232,9 +288,10 @@ int dmastream_register_mem(struct dmastream_chan *chan, struct file *file, void 
 	struct dmastream_user_pages up = { };
 	struct dmastream_kimport *imp;
 	struct dmastream_kring *ring;
+	unsigned long addr;
 	bool engine_reads;
+	u32 slot, i, align;
 	u64 serial;
-	u32 slot, i;
 	int ret;
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
@@ -251,9 +308,25 @@ int dmastream_register_mem(struct dmastream_chan *chan, struct file *file, void 
 		return -EINVAL;
 	if (req.len > DMASTREAM_IMPORT_SIZE_MAX)
 		return -E2BIG;
-	if (req.addr != untagged_addr(req.addr) ||
-	    !access_ok(u64_to_user_ptr(req.addr), req.len))
+	/* Beyond a 32-bit address space, before it is cut to one. */
+	if (req.addr != (unsigned long)req.addr)
 		return -EFAULT;
+	addr = untagged_addr((unsigned long)req.addr);
+	if (!access_ok((void __user *)addr, req.len))
+		return -EFAULT;
+	engine_reads = (req.flags & DMASTREAM_IMPORT_ENGINE_READS) ||
+		       chan->kind == DMASTREAM_DIR_TX;
+	/*
+	 * Where the engine may start (checked again per run, once mapped),
+	 * and, where it writes and DMA is not coherent, on a cache line: a
+	 * line it shares with the program's other data would lose the
+	 * program's writes.
+	 */
+	align = max(chan->caps.addr_align, chan->caps.len_align);
+	if (!engine_reads)
+		align = max(align, dmastream_cached_write_align(chan->dma_dev));
+	if (!IS_ALIGNED(addr, align))
+		return -EINVAL;
 	/* Not worth pinning for a caller that does not own the channel. */
 	ret = dmastream_owner_precheck(chan, file);
 	if (ret)
@@ -263,16 +336,14 @@ int dmastream_register_mem(struct dmastream_chan *chan, struct file *file, void 
 	 * Pinned before chan->lock: faults may take long, and a fault in a
 	 * mapping of this channel's own exports must not find it held.
 	 */
-	engine_reads = (req.flags & DMASTREAM_IMPORT_ENGINE_READS) ||
-		       chan->kind == DMASTREAM_DIR_TX;
-	ret = dmastream_user_pin(&up, req.addr, req.len, !engine_reads);
+	ret = dmastream_user_pin(&up, addr, req.len, !engine_reads);
 	if (ret)
 		return ret;
 
 	mutex_lock(&chan->lock);
 	ret = dmastream_import_begin(chan, file);
 	if (!ret) {
-		imp = dmastream_user_map(chan, &up, req.addr, req.len, engine_reads);
+		imp = dmastream_user_map(chan, &up, addr, req.len, engine_reads);
 		ret = PTR_ERR_OR_ZERO(imp);
 		if (ret)
 			dmastream_user_unpin(&up, up.npages, false);

@@ -67,7 +67,16 @@ int main(void)
 #else
 	FIELD_AS(dms_pipeline_params, reserved32, "reserved32|ring_flags");
 #endif
+	/*
+	 * 0.7 took the first 8 bytes of the reserved space for memory and
+	 * reserved32: the space from there to the end is the same.
+	 */
+#if DMS_VERSION >= DMS_VERSION_CODE(0, 7, 0)
+	printf("dms_pipeline_params reserved %zu %zu\n", offsetof(struct dms_pipeline_params, memory),
+	       sizeof(struct dms_pipeline_params) - offsetof(struct dms_pipeline_params, memory));
+#else
 	FIELD(dms_pipeline_params, reserved);
+#endif
 	SIZE(dms_pipeline_params);
 	FIELD(dms_latency, samples);
 	FIELD(dms_latency, min_ns);

@@ -20,6 +20,7 @@
  *              it in flight gives every ring back
  */
 #include <signal.h>
+#include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -139,8 +140,9 @@ static void errnos(void)
 {
 	struct dmastream_user_mem m;
 	struct tchan c, rx;
-	uint8_t *p, *ro, *hole;
+	uint8_t *p, *ro, *hole, *mixed;
 	int other, rdonly;
+	void *vdso;
 	long page = sysconf(_SC_PAGESIZE);
 
 	p = anon(BUFSZ, PROT_READ | PROT_WRITE);
@@ -184,11 +186,27 @@ static void errnos(void)
 		"read-only memory for the engine to write");
 	T_CHECK(register_mem(c.fd, c.bufs[0], BUFSZ, SLOT(0), DMASTREAM_IMPORT_ENGINE_READS,
 			     NULL) == -EOPNOTSUPP, "the ring's own mapping");
+	/* Special pages without a file are not anonymous memory. */
+	vdso = (void *)getauxval(AT_SYSINFO_EHDR);
+	if (vdso)
+		T_CHECK(register_mem(c.fd, vdso, 4096, SLOT(0), DMASTREAM_IMPORT_ENGINE_READS,
+				     NULL) == -EOPNOTSUPP, "the vdso");
 	file_pages(&c);
 	if (c.caps.addr_align > 1)
 		T_CHECK(register_mem(c.fd, p + 1, 4096, SLOT(0), 0, NULL) == -EINVAL,
 			"an address the engine cannot start at (addr_align %u)",
 			c.caps.addr_align);
+	/* Where DMA is not coherent, what the engine writes starts on a line. */
+	if (c.caps.cached_align > off_page(&c))
+		T_CHECK(register_mem(c.fd, p + off_page(&c), 4096, SLOT(0), 0, NULL) == -EINVAL,
+			"memory for the engine to write off a cache line (%u)",
+			c.caps.cached_align);
+	/* Writable and read-only mappings in one range: refused. */
+	mixed = anon(2 * page, PROT_READ | PROT_WRITE);
+	T_ASSERT(mprotect(mixed + page, page, PROT_READ) == 0, "mprotect");
+	T_CHECK(register_mem(c.fd, mixed, 2 * page, SLOT(0), DMASTREAM_IMPORT_ENGINE_READS,
+			     NULL) == -EINVAL, "writable and read-only mappings together");
+	munmap(mixed, 2 * page);
 
 	/* Slots and overlaps. */
 	T_CHECK(register_mem(c.fd, p, BUFSZ / 2, SLOT(0), 0, &m) == 0, "register: %s",
@@ -323,6 +341,12 @@ static void slave(void)
 	for (bad = sent; bad < size && dst[bad] == SENTINEL_BYTE; bad++)
 		;
 	T_CHECK(bad == size, "byte %zu beyond the packet lost the CPU's value", bad);
+	/* What the program writes after the record survives the release. */
+	memset(dst, 'Z', size);
+	T_CHECK(t_release(rx.fd, SLOT(0)) == 0, "release");
+	for (bad = 0; bad < size && dst[bad] == 'Z'; bad++)
+		;
+	T_CHECK(bad == size, "byte %zu written after the record lost at release", bad);
 	t_teardown(&tx);
 	t_teardown(&rx);
 	munmap(src, size);

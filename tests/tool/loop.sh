@@ -62,6 +62,17 @@ case $(cat "$OUT") in
 esac
 expect 2 "$T" loop mc0 -s 64K --memory uncached
 
+# The program's own memory (--memory user), registered: the same runs.
+for target in loop0 mc0; do
+	for d in 1 16; do
+		expect 0 "$T" loop $target -s 64K -d $d -n 64 --memory user --verify --json ||
+			continue
+		got="$(jv transfers) $(jv errors) $(jv verify_errors) $(jv memory)"
+		is "$target 64K depth $d user: transfers errors verify_errors memory" "$got" \
+			"64 0 0 user"
+	done
+done
+
 expect 0 "$T" remove loop0
 expect 0 "$T" remove mc0
 finish

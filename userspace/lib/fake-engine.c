@@ -45,6 +45,7 @@ struct fake_chan {
 	uint32_t count, size, stride, cq_entries;
 	uint32_t ring_flags;		/* DMASTREAM_RING_* */
 	uint32_t last_ring_flags;	/* kept when the ring goes */
+	uint32_t registrations;		/* REGISTER_MEM calls that succeeded */
 	uint8_t *bufs;			/* count * stride, one memfd per buffer */
 	int *buf_fds;			/* for exports: reopened through /proc */
 	/* Imports: the file's memory, mapped as the driver maps a dma-buf. */
@@ -269,6 +270,11 @@ bool fake_owned(const struct fake_engine *e, uint32_t dir)
 uint32_t fake_last_ring_flags(const struct fake_engine *e, uint32_t dir)
 {
 	return chan_of_dir((struct fake_engine *)e, dir)->last_ring_flags;
+}
+
+uint32_t fake_registrations(const struct fake_engine *e, uint32_t dir)
+{
+	return chan_of_dir((struct fake_engine *)e, dir)->registrations;
 }
 
 /* ------------------------------------------------------------------------
@@ -906,6 +912,7 @@ static int do_register(struct fake_chan *c, struct dmastream_user_mem *m)
 		.engine_reads = engine_reads,
 		.user = true,
 	};
+	c->registrations++;
 	m->runs = 1;
 	return 0;
 }

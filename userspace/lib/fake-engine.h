@@ -65,5 +65,7 @@ uint32_t fake_inflight(const struct fake_engine *e, uint32_t dir);
 bool fake_owned(const struct fake_engine *e, uint32_t dir);
 /* The DMASTREAM_RING_* flags of the last ring set up on the channel. */
 uint32_t fake_last_ring_flags(const struct fake_engine *e, uint32_t dir);
+/* How many DMASTREAM_IOC_REGISTER_MEM calls succeeded on the channel. */
+uint32_t fake_registrations(const struct fake_engine *e, uint32_t dir);
 
 #endif /* FAKE_ENGINE_H */

@@ -289,8 +289,14 @@ struct dms_pipeline_params {
 	uint32_t stream;		/* stream id in the packet headers */
 	uint32_t verify_flags;		/* DMS_VERIFY_* for the verifier */
 	uint32_t ring_flags;		/* DMS_RING_* for the rings it sets up (0.4) */
-	uint64_t reserved[6];		/* zero: room for later parameters */
+	uint32_t memory;		/* DMS_MEMORY_*: where the buffers are (0.7) */
+	uint32_t reserved32;		/* zero */
+	uint64_t reserved[5];		/* zero: room for later parameters */
 };
+
+/* dms_pipeline_params.memory */
+#define DMS_MEMORY_RING		0	/* the channels' ring buffers */
+#define DMS_MEMORY_USER		1	/* memory of the pipeline's, registered (0.7) */
 
 /*
  * Sink: called with each received transfer, in order. Return 0 when done

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -53,6 +54,11 @@ struct side {
 	uint64_t completed;
 	bool blocked;			/* the last submission found no room */
 	struct dmastream_seg *segs;	/* scratch: one transfer's segments */
+	/* DMS_MEMORY_USER: the buffers, registered; buffer b at b * stride. */
+	uint8_t *user;
+	size_t user_len;
+	uint32_t user_index;		/* its index for segments */
+	uint32_t stride;
 };
 
 struct delivery {
@@ -185,16 +191,24 @@ static uint32_t ring_flags_of(const struct dms_pipeline *p, struct dms_channel *
 }
 
 /*
- * What the engine writes in a cached ring must cover whole cache lines
- * where DMA is not coherent (the driver refuses it otherwise).
+ * What the engine writes in a cached ring or in registered memory must
+ * cover whole cache lines where DMA is not coherent (the driver refuses it
+ * otherwise).
  */
 static uint32_t write_align(const struct dms_pipeline *p, struct dms_channel *ch)
 {
 	const struct dmastream_caps *c = dms_get_caps(ch);
 	bool writes = c->direction == DMASTREAM_DIR_RX || c->direction == DMASTREAM_DIR_MEMCPY;
+	bool synced = (ring_flags_of(p, ch) & DMS_RING_CACHED) ||
+		      p->prm.memory == DMS_MEMORY_USER;
 
-	return (ring_flags_of(p, ch) & DMS_RING_CACHED) && writes && c->cached_align > 1 ?
-	       c->cached_align : 1;
+	return synced && writes && c->cached_align > 1 ? c->cached_align : 1;
+}
+
+/* Where the data of buffer (memcpy: buffer of a pair) @b is. */
+static uint8_t *buf_data(const struct side *s, uint32_t b)
+{
+	return s->user ? s->user + (size_t)b * s->stride : dms_buf(s->ch, b);
 }
 
 /* What every segment start and length on @ch must be a multiple of. */
@@ -230,10 +244,50 @@ static uint32_t segment_limit(const struct dms_pipeline *p, struct dms_channel *
 	return lim - lim % align;
 }
 
+/*
+ * DMS_MEMORY_USER: a ring of one small buffer, for its completion queue,
+ * and @nbufs buffers of the program's memory, registered as one range.
+ */
+static int user_ring_setup(struct side *s, struct dms_channel *ch, uint32_t nbufs,
+			   uint64_t stride)
+{
+	struct dms_import_info info;
+	uint32_t cq = 1;
+	void *mem;
+	int ret;
+
+	if ((uint64_t)nbufs * stride > (1ULL << 31))
+		return -E2BIG;
+	while (cq < 2 * nbufs)
+		cq *= 2;
+	ret = dms_ring_setup(ch, 1, 4096, cq);
+	if (ret)
+		return ret;
+	s->user_len = (size_t)nbufs * stride;
+	mem = mmap(NULL, s->user_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		ret = -errno;
+		goto free_ring;
+	}
+	ret = dms_buf_register(ch, mem, s->user_len, 0, &info);
+	if (ret) {
+		munmap(mem, s->user_len);
+		goto free_ring;
+	}
+	s->user = mem;
+	s->user_index = info.index;
+	s->stride = (uint32_t)stride;
+	return 0;
+
+free_ring:
+	dms_ring_free(ch);
+	return ret;
+}
+
 static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel *ch)
 {
 	const struct dmastream_caps *caps = dms_get_caps(ch);
-	uint32_t ring_bufs, size = p->prm.size, nsegs, per_xfer, max_x;
+	uint32_t ring_bufs = 0, size = p->prm.size, nsegs, per_xfer, max_x;
 	uint64_t stride = ((uint64_t)size + 4095) & ~4095ull;
 	bool pairs = p->mode == DMS_PIPE_MEMCPY;
 	int ret;
@@ -252,21 +306,30 @@ static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel 
 		ring_bufs = p->prm.buffers ? p->prm.buffers : 2 * p->prm.depth;
 		if (pairs)
 			ring_bufs *= 2;
-		/* Fit the module's limits rather than fail: fewer buffers still work. */
-		if (caps->max_buffers && ring_bufs > caps->max_buffers)
-			ring_bufs = caps->max_buffers;
-		if (caps->max_ring_bytes && ring_bufs * stride > caps->max_ring_bytes)
-			ring_bufs = (uint32_t)(caps->max_ring_bytes / stride);
+		/*
+		 * Fit the module's limits rather than fail: fewer buffers still
+		 * work. They are the ring's: registered memory has its own.
+		 */
+		if (p->prm.memory != DMS_MEMORY_USER) {
+			if (caps->max_buffers && ring_bufs > caps->max_buffers)
+				ring_bufs = caps->max_buffers;
+			if (caps->max_ring_bytes && ring_bufs * stride > caps->max_ring_bytes)
+				ring_bufs = (uint32_t)(caps->max_ring_bytes / stride);
+		}
 		if (ring_bufs < (pairs ? 2u : 1u))
 			return -E2BIG;
-		ret = dms_ring_setup_flags(ch, ring_bufs, size, 0, p->prm.ring_flags);
+		if (p->prm.memory == DMS_MEMORY_USER)
+			ret = user_ring_setup(s, ch, ring_bufs, stride);
+		else
+			ret = dms_ring_setup_flags(ch, ring_bufs, size, 0, p->prm.ring_flags);
 		if (ret)
 			return ret;
 		s->own_ring = true;
-	} else if (dms_buf_size(ch) < size) {
+	} else if (p->prm.memory == DMS_MEMORY_USER || dms_buf_size(ch) < size) {
+		/* Registered memory comes with a ring of the pipeline's own. */
 		return -EINVAL;
 	}
-	s->nbufs = dms_buf_count(ch) / (pairs ? 2 : 1);
+	s->nbufs = (s->user ? ring_bufs : dms_buf_count(ch)) / (pairs ? 2 : 1);
 	if (s->nbufs > 0xffff)
 		s->nbufs = 0xffff;
 
@@ -293,8 +356,11 @@ static void side_fini(struct side *s)
 	dms_batch_destroy(s->batch);
 	free(s->free);
 	free(s->segs);
+	/* Freeing the ring releases the registration first. */
 	if (s->own_ring)
 		dms_ring_free(s->ch);
+	if (s->user)
+		munmap(s->user, s->user_len);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -308,8 +374,8 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 	    params->verify > DMS_CHECK_FULL || params->pattern > DMS_PATTERN_PRBS31)
 		return -EINVAL;
 	/* A later parameter this library does not know: refuse, not ignore. */
-	if ((params->ring_flags & ~DMS_RING_CACHED) ||
-	    !mem_is_zero(params->reserved, sizeof(params->reserved)))
+	if ((params->ring_flags & ~DMS_RING_CACHED) || params->memory > DMS_MEMORY_USER ||
+	    params->reserved32 || !mem_is_zero(params->reserved, sizeof(params->reserved)))
 		return -EINVAL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -636,7 +702,7 @@ static void on_rx(struct dms_pipeline *p, const struct dmastream_cqe *cqe, uint6
 	if (cqe->flags & DMASTREAM_CQE_SHORT)
 		p->st.short_xfers++;
 	if (p->verifier)
-		dms_verifier_check(p->verifier, dms_buf(s->ch, buf), cqe->bytes);
+		dms_verifier_check(p->verifier, buf_data(s, buf), cqe->bytes);
 	if (p->mode != DMS_PIPE_RX || (!p->sink && p->sink_fd < 0)) {
 		free_buf(s, buf);
 		return;
@@ -666,7 +732,7 @@ static void on_memcpy(struct dms_pipeline *p, const struct dmastream_cqe *cqe, u
 	p->st.bytes += cqe->bytes;
 	p->st.tx_bytes += cqe->bytes;
 	if (p->verifier)
-		dms_verifier_check(p->verifier, dms_buf(s->ch, 2 * pair + 1), cqe->bytes);
+		dms_verifier_check(p->verifier, buf_data(s, 2 * pair + 1), cqe->bytes);
 }
 
 typedef void (*cqe_fn)(struct dms_pipeline *p, const struct dmastream_cqe *cqe, uint64_t now);
@@ -757,7 +823,7 @@ static uint32_t deliver(struct dms_pipeline *p)
 	p->sink_waits_fd = false;
 	while (p->dq_len) {
 		struct delivery *d = &p->dq[p->dq_head];
-		const uint8_t *data = dms_buf(p->rx.ch, d->buf);
+		const uint8_t *data = buf_data(&p->rx, d->buf);
 
 		if (p->sink_fd >= 0)
 			ret = sink_write(p, data, d->len, &d->done);
@@ -833,7 +899,7 @@ static int fill_packet(const struct dms_pipeline *p, uint8_t *data, uint64_t seq
 /* Bytes to send in @buf for packet @seq: > 0, 0 at the end, or -errno. */
 static int produce(struct dms_pipeline *p, uint32_t buf, uint64_t seq)
 {
-	uint8_t *data = dms_buf(p->tx.ch, buf);
+	uint8_t *data = buf_data(&p->tx, buf);
 	uint32_t size = p->prm.size, align = dms_get_caps(p->tx.ch)->len_align;
 	int n;
 
@@ -862,15 +928,20 @@ static int produce(struct dms_pipeline *p, uint32_t buf, uint64_t seq)
  */
 
 /* Cut [0, len) of one buffer into segments the engine takes. */
-static uint32_t cut_segments(const struct dms_pipeline *p, struct dmastream_seg *segs,
-			     uint32_t buf, uint32_t len)
+static uint32_t cut_segments(const struct dms_pipeline *p, const struct side *s,
+			     struct dmastream_seg *segs, uint32_t buf, uint32_t len)
 {
-	uint32_t n = 0, off = 0;
+	uint32_t n = 0, off = 0, base = 0;
 
+	/* Registered memory is one buffer to the driver: ours are in it. */
+	if (s->user) {
+		base = buf * s->stride;
+		buf = s->user_index;
+	}
 	while (off < len) {
 		uint32_t piece = len - off < p->seg_max ? len - off : p->seg_max;
 
-		segs[n++] = (struct dmastream_seg){ .buf = buf, .offset = off, .len = piece };
+		segs[n++] = (struct dmastream_seg){ .buf = buf, .offset = base + off, .len = piece };
 		off += piece;
 	}
 	return n;
@@ -883,12 +954,12 @@ static int add_xfer(struct dms_pipeline *p, struct side *s, uint64_t seq, uint32
 	int idx;
 
 	if (p->mode == DMS_PIPE_MEMCPY) {
-		n = cut_segments(p, s->segs, 2 * buf, len);
-		cut_segments(p, s->segs + n, 2 * buf + 1, len);
+		n = cut_segments(p, s, s->segs, 2 * buf, len);
+		cut_segments(p, s, s->segs + n, 2 * buf + 1, len);
 		idx = dms_batch_add_memcpy(s->batch, cookie_of(seq, buf), s->segs, n,
 					   s->segs + n, n);
 	} else {
-		n = cut_segments(p, s->segs, buf, len);
+		n = cut_segments(p, s, s->segs, buf, len);
 		idx = dms_batch_add(s->batch, cookie_of(seq, buf), s->segs, n);
 	}
 	if (idx < 0)
@@ -971,7 +1042,7 @@ static int refill_tx(struct dms_pipeline *p)
 		buf = s->free[s->nfree - 1];
 		if (p->mode == DMS_PIPE_MEMCPY) {
 			n = p->prm.pattern == DMS_PATTERN_NONE ? (int)p->prm.size :
-			    fill_packet(p, dms_buf(s->ch, 2 * buf), s->added);
+			    fill_packet(p, buf_data(s, 2 * buf), s->added);
 		} else {
 			n = produce(p, buf, s->added);
 		}
