@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * dsmem: what the CPU pays to use the data in a ring's buffers, coherent
- * against cached (DMASTREAM_RING_CACHED), on one memcpy channel.
+ * dsmem: what the CPU pays to use the data in its buffers, on one memcpy
+ * channel: a coherent ring's, a cached ring's (DMASTREAM_RING_CACHED) and
+ * the program's own memory, registered (dms_buf_register).
  *
  *	dsmem CHANNEL SIZE ROUNDS MS
  *
- * Each round measures both kinds of ring for MS milliseconds, in an order
- * that alternates from round to round (A B, B A, ...), so that a drift of
- * the host affects both alike. A measured cycle is what a program that
+ * Each round measures the three kinds for MS milliseconds each, in an
+ * order that rotates from round to round (A B C, B C A, ...), so that a
+ * drift of the host affects all alike. A measured cycle is what a program that
  * processes its data in place does: the CPU writes every 64-bit word of
  * the source buffer, one copy of SIZE bytes runs (SUBMIT, WAIT, reap), and
  * the CPU reads every word of the destination and checks their sum. Per
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -53,14 +55,26 @@ static uint64_t sys_ns(void)
 	return (uint64_t)ru.ru_stime.tv_sec * 1000000000u + (uint64_t)ru.ru_stime.tv_usec * 1000u;
 }
 
-/* One copy of buffer 0 into buffer 1, waited for and reaped. */
-static int copy_once(struct dms_channel *ch, struct dms_batch *b, uint32_t size, uint64_t seq)
+enum kind { KIND_COHERENT, KIND_CACHED, KIND_USER, KINDS };
+
+static const char *const kind_names[KINDS] = { "coherent", "cached", "user" };
+
+/*
+ * One copy of the source into the destination, waited for and reaped:
+ * ring buffers 0 and 1, or the two halves of the registered memory @user.
+ */
+static int copy_once(struct dms_channel *ch, struct dms_batch *b, uint32_t size, uint64_t seq,
+		     const struct dms_import_info *user)
 {
 	struct dmastream_seg src = { .buf = 0, .offset = 0, .len = size };
 	struct dmastream_seg dst = { .buf = 1, .offset = 0, .len = size };
 	struct dmastream_cqe cqe;
 	int ret;
 
+	if (user) {
+		src.buf = dst.buf = user->index;
+		dst.offset = size;
+	}
 	dms_batch_clear(b);
 	ret = dms_batch_add_memcpy(b, seq, &src, 1, &dst, 1);
 	if (ret == 0)
@@ -77,12 +91,13 @@ static int copy_once(struct dms_channel *ch, struct dms_batch *b, uint32_t size,
 	return 0;
 }
 
-static int measure(const char *name, uint32_t size, uint32_t flags, unsigned int ms,
+static int measure(const char *name, uint32_t size, enum kind kind, unsigned int ms,
 		   struct sample *s, int *coherent)
 {
+	struct dms_import_info user, *reg = NULL;
 	struct dms_channel *ch;
 	struct dms_batch *b = NULL;
-	uint64_t *src, *dst, t0, t1, sys0, end, seq = 0;
+	uint64_t *src, *dst, *mem = MAP_FAILED, t0, t1, sys0, end, seq = 0;
 	size_t words = size / sizeof(uint64_t);
 	int ret;
 
@@ -91,13 +106,27 @@ static int measure(const char *name, uint32_t size, uint32_t flags, unsigned int
 	if (ret < 0)
 		return ret;
 	*coherent = !!(dms_get_caps(ch)->flags & DMASTREAM_CAP_COHERENT);
-	ret = dms_ring_setup_flags(ch, 2, size, 0, flags);
+	if (kind == KIND_USER) {
+		/* A ring of one small buffer for the completion queue. */
+		ret = dms_ring_setup(ch, 1, 4096, 0);
+		mem = mmap(NULL, 2 * (size_t)size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (ret == 0 && mem == MAP_FAILED)
+			ret = -errno;
+		if (ret == 0)
+			ret = dms_buf_register(ch, mem, 2 * (size_t)size, 0, &user);
+		reg = &user;
+		src = mem;
+		dst = mem == MAP_FAILED ? NULL : mem + words;
+	} else {
+		ret = dms_ring_setup_flags(ch, 2, size, 0, kind == KIND_CACHED ? DMS_RING_CACHED : 0);
+		src = dms_buf(ch, 0);
+		dst = dms_buf(ch, 1);
+	}
 	if (ret == 0)
 		ret = dms_batch_create(ch, 1, 2, &b);
 	if (ret < 0)
 		goto out;
-	src = dms_buf(ch, 0);
-	dst = dms_buf(ch, 1);
 	sys0 = sys_ns();
 	t0 = clock_ns(CLOCK_MONOTONIC);
 	end = t0 + (uint64_t)ms * 1000000u;
@@ -111,7 +140,7 @@ static int measure(const char *name, uint32_t size, uint32_t flags, unsigned int
 			want += v + i;
 		}
 		s->write_ns += clock_ns(CLOCK_THREAD_CPUTIME_ID) - t1;
-		ret = copy_once(ch, b, size, seq);
+		ret = copy_once(ch, b, size, seq, reg);
 		if (ret < 0)
 			goto out;
 		t1 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
@@ -130,13 +159,15 @@ static int measure(const char *name, uint32_t size, uint32_t flags, unsigned int
 	s->xfers = seq;
 out:
 	dms_batch_destroy(b);
+	/* Closing the channel releases the registration before the unmap. */
 	dms_channel_close(ch);
+	if (mem != MAP_FAILED)
+		munmap(mem, 2 * (size_t)size);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	static const char *const kinds[] = { "coherent", "cached" };
 	unsigned int rounds, ms;
 	uint32_t size;
 
@@ -152,22 +183,22 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (unsigned int r = 0; r < rounds; r++) {
-		for (unsigned int k = 0; k < 2; k++) {
-			unsigned int kind = (r + k) % 2;
+		for (unsigned int k = 0; k < KINDS; k++) {
+			enum kind kind = (enum kind)((r + k) % KINDS);
 			struct sample s;
 			int coherent, ret;
 
-			ret = measure(argv[1], size, kind ? DMS_RING_CACHED : 0, ms, &s, &coherent);
+			ret = measure(argv[1], size, kind, ms, &s, &coherent);
 			if (ret < 0) {
-				fprintf(stderr, "dsmem: %s %s %u: %s\n", argv[1], kinds[kind], size,
-					strerror(-ret));
+				fprintf(stderr, "dsmem: %s %s %u: %s\n", argv[1], kind_names[kind],
+					size, strerror(-ret));
 				return 1;
 			}
 			printf("{\"channel\":\"%s\",\"memory\":\"%s\",\"size\":%u,\"round\":%u,"
 			       "\"coherent\":%d,\"xfers\":%" PRIu64 ",\"write_ns_per_kib\":%.1f,"
 			       "\"read_ns_per_kib\":%.1f,\"sys_ns_per_xfer\":%.0f,"
 			       "\"wall_ns_per_xfer\":%.0f}\n",
-			       argv[1], kinds[kind], size, r, coherent, s.xfers,
+			       argv[1], kind_names[kind], size, r, coherent, s.xfers,
 			       (double)s.write_ns * 1024 / ((double)s.xfers * size),
 			       (double)s.read_ns * 1024 / ((double)s.xfers * size),
 			       (double)s.sys_ns / (double)s.xfers,

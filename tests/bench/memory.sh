@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The guest side of bench/memory (docs/bench.md, "Cached against coherent
-# rings"): dsmem on one memcpy channel, coherent and cached rings
-# alternating, for each size; on x86 dmasim's channel, on an ARM lane the
+# rings"): dsmem on one memcpy channel, coherent rings, cached rings and
+# registered user memory in rotating order, for each size; on x86 dmasim's channel, on an ARM lane the
 # lane's real provider (zynqmp_dma, pl330: not DMA-coherent). Records go
 # to memory.jsonl in the log folder. As a VM test (bench-memory-check) it
 # checks that every record is there and every copy arrived intact; speeds
@@ -37,7 +37,7 @@ done
 cat "$out"
 # The harness refuses a run that leaves its modules loaded: t0 pins them.
 [ -z "${VMTEST_LANE:-}" ] && { remove_t0 || failed=$((failed + 1)); }
-want=$((2 * rounds * $#))
+want=$((3 * rounds * $#))
 got=$(grep -c '"xfers":[1-9]' "$out")
 echo "memory: $got of $want records"
 [ "$failed" -eq 0 ] && [ "$got" -eq "$want" ]
