@@ -890,8 +890,12 @@ static int do_register(struct fake_chan *c, struct dmastream_user_mem *m)
 	if (!c->owned)
 		return -ENXIO;
 	if (!aligned((uint32_t)(m->addr % page), c->caps.addr_align) ||
-	    !aligned((uint32_t)(m->addr % page), c->caps.len_align))
+	    !aligned((uint32_t)(m->addr % page), c->caps.len_align) ||
+	    (!engine_reads && !aligned((uint32_t)(m->addr % page), c->caps.cached_align)))
 		return -EINVAL;
+	if (m->addr != (uintptr_t)m->addr || m->addr + m->len < m->addr ||
+	    (uintptr_t)(m->addr + m->len) != m->addr + m->len)
+		return -EFAULT;
 	start = m->addr & ~(uintptr_t)(page - 1);
 	end = m->addr + m->len;
 	for (; start < end; start += page)

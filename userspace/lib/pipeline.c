@@ -251,15 +251,21 @@ static uint32_t segment_limit(const struct dms_pipeline *p, struct dms_channel *
 static int user_ring_setup(struct side *s, struct dms_channel *ch, uint32_t nbufs,
 			   uint64_t stride)
 {
+	uint32_t cq = 1, cq_max = dms_get_caps(ch)->max_cq_entries;
 	struct dms_import_info info;
-	uint32_t cq = 1;
 	void *mem;
 	int ret;
 
 	if ((uint64_t)nbufs * stride > (1ULL << 31))
 		return -E2BIG;
-	while (cq < 2 * nbufs)
+	/* Before mapping up to 2 GiB for a driver that cannot register it. */
+	if (dms_get_caps(ch)->abi_version < 0x00010006)
+		return -EOPNOTSUPP;
+	/* As a ring's default, within the driver's largest. */
+	while (cq < 2 * nbufs && cq < cq_max / 2 + 1)
 		cq *= 2;
+	if (cq > cq_max)
+		cq = cq_max;
 	ret = dms_ring_setup(ch, 1, 4096, cq);
 	if (ret)
 		return ret;
@@ -280,7 +286,9 @@ static int user_ring_setup(struct side *s, struct dms_channel *ch, uint32_t nbuf
 	return 0;
 
 free_ring:
-	dms_ring_free(ch);
+	/* A ring that could not be given back is side_fini()'s to retry. */
+	if (dms_ring_free(ch))
+		s->own_ring = true;
 	return ret;
 }
 
@@ -315,6 +323,9 @@ static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel 
 				ring_bufs = caps->max_buffers;
 			if (caps->max_ring_bytes && ring_bufs * stride > caps->max_ring_bytes)
 				ring_bufs = (uint32_t)(caps->max_ring_bytes / stride);
+		} else if (ring_bufs > (pairs ? 2u : 1u) * 0xffff) {
+			/* No more than are used (below): the rest would be pinned for nothing. */
+			ring_bufs = (pairs ? 2u : 1u) * 0xffff;
 		}
 		if (ring_bufs < (pairs ? 2u : 1u))
 			return -E2BIG;

@@ -528,6 +528,10 @@ int stream_setup_failed(struct cli *c, const struct stream_opts *o, int err)
 	case EBUSY:
 		return cli_fail(c, EXIT_BUSY, "the channel is in use by another program");
 	case E2BIG:
+		if (o->memory == DMS_MEMORY_USER)
+			return cli_fail(c, EXIT_RESOURCES,
+					"%u-byte transfers exceed the channel's limits, or the "
+					"buffers exceed 2 GiB of registered memory", o->size);
 		if (o->ring_flags & DMS_RING_CACHED)
 			return cli_fail(c, EXIT_RESOURCES,
 					"%u-byte transfers exceed the channel's limits, or its "

@@ -577,8 +577,8 @@ struct dmastream_import {
 
 /**
  * struct dmastream_user_mem - the caller's memory as a buffer (DMASTREAM_IOC_REGISTER_MEM)
- * @addr:	in: where it starts, aligned as dmastream_caps.addr_align
- *		asks of a segment.
+ * @addr:	in: where it starts: a multiple of dmastream_caps.addr_align
+ *		and len_align and, for the engine to write, of cached_align.
  * @len:	in: its length in bytes, 1 .. 2 GiB.
  * @flags:	in: DMASTREAM_IMPORT_ENGINE_READS, as for a dma-buf.
  * @buffer:	in: the index segments will use for it: DMASTREAM_BUF_IMPORTED
@@ -601,8 +601,9 @@ struct dmastream_import {
  * (ENOMEM beyond it, unless the caller has CAP_IPC_LOCK). The
  * registration names pages, not addresses: memory unmapped or remapped
  * while registered stays pinned and is what transfers use, out of the
- * program's sight; after fork() the parent keeps the registered pages
- * and the child writes to copies of its own. Added in ABI 0x00010006.
+ * program's sight; after fork() the parent keeps the registered pages of
+ * private mappings and the child writes to copies of its own. Added in
+ * ABI 0x00010006.
  */
 struct dmastream_user_mem {
 	__u64 addr;
