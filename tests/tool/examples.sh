@@ -7,7 +7,8 @@
 # loopback, the server streams what its RX channel receives to the client,
 # and the bytes the client got are checked with dmastream check: every
 # packet, in order, none damaged. The ARM lanes have no GLib or libuv for
-# the target, so there only the first two run.
+# the target, so there only the first two run. Then usermem-loop sends and
+# receives the program's own registered memory through the same loopback.
 set -u
 # shellcheck source=tests/tool/lib.sh
 . "$DMASTREAM_SRC/tests/tool/lib.sh"
@@ -64,6 +65,12 @@ for srv in $servers; do
 		port=$((port + 1))
 	done
 done
+
+# The program's own memory, registered, through the same loopback: every
+# frame sent from where it is and received into the program's other array.
+expect 0 "$EX/usermem-loop" ex0 64 65536
+is "usermem-loop: frames equal" "$(jv frames) $(jv equal)" "64 true"
+is "usermem-loop: channel idle again" "$(inflight ex0/rx)" 0
 
 expect 0 "$T" remove ex0
 finish
