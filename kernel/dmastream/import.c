@@ -256,20 +256,15 @@ int dmastream_import_install(struct dmastream_chan *chan, u32 slot,
 	return 0;
 }
 
-/**
- * dmastream_import_undo() - take back an import its caller could not be told of
- * @chan:	the channel, chan->lock not held.
- * @ring:	the ring it was installed in (referenced).
- * @slot:	its slot.
- * @serial:	its serial number.
- *
- * The caller's own threads may have started using the slot meanwhile: an
- * import with a transfer in flight stays. They may also have released it
- * and imported again into the same slot, at the same address: the serial,
- * not the pointer, says whether the import is still this one.
+/*
+ * Take back an import its caller could not be told of. chan->lock not
+ * held. The caller's own threads may have started using the slot
+ * meanwhile: an import with a transfer in flight stays. They may also have
+ * released it and imported again into the same slot, at the same address:
+ * the serial, not the pointer, says whether the import is still this one.
  */
-void dmastream_import_undo(struct dmastream_chan *chan, struct dmastream_kring *ring, u32 slot,
-			   u64 serial)
+static void dmastream_import_undo(struct dmastream_chan *chan, struct dmastream_kring *ring,
+				  u32 slot, u64 serial)
 {
 	struct dmastream_kimport *imp;
 
@@ -288,6 +283,36 @@ void dmastream_import_undo(struct dmastream_chan *chan, struct dmastream_kring *
 	if (imp)
 		dmastream_import_free(imp);
 	mutex_unlock(&chan->lock);
+}
+
+/**
+ * dmastream_import_tell() - write the request of a new import back
+ * @chan:	the channel, chan->lock not held: a slow user fault must not
+ *		hold it.
+ * @ring:	the ring the import was installed in, with the reference
+ *		dmastream_import_install() took, which this puts.
+ * @slot:	the import's slot.
+ * @serial:	its serial number.
+ * @uarg:	the request in user memory.
+ * @req:	the request with its outputs filled in.
+ * @len:	its size.
+ *
+ * A caller that cannot be told gets nothing imported, unless its own
+ * threads started using the import meanwhile.
+ *
+ * Return: 0, or -EFAULT.
+ */
+int dmastream_import_tell(struct dmastream_chan *chan, struct dmastream_kring *ring, u32 slot,
+			  u64 serial, void __user *uarg, const void *req, size_t len)
+{
+	int ret = 0;
+
+	if (copy_to_user(uarg, req, len)) {
+		ret = -EFAULT;
+		dmastream_import_undo(chan, ring, slot, serial);
+	}
+	dmastream_ring_put(ring);
+	return ret;
 }
 
 /**

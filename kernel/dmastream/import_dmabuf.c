@@ -13,7 +13,6 @@
 
 #include "import.h"
 #include "import_dmabuf.h"
-#include "ring.h"
 
 static void dmastream_dmabuf_unmap(struct dmastream_kimport *imp)
 {
@@ -141,12 +140,5 @@ int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __
 	mutex_unlock(&chan->lock);
 	if (ret)
 		return ret;
-
-	/* Told after chan->lock: a slow user fault must not hold it. */
-	if (copy_to_user(uarg, &req, sizeof(req))) {
-		ret = -EFAULT;
-		dmastream_import_undo(chan, ring, slot, serial);
-	}
-	dmastream_ring_put(ring);
-	return ret;
+	return dmastream_import_tell(chan, ring, slot, serial, uarg, &req, sizeof(req));
 }

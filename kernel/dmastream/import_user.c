@@ -27,7 +27,6 @@
 #include "import.h"
 #include "import_user.h"
 #include "owner.h"
-#include "ring.h"
 
 /* Pages pinned per call, so that a fatal signal is seen between calls. */
 #define DMASTREAM_PIN_CHUNK	1024
@@ -359,12 +358,5 @@ int dmastream_register_mem(struct dmastream_chan *chan, struct file *file, void 
 	mutex_unlock(&chan->lock);
 	if (ret)
 		return ret;
-
-	/* Told after chan->lock: a slow user fault must not hold it. */
-	if (copy_to_user(uarg, &req, sizeof(req))) {
-		ret = -EFAULT;
-		dmastream_import_undo(chan, ring, slot, serial);
-	}
-	dmastream_ring_put(ring);
-	return ret;
+	return dmastream_import_tell(chan, ring, slot, serial, uarg, &req, sizeof(req));
 }
