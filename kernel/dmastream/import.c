@@ -229,7 +229,8 @@ static int dmastream_import_fits(struct dmastream_kring *ring, u32 slot,
  * @chan:	the channel, chan->lock held since dmastream_import_begin().
  * @slot:	the slot, below DMASTREAM_IMPORTS_MAX.
  * @imp:	a new import, which this consumes: installed, or released.
- * @ringp:	set to the ring, with a reference the caller puts, on success.
+ * @ringp:	set to the ring, on success, with a reference for
+ *		dmastream_import_tell() to put.
  *
  * Return: 0; -EINVAL (the ring's own export); -EEXIST (the slot is taken,
  * or the same memory is imported already).
