@@ -267,6 +267,7 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 	union {
 		struct dmastream_eventfd eventfd;
 		struct dmastream_config config;
+		u32 idx;
 	} arg;
 	long ret;
 
@@ -277,7 +278,8 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 	if ((cmd == DMASTREAM_IOC_SET_EVENTFD &&
 	     copy_from_user(&arg.eventfd, uarg, sizeof(arg.eventfd))) ||
 	    (cmd == DMASTREAM_IOC_SET_CONFIG &&
-	     copy_from_user(&arg.config, uarg, sizeof(arg.config))))
+	     copy_from_user(&arg.config, uarg, sizeof(arg.config))) ||
+	    (cmd == DMASTREAM_IOC_RELEASE_BUF && get_user(arg.idx, (u32 __user *)uarg)))
 		return -EFAULT;
 
 	mutex_lock(&chan->lock);
@@ -306,6 +308,9 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 		break;
 	case DMASTREAM_IOC_SET_CONFIG:
 		ret = dmastream_set_config(chan, &arg.config);
+		break;
+	case DMASTREAM_IOC_RELEASE_BUF:
+		ret = dmastream_import_end(chan, arg.idx);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -378,8 +383,6 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 		return dmastream_export_buf(chan, file, uarg);
 	case DMASTREAM_IOC_IMPORT_BUF:
 		return dmastream_import_buf(chan, file, uarg);
-	case DMASTREAM_IOC_RELEASE_BUF:
-		return dmastream_release_buf(chan, file, uarg);
 	case DMASTREAM_IOC_REGISTER_MEM:
 		return dmastream_register_mem(chan, file, uarg);
 	default:

@@ -38,7 +38,6 @@
 #include "compat.h"
 #include "export.h"
 #include "import.h"
-#include "owner.h"
 #include "ring.h"
 
 /* The kind's own mapping goes first: it may still hold the engine's view. */
@@ -174,25 +173,19 @@ struct dmastream_kimport *dmastream_import_new(struct dmastream_chan *chan, stru
 }
 
 /**
- * dmastream_import_begin() - may the caller import into its ring now?
- * @chan:	the channel, chan->lock held (and kept until the import is
- *		installed or given up: a removal of the channel releases
- *		imports under it before the provider goes, and must find one
- *		installed or not made at all).
- * @file:	the calling file.
+ * dmastream_import_begin() - may the owner import into its ring now?
+ * @chan:	the channel, chan->lock held and its owner checked (the lock is
+ *		kept until the import is installed or given up: a removal of
+ *		the channel releases imports under it before the provider goes,
+ *		and must find one installed or not made at all).
  *
- * Return: 0; -EIO (the ring may still be reached by DMA: the provider could
- * not terminate); -ENODEV, -ENXIO or -EBUSY as dmastream_owner_check().
+ * Return: 0, or -EIO (the ring may still be reached by DMA: the provider
+ * could not terminate).
  */
-int dmastream_import_begin(struct dmastream_chan *chan, struct file *file)
+int dmastream_import_begin(struct dmastream_chan *chan)
 {
-	int ret;
-
 	lockdep_assert_held(&chan->lock);
-	ret = dmastream_owner_check(chan, file);
-	if (!ret && chan->wedged_ring == chan->ring)
-		ret = -EIO;
-	return ret;
+	return chan->wedged_ring == chan->ring ? -EIO : 0;
 }
 
 /* Two imports of the same memory: the same dma-buf, or overlapping pages. */
@@ -290,8 +283,8 @@ static void dmastream_import_undo(struct dmastream_chan *chan, struct dmastream_
  * dmastream_import_tell() - write the request of a new import back
  * @chan:	the channel, chan->lock not held: a slow user fault must not
  *		hold it.
- * @ring:	the ring the import was installed in, with the reference
- *		dmastream_import_install() took, which this puts.
+ * @ring:	the ring the import was installed in, kept by the reference
+ *		dmastream_import_install() took (the caller puts it after).
  * @slot:	the import's slot.
  * @serial:	its serial number.
  * @uarg:	the request in user memory.
@@ -312,57 +305,42 @@ int dmastream_import_tell(struct dmastream_chan *chan, struct dmastream_kring *r
 		ret = -EFAULT;
 		dmastream_import_undo(chan, ring, slot, serial);
 	}
-	dmastream_ring_put(ring);
 	return ret;
 }
 
 /**
- * dmastream_release_buf() - DMASTREAM_IOC_RELEASE_BUF: end an import
- * @chan:	the channel.
- * @file:	the calling file, which must own the channel.
- * @uarg:	the import's buffer index (__u32) in user memory.
+ * dmastream_import_end() - DMASTREAM_IOC_RELEASE_BUF: end an import
+ * @chan:	the channel, chan->lock held and its owner checked.
+ * @idx:	the import's buffer index, as the caller gave it.
  *
- * Return: 0; -EFAULT; -EINVAL (not the index of an import); -EBUSY (a
- * transfer in flight uses it, or the ring may still be reached by DMA);
- * -ENODEV, -ENXIO or -EBUSY as dmastream_owner_check().
+ * Return: 0; -EINVAL (not the index of an import); -EBUSY (a transfer in
+ * flight uses it, or the ring may still be reached by DMA).
  */
-int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, u32 __user *uarg)
+int dmastream_import_end(struct dmastream_chan *chan, u32 idx)
 {
-	struct dmastream_kimport *imp = NULL;
-	struct dmastream_kring *ring;
-	u32 idx, slot;
-	int ret;
+	struct dmastream_kring *ring = chan->ring;
+	struct dmastream_kimport *imp;
+	u32 slot = idx & ~DMASTREAM_BUF_IMPORTED;
 
-	if (get_user(idx, uarg))
-		return -EFAULT;
-	slot = idx & ~DMASTREAM_BUF_IMPORTED;
-	if (!(idx & DMASTREAM_BUF_IMPORTED) || slot >= DMASTREAM_IMPORTS_MAX)
+	lockdep_assert_held(&chan->lock);
+	if (!(idx & DMASTREAM_BUF_IMPORTED) || slot >= DMASTREAM_IMPORTS_MAX ||
+	    !ring->imports[slot])
 		return -EINVAL;
-	mutex_lock(&chan->lock);
-	ret = dmastream_owner_check(chan, file);
-	ring = chan->ring;
-	if (!ret && !ring->imports[slot])
-		ret = -EINVAL;
-	if (!ret && chan->wedged_ring == ring)
-		ret = -EBUSY;
-	if (!ret) {
-		spin_lock_irq(&chan->irq_lock);
-		imp = ring->imports[slot];
-		if (RB_EMPTY_ROOT(&imp->buf.reads.rb_root) &&
-		    RB_EMPTY_ROOT(&imp->buf.writes.rb_root)) {
-			ring->imports[slot] = NULL;
-			ring->nimports--;
-		} else {
-			imp = NULL;
-			ret = -EBUSY;
-		}
+	if (chan->wedged_ring == ring)
+		return -EBUSY;
+	spin_lock_irq(&chan->irq_lock);
+	imp = ring->imports[slot];
+	if (!RB_EMPTY_ROOT(&imp->buf.reads.rb_root) ||
+	    !RB_EMPTY_ROOT(&imp->buf.writes.rb_root)) {
 		spin_unlock_irq(&chan->irq_lock);
+		return -EBUSY;
 	}
+	ring->imports[slot] = NULL;
+	ring->nimports--;
+	spin_unlock_irq(&chan->irq_lock);
 	/* Under chan->lock: a removal must not see the provider go first. */
-	if (imp)
-		dmastream_import_free(imp);
-	mutex_unlock(&chan->lock);
-	return ret;
+	dmastream_import_free(imp);
+	return 0;
 }
 
 /**

@@ -9,12 +9,12 @@ struct dmastream_kimport *dmastream_import_new(struct dmastream_chan *chan, stru
 					       u64 size, enum dma_data_direction dir,
 					       bool engine_reads,
 					       void (*unmap)(struct dmastream_kimport *imp));
-int dmastream_import_begin(struct dmastream_chan *chan, struct file *file);
+int dmastream_import_begin(struct dmastream_chan *chan);
 int dmastream_import_install(struct dmastream_chan *chan, u32 slot,
 			     struct dmastream_kimport *imp, struct dmastream_kring **ringp);
 int dmastream_import_tell(struct dmastream_chan *chan, struct dmastream_kring *ring, u32 slot,
 			  u64 serial, void __user *uarg, const void *req, size_t len);
-int dmastream_release_buf(struct dmastream_chan *chan, struct file *file, u32 __user *uarg);
+int dmastream_import_end(struct dmastream_chan *chan, u32 idx);
 void dmastream_imports_release(struct dmastream_kring *ring);
 dma_addr_t dmastream_import_dma(const struct dmastream_kimport *imp, u32 pos, u32 *contig);
 u32 dmastream_import_entries(const struct dmastream_kimport *imp, u32 offset, u32 len);

@@ -13,6 +13,8 @@
 
 #include "import.h"
 #include "import_dmabuf.h"
+#include "owner.h"
+#include "ring.h"
 
 static void dmastream_dmabuf_unmap(struct dmastream_kimport *imp)
 {
@@ -124,7 +126,9 @@ int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __
 		return -EINVAL;
 
 	mutex_lock(&chan->lock);
-	ret = dmastream_import_begin(chan, file);
+	ret = dmastream_owner_check(chan, file);
+	if (!ret)
+		ret = dmastream_import_begin(chan);
 	if (!ret) {
 		imp = dmastream_dmabuf_map(chan, req.fd,
 					   req.flags & DMASTREAM_IMPORT_ENGINE_READS);
@@ -140,5 +144,7 @@ int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __
 	mutex_unlock(&chan->lock);
 	if (ret)
 		return ret;
-	return dmastream_import_tell(chan, ring, slot, serial, uarg, &req, sizeof(req));
+	ret = dmastream_import_tell(chan, ring, slot, serial, uarg, &req, sizeof(req));
+	dmastream_ring_put(ring);
+	return ret;
 }

@@ -27,6 +27,7 @@
 #include "import.h"
 #include "import_user.h"
 #include "owner.h"
+#include "ring.h"
 
 /* Pages pinned per call, so that a fatal signal is seen between calls. */
 #define DMASTREAM_PIN_CHUNK	1024
@@ -340,7 +341,9 @@ int dmastream_register_mem(struct dmastream_chan *chan, struct file *file, void 
 		return ret;
 
 	mutex_lock(&chan->lock);
-	ret = dmastream_import_begin(chan, file);
+	ret = dmastream_owner_check(chan, file);
+	if (!ret)
+		ret = dmastream_import_begin(chan);
 	if (!ret) {
 		imp = dmastream_user_map(chan, &up, addr, req.len, engine_reads);
 		ret = PTR_ERR_OR_ZERO(imp);
@@ -358,5 +361,7 @@ int dmastream_register_mem(struct dmastream_chan *chan, struct file *file, void 
 	mutex_unlock(&chan->lock);
 	if (ret)
 		return ret;
-	return dmastream_import_tell(chan, ring, slot, serial, uarg, &req, sizeof(req));
+	ret = dmastream_import_tell(chan, ring, slot, serial, uarg, &req, sizeof(req));
+	dmastream_ring_put(ring);
+	return ret;
 }
