@@ -7,10 +7,11 @@
  *              the memory (unmapped, read-only for the engine to write,
  *              a regular file's pages, a ring's own mapping), overlaps,
  *              RLIMIT_MEMLOCK without CAP_IPC_LOCK
- *   kinds      anonymous memory, at a page and off one; a memfd's shared
- *              mapping; read-only memory for the engine to read: the
- *              memcpy channel copies a ring buffer into it and back, and
- *              the CPU sees what the engine wrote with no call
+ *   kinds      anonymous memory, at a page and off one, and a memfd's
+ *              shared mapping: the memcpy channel copies a ring buffer
+ *              into it and back, and the CPU sees what the engine wrote
+ *              with no call; read-only memory for the engine to read:
+ *              copied out of into a ring buffer
  *   slave      TX sends from registered memory, RX receives into it, cut
  *              short: the rest keeps what the CPU wrote there
  *   names      a registration names pages: unmapped while registered, they
@@ -62,11 +63,19 @@ static uint8_t *anon(size_t len, int prot)
 	return p;
 }
 
-/* An offset into a page that any engine's segment may start at, and write. */
-static uint32_t off_page(const struct tchan *c)
+/* The engine's own alignment of a segment's address and length, at least 1. */
+static uint32_t engine_align(const struct tchan *c)
 {
 	uint32_t a = c->caps.addr_align > c->caps.len_align ? c->caps.addr_align :
 			c->caps.len_align;
+
+	return a ? a : 1;
+}
+
+/* An offset into a page that any engine's segment may start at, and write. */
+static uint32_t off_page(const struct tchan *c)
+{
+	uint32_t a = engine_align(c);
 
 	if (c->caps.cached_align > a)
 		a = c->caps.cached_align;
@@ -203,10 +212,13 @@ static void errnos(void)
 		T_CHECK(register_mem(c.fd, p + 1, 4096, SLOT(0), 0, NULL) == -EINVAL,
 			"an address the engine cannot start at (addr_align %u)",
 			c.caps.addr_align);
-	/* Where DMA is not coherent, what the engine writes starts on a line. */
-	if (c.caps.cached_align > off_page(&c))
-		T_CHECK(register_mem(c.fd, p + off_page(&c), 4096, SLOT(0), 0, NULL) == -EINVAL,
-			"memory for the engine to write off a cache line (%u)",
+	/*
+	 * Where DMA is not coherent, what the engine writes starts on a line:
+	 * an address the engine itself could start at, inside a line.
+	 */
+	if (c.caps.cached_align > engine_align(&c))
+		T_CHECK(register_mem(c.fd, p + engine_align(&c), 4096, SLOT(0), 0, NULL) ==
+			-EINVAL, "memory for the engine to write off a cache line (%u)",
 			c.caps.cached_align);
 	/* Writable and read-only mappings in one range: refused. */
 	mixed = anon(2 * page, PROT_READ | PROT_WRITE);

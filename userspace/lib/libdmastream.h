@@ -41,7 +41,7 @@ extern "C" {
 #define DMS_VERSION		DMS_VERSION_CODE(DMS_VERSION_MAJOR, DMS_VERSION_MINOR, \
 						 DMS_VERSION_PATCH)
 
-/* The library's release as DMS_VERSION_CODE(), and as "0.6.0". */
+/* The library's release as DMS_VERSION_CODE(), and as "0.7.0". */
 unsigned int dms_version(void);
 const char *dms_version_string(void);
 
