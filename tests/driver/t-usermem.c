@@ -19,6 +19,11 @@
  *              whatever parent and child write
  *   killed     a process killed with registered memory and a transfer into
  *              it in flight gives every ring back
+ *
+ * With a channel's name (t-usermem CHANNEL: a lane's real provider), only
+ * the alignment refusals (the errnos part's own: where the provider is not
+ * DMA-coherent, memory the engine writes starts on a cache line) and the
+ * kinds, on that channel.
  */
 #include <signal.h>
 #include <sys/auxv.h>
@@ -63,6 +68,9 @@ static uint8_t *anon(size_t len, int prot)
 	return p;
 }
 
+/* The memcpy channel: dmasim's on t0, or a lane's real provider's (main()). */
+static const char *chan = "memcpy";
+
 /* The engine's own alignment of a segment's address and length, at least 1. */
 static uint32_t engine_align(const struct tchan *c)
 {
@@ -100,7 +108,7 @@ static void memlock_limit(void)
 	pid = fork();
 	T_ASSERT(pid >= 0, "fork");
 	if (!pid) {
-		t_setup(&c, "memcpy", 1, 4096, 0);
+		t_setup(&c, chan, 1, 4096, 0);
 		p = anon(16 * page, PROT_READ | PROT_WRITE);
 		if (syscall(SYS_capget, &h, d))
 			_exit(10);
@@ -152,6 +160,31 @@ static void file_pages(struct tchan *c)
 	close(fd);
 }
 
+/* Addresses the engine, or the CPU's caches, do not allow: refused. */
+static void alignment(const struct tchan *c, uint8_t *p)
+{
+	if (c->caps.addr_align > 1)
+		T_CHECK(register_mem(c->fd, p + 1, 4096, SLOT(0), 0, NULL) == -EINVAL,
+			"an address the engine cannot start at (addr_align %u)",
+			c->caps.addr_align);
+	/*
+	 * Where DMA is not coherent, what the engine writes starts on a line:
+	 * an address the engine itself could start at, inside a line. Reading
+	 * from there is allowed.
+	 */
+	if (c->caps.cached_align > engine_align(c)) {
+		T_CHECK(register_mem(c->fd, p + engine_align(c), 4096, SLOT(0), 0, NULL) ==
+			-EINVAL, "memory for the engine to write off a cache line (%u)",
+			c->caps.cached_align);
+		T_CHECK(register_mem(c->fd, p + engine_align(c), 4096, SLOT(0),
+				     DMASTREAM_IMPORT_ENGINE_READS, NULL) == 0,
+			"memory for the engine to read off a cache line: %s", strerror(errno));
+		T_CHECK(t_release(c->fd, SLOT(0)) == 0, "release");
+	}
+	printf("# addr_align %u, len_align %u, cached_align %u\n", c->caps.addr_align,
+	       c->caps.len_align, c->caps.cached_align);
+}
+
 static void errnos(void)
 {
 	struct dmastream_user_mem m;
@@ -162,12 +195,12 @@ static void errnos(void)
 	long page = sysconf(_SC_PAGESIZE);
 
 	p = anon(BUFSZ, PROT_READ | PROT_WRITE);
-	other = t_open("memcpy", O_RDWR);
+	other = t_open(chan, O_RDWR);
 	T_CHECK(register_mem(other, p, BUFSZ, SLOT(0), 0, NULL) == -ENXIO, "without a ring");
-	t_setup(&c, "memcpy", NBUF, BUFSZ, 0);
+	t_setup(&c, chan, NBUF, BUFSZ, 0);
 	T_CHECK(register_mem(other, p, BUFSZ, SLOT(0), 0, NULL) == -EBUSY, "by a non-owner");
 	close(other);
-	rdonly = t_open("memcpy", O_RDONLY);
+	rdonly = t_open(chan, O_RDONLY);
 	T_CHECK(register_mem(rdonly, p, BUFSZ, SLOT(0), 0, NULL) == -EBADF, "read-only file");
 	close(rdonly);
 
@@ -208,18 +241,7 @@ static void errnos(void)
 		T_CHECK(register_mem(c.fd, vdso, 4096, SLOT(0), DMASTREAM_IMPORT_ENGINE_READS,
 				     NULL) == -EOPNOTSUPP, "the vdso");
 	file_pages(&c);
-	if (c.caps.addr_align > 1)
-		T_CHECK(register_mem(c.fd, p + 1, 4096, SLOT(0), 0, NULL) == -EINVAL,
-			"an address the engine cannot start at (addr_align %u)",
-			c.caps.addr_align);
-	/*
-	 * Where DMA is not coherent, what the engine writes starts on a line:
-	 * an address the engine itself could start at, inside a line.
-	 */
-	if (c.caps.cached_align > engine_align(&c))
-		T_CHECK(register_mem(c.fd, p + engine_align(&c), 4096, SLOT(0), 0, NULL) ==
-			-EINVAL, "memory for the engine to write off a cache line (%u)",
-			c.caps.cached_align);
+	alignment(&c, p);
 	/* Writable and read-only mappings in one range: refused. */
 	mixed = anon(2 * page, PROT_READ | PROT_WRITE);
 	T_ASSERT(mprotect(mixed + page, page, PROT_READ) == 0, "mprotect");
@@ -270,7 +292,7 @@ static void roundtrip(const char *what, uint8_t *p, uint32_t len)
 	struct tchan c;
 	size_t bad;
 
-	t_setup(&c, "memcpy", NBUF, BUFSZ, 0);
+	t_setup(&c, chan, NBUF, BUFSZ, 0);
 	T_ASSERT(len <= BUFSZ, "%s: too long", what);
 	memset(p, SENTINEL_BYTE, len);
 	T_ASSERT(register_mem(c.fd, p, len, SLOT(0), 0, &m) == 0, "%s: register: %s", what,
@@ -298,7 +320,7 @@ static void kinds(void)
 	uint32_t off;
 	int fd;
 
-	t_setup(&c, "memcpy", 1, 4096, 0);
+	t_setup(&c, chan, 1, 4096, 0);
 	off = off_page(&c);
 	t_teardown(&c);
 
@@ -316,7 +338,7 @@ static void kinds(void)
 	close(fd);
 
 	/* Read-only: the engine reads what the CPU wrote before protecting it. */
-	t_setup(&c, "memcpy", 1, BUFSZ, 0);
+	t_setup(&c, chan, 1, BUFSZ, 0);
 	ro = anon(BUFSZ, PROT_READ | PROT_WRITE);
 	t_fill(ro, BUFSZ, 77);
 	T_ASSERT(mprotect(ro, BUFSZ, PROT_READ) == 0, "mprotect");
@@ -383,7 +405,7 @@ static void names(void)
 	size_t bad;
 	char x;
 
-	t_setup(&c, "memcpy", 1, BUFSZ, 0);
+	t_setup(&c, chan, 1, BUFSZ, 0);
 
 	/* Unmapped while registered: the pages and their bytes stay. */
 	p = anon(BUFSZ, PROT_READ | PROT_WRITE);
@@ -449,7 +471,7 @@ static void killed(void)
 		struct tchan c;
 		uint8_t *p = anon(BUFSZ, PROT_READ | PROT_WRITE);
 
-		t_setup(&c, "memcpy", 1, BUFSZ, 0);
+		t_setup(&c, chan, 1, BUFSZ, 0);
 		if (register_mem(c.fd, p, BUFSZ, SLOT(0), 0, NULL) ||
 		    t_sim_set("memcpy", "stall", "1") || t_submit(&c, &xf, 1, s, 2, NULL) != 1 ||
 		    write(ready[1], "r", 1) != 1)
@@ -468,8 +490,24 @@ static void killed(void)
 	T_CHECK(t_ring_fits_alone("rx", 1, BUFSZ) == 0, "killed with registered memory: rings back");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	struct tchan c;
+	uint8_t *p;
+
+	/* On a lane's real provider: its memcpy channel. */
+	if (argc == 2) {
+		chan = argv[1];
+		t_start("usermem: alignment");
+		t_setup(&c, chan, 1, 4096, 0);
+		p = anon(BUFSZ, PROT_READ | PROT_WRITE);
+		alignment(&c, p);
+		munmap(p, BUFSZ);
+		t_teardown(&c);
+		t_start("usermem: kinds");
+		kinds();
+		return t_report();
+	}
 	t_start("usermem: errnos");
 	errnos();
 	t_start("usermem: kinds");
