@@ -36,7 +36,6 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
-#include "export.h"
 #include "import.h"
 #include "ring.h"
 
@@ -202,12 +201,6 @@ static int dmastream_import_fits(struct dmastream_kring *ring, u32 slot,
 {
 	u32 i;
 
-	/*
-	 * A ring's own buffer seen through its export: transfers on the two
-	 * names would not see each other's reservations.
-	 */
-	if (imp->dmabuf && dmastream_export_ring(imp->dmabuf) == ring)
-		return -EINVAL;
 	if (ring->imports[slot])
 		return -EEXIST;
 	for (i = 0; i < DMASTREAM_IMPORTS_MAX; i++) {
@@ -222,11 +215,11 @@ static int dmastream_import_fits(struct dmastream_kring *ring, u32 slot,
  * @chan:	the channel, chan->lock held since dmastream_import_begin().
  * @slot:	the slot, below DMASTREAM_IMPORTS_MAX.
  * @imp:	a new import, which this consumes: installed, or released.
- * @ringp:	set to the ring, on success, with a reference for
- *		dmastream_import_tell() to put.
+ * @ringp:	set to the ring, on success, with a reference the caller puts
+ *		once it has told user space (dmastream_import_tell()).
  *
- * Return: 0; -EINVAL (the ring's own export); -EEXIST (the slot is taken,
- * or the same memory is imported already).
+ * Return: 0, or -EEXIST (the slot is taken, or the same memory is imported
+ * already).
  */
 int dmastream_import_install(struct dmastream_chan *chan, u32 slot,
 			     struct dmastream_kimport *imp, struct dmastream_kring **ringp)

@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/uaccess.h>
 
+#include "export.h"
 #include "import.h"
 #include "import_dmabuf.h"
 #include "owner.h"
@@ -54,6 +55,14 @@ static struct dmastream_kimport *dmastream_dmabuf_map(struct dmastream_chan *cha
 	/* A file opened read-only may not be written, by the engine either. */
 	if (!engine_reads && !(dmabuf->file->f_mode & FMODE_WRITE)) {
 		ret = -EACCES;
+		goto put;
+	}
+	/*
+	 * The ring's own buffer seen through its export: transfers on the two
+	 * names would not see each other's reservations.
+	 */
+	if (dmastream_export_ring(dmabuf) == chan->ring) {
+		ret = -EINVAL;
 		goto put;
 	}
 	att = dma_buf_attach(dmabuf, chan->dma_dev);
