@@ -13,8 +13,8 @@
  *    itself is released when the device is removed.
  *  - struct dmastream_kring is refcounted: the channel holds one while the
  *    ring is current, and every VMA mapping part of it holds one.
- *  - struct dmastream_kimport (an imported dma-buf) belongs to a ring and
- *    goes with its owner: import.c.
+ *  - struct dmastream_kimport (an imported dma-buf or registered user
+ *    memory) belongs to a ring and goes with its owner: import.c.
  *  - struct dmastream_req (a transfer) lives from SUBMIT until its
  *    completion record is written to the completion queue.
  *  - struct dmastream_desc (one dmaengine descriptor handed to the engine)
@@ -241,7 +241,7 @@ struct dmastream_kring {
 	u32 cq_tail;			/* the kernel's own copy, never read back */
 
 	atomic_t mappings;
-	/* Imported dma-bufs by slot: set under chan->lock and irq_lock. */
+	/* Imports by slot: set under chan->lock and irq_lock. */
 	struct dmastream_kimport *imports[DMASTREAM_IMPORTS_MAX];
 	u32 nimports;
 	u64 import_serial;		/* the last given; chan->lock */

@@ -295,8 +295,9 @@ struct dmastream_cqe {
 /**
  * struct dmastream_seg - one segment: a byte range of one buffer
  * @buf:	buffer index: < dmastream_ring.count for a ring buffer, or the
- *		index DMASTREAM_IOC_IMPORT_BUF returned for an imported dma-buf
- *		(DMASTREAM_BUF_IMPORTED set).
+ *		index given to DMASTREAM_IOC_IMPORT_BUF or
+ *		DMASTREAM_IOC_REGISTER_MEM for an import (DMASTREAM_BUF_IMPORTED
+ *		set).
  * @offset:	byte offset in the buffer.
  * @len:	bytes, > 0; @offset + @len <= buffer size.
  * @reserved:	zero.
@@ -523,8 +524,8 @@ struct dmastream_export {
 };
 
 /*
- * dmastream_seg.buf of an imported dma-buf: this bit and the import's slot,
- * 0 .. dmastream_caps.max_imports - 1.
+ * dmastream_seg.buf of an import (a dma-buf or registered memory): this bit
+ * and the import's slot, 0 .. dmastream_caps.max_imports - 1.
  */
 #define DMASTREAM_BUF_IMPORTED		0x80000000U
 
