@@ -187,24 +187,35 @@ int dmastream_import_begin(struct dmastream_chan *chan)
 	return chan->wedged_ring == chan->ring ? -EIO : 0;
 }
 
-/* Two imports of the same memory: the same dma-buf, or overlapping pages. */
-static bool dmastream_import_overlaps(const struct dmastream_kimport *a,
-				      const struct dmastream_kimport *b)
+/**
+ * dmastream_import_vacant() - may memory join the owner's ring in a slot?
+ * @chan:	the channel, chan->lock held since dmastream_import_begin().
+ * @slot:	the slot, below DMASTREAM_IMPORTS_MAX.
+ * @origin:	what the memory is: the dma-buf, or the pages' mm.
+ * @start:	where in @origin it starts: 0, or the user address.
+ * @size:	its size.
+ *
+ * Asked before the memory is mapped for the engine: the ring mapping some
+ * of it a second time is what the DMA API does not support (DMA-API
+ * debugging reports overlapping mappings a device may write).
+ *
+ * Return: 0, or -EEXIST (the slot is taken, or the ring imports some of
+ * this memory already).
+ */
+int dmastream_import_vacant(struct dmastream_chan *chan, u32 slot, const void *origin,
+			    u64 start, u64 size)
 {
-	return a->origin == b->origin && a->origin_start < b->origin_start + b->size &&
-	       b->origin_start < a->origin_start + a->size;
-}
-
-/* Whether @imp may join @ring in @slot. chan->lock held. */
-static int dmastream_import_fits(struct dmastream_kring *ring, u32 slot,
-				 const struct dmastream_kimport *imp)
-{
+	struct dmastream_kring *ring = chan->ring;
 	u32 i;
 
+	lockdep_assert_held(&chan->lock);
 	if (ring->imports[slot])
 		return -EEXIST;
 	for (i = 0; i < DMASTREAM_IMPORTS_MAX; i++) {
-		if (ring->imports[i] && dmastream_import_overlaps(ring->imports[i], imp))
+		const struct dmastream_kimport *imp = ring->imports[i];
+
+		if (imp && imp->origin == origin && imp->origin_start < start + size &&
+		    start < imp->origin_start + imp->size)
 			return -EEXIST;
 	}
 	return 0;
@@ -212,35 +223,27 @@ static int dmastream_import_fits(struct dmastream_kring *ring, u32 slot,
 
 /**
  * dmastream_import_install() - make an import a buffer of the owner's ring
- * @chan:	the channel, chan->lock held since dmastream_import_begin().
+ * @chan:	the channel, chan->lock held since dmastream_import_begin() (and
+ *		since dmastream_import_vacant() allowed this import).
  * @slot:	the slot, below DMASTREAM_IMPORTS_MAX.
- * @imp:	a new import, which this consumes: installed, or released.
- * @ringp:	set to the ring, on success, with a reference the caller puts
- *		once it has told user space (dmastream_import_tell()).
+ * @imp:	a new import, which the ring now holds.
  *
- * Return: 0, or -EEXIST (the slot is taken, or the same memory is imported
- * already).
+ * Return: the ring, with a reference the caller puts once it has told user
+ * space (dmastream_import_tell()).
  */
-int dmastream_import_install(struct dmastream_chan *chan, u32 slot,
-			     struct dmastream_kimport *imp, struct dmastream_kring **ringp)
+struct dmastream_kring *dmastream_import_install(struct dmastream_chan *chan, u32 slot,
+						 struct dmastream_kimport *imp)
 {
 	struct dmastream_kring *ring = chan->ring;
-	int ret;
 
 	lockdep_assert_held(&chan->lock);
-	ret = dmastream_import_fits(ring, slot, imp);
-	if (ret) {
-		dmastream_import_free(imp);
-		return ret;
-	}
 	kref_get(&ring->ref);
 	imp->serial = ++ring->import_serial;
 	spin_lock_irq(&chan->irq_lock);
 	ring->imports[slot] = imp;
 	ring->nimports++;
 	spin_unlock_irq(&chan->irq_lock);
-	*ringp = ring;
-	return 0;
+	return ring;
 }
 
 /*

@@ -10,8 +10,10 @@ struct dmastream_kimport *dmastream_import_new(struct dmastream_chan *chan, stru
 					       bool engine_reads,
 					       void (*unmap)(struct dmastream_kimport *imp));
 int dmastream_import_begin(struct dmastream_chan *chan);
-int dmastream_import_install(struct dmastream_chan *chan, u32 slot,
-			     struct dmastream_kimport *imp, struct dmastream_kring **ringp);
+int dmastream_import_vacant(struct dmastream_chan *chan, u32 slot, const void *origin,
+			    u64 start, u64 size);
+struct dmastream_kring *dmastream_import_install(struct dmastream_chan *chan, u32 slot,
+						 struct dmastream_kimport *imp);
 int dmastream_import_tell(struct dmastream_chan *chan, struct dmastream_kring *ring, u32 slot,
 			  u64 serial, void __user *uarg, const void *req, size_t len);
 int dmastream_import_end(struct dmastream_chan *chan, u32 idx);

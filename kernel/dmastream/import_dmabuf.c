@@ -24,9 +24,9 @@ static void dmastream_dmabuf_unmap(struct dmastream_kimport *imp)
 	dma_buf_put(imp->dmabuf);
 }
 
-/* Attach the dma-buf behind @fd to the engine's device and map it. */
-static struct dmastream_kimport *dmastream_dmabuf_map(struct dmastream_chan *chan, int fd,
-						      bool engine_reads)
+/* Attach the dma-buf behind @fd to the engine's device and map it, for @slot. */
+static struct dmastream_kimport *dmastream_dmabuf_map(struct dmastream_chan *chan, u32 slot,
+						      int fd, bool engine_reads)
 {
 	struct dma_buf_attachment *att;
 	enum dma_data_direction dir;
@@ -65,6 +65,9 @@ static struct dmastream_kimport *dmastream_dmabuf_map(struct dmastream_chan *cha
 		ret = -EINVAL;
 		goto put;
 	}
+	ret = dmastream_import_vacant(chan, slot, dmabuf, 0, dmabuf->size);
+	if (ret)
+		goto put;
 	att = dma_buf_attach(dmabuf, chan->dma_dev);
 	if (IS_ERR(att)) {
 		ret = PTR_ERR(att);
@@ -139,13 +142,12 @@ int dmastream_import_buf(struct dmastream_chan *chan, struct file *file, void __
 	if (!ret)
 		ret = dmastream_import_begin(chan);
 	if (!ret) {
-		imp = dmastream_dmabuf_map(chan, req.fd,
+		imp = dmastream_dmabuf_map(chan, slot, req.fd,
 					   req.flags & DMASTREAM_IMPORT_ENGINE_READS);
 		ret = PTR_ERR_OR_ZERO(imp);
 	}
-	if (!ret)
-		ret = dmastream_import_install(chan, slot, imp, &ring);
 	if (!ret) {
+		ring = dmastream_import_install(chan, slot, imp);
 		serial = imp->serial;
 		req.runs = imp->nruns;
 		req.size = imp->size;

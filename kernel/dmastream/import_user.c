@@ -344,6 +344,8 @@ int dmastream_register_mem(struct dmastream_chan *chan, struct file *file, void 
 	ret = dmastream_owner_check(chan, file);
 	if (!ret)
 		ret = dmastream_import_begin(chan);
+	if (!ret)
+		ret = dmastream_import_vacant(chan, slot, up.mm, addr, req.len);
 	if (!ret) {
 		imp = dmastream_user_map(chan, &up, addr, req.len, engine_reads);
 		ret = PTR_ERR_OR_ZERO(imp);
@@ -352,9 +354,8 @@ int dmastream_register_mem(struct dmastream_chan *chan, struct file *file, void 
 	} else {
 		dmastream_user_unpin(&up, up.npages, false);
 	}
-	if (!ret)
-		ret = dmastream_import_install(chan, slot, imp, &ring);
 	if (!ret) {
+		ring = dmastream_import_install(chan, slot, imp);
 		serial = imp->serial;
 		req.runs = imp->nruns;
 	}
