@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Test only: see fake-engine.h. */
 #include <errno.h>
+#include <linux/dma-buf.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #define MAX_SEGS	16
 #define MAX_FAULTS	64
 #define MAX_IMPORTS	64
+#define MAX_CPU_BRACKETS 256
 
 struct fake_xfer {
 	uint64_t cookie;
@@ -89,6 +91,13 @@ struct fake_engine {
 	bool held_pending;
 	uint64_t source_seq;
 	uint64_t overruns;
+	/* dma-bufs (memfds here) the CPU has opened a DMA_BUF_SYNC_START on. */
+	struct fake_bracket {
+		dev_t dev;
+		ino_t ino;
+	} brackets[MAX_CPU_BRACKETS];
+	uint32_t nbrackets;
+	struct fake_dmabuf_stats dmabuf;
 };
 
 static uint64_t mono_ns(void)
@@ -622,6 +631,15 @@ static bool conflicts(struct fake_chan *c, const struct fake_xfer *nx)
 	return false;
 }
 
+/* The index of the open CPU bracket on that file, or -1. */
+static int bracket_of(const struct fake_engine *e, dev_t dev, ino_t ino)
+{
+	for (uint32_t i = 0; i < e->nbrackets; i++)
+		if (e->brackets[i].dev == dev && e->brackets[i].ino == ino)
+			return (int)i;
+	return -1;
+}
+
 static bool aligned(uint32_t v, uint32_t align)
 {
 	return align <= 1 || v % align == 0;
@@ -639,6 +657,8 @@ static int check_seg(struct fake_chan *c, const struct dmastream_seg *s, bool wr
 			return -EINVAL;
 		im = &c->imports[slot];
 		size = im->size;
+		if (!im->user && bracket_of(c->e, im->dev, im->ino) >= 0)
+			c->e->dmabuf.busy_while_open++;
 	} else if (s->buf >= c->count) {
 		return -EINVAL;
 	}
@@ -1198,12 +1218,100 @@ static void fake_close(void *ctx, int fd)
 	c->open = false;
 }
 
+/* A dma-buf here is a memfd: the fake's imports take any file. */
+static int fake_dmabuf_alloc(void *ctx, size_t size)
+{
+	struct fake_engine *e = ctx;
+	int fd = memfd_create("fake-dmabuf", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size)) {
+		close(fd);
+		return -ENOMEM;
+	}
+	e->dmabuf.made++;
+	return fd;
+}
+
+/* Whether a transfer in flight on any channel uses an import of that file. */
+static bool dmabuf_in_flight(struct fake_engine *e, dev_t dev, ino_t ino)
+{
+	struct fake_chan *chans[3] = { &e->tx, &e->rx, &e->mem };
+
+	for (int k = 0; k < 3; k++) {
+		struct fake_chan *c = chans[k];
+
+		for (uint32_t i = 0; i < c->qlen; i++) {
+			const struct fake_xfer *x = &c->q[(c->qhead + i) % c->cq_entries];
+
+			for (uint32_t j = 0; j < x->nsrc + x->ndst; j++) {
+				const struct fake_import *im;
+
+				if (!(x->segs[j].buf & DMASTREAM_BUF_IMPORTED))
+					continue;
+				im = &c->imports[x->segs[j].buf & ~DMASTREAM_BUF_IMPORTED];
+				if (im->map && !im->user && im->dev == dev && im->ino == ino)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * DMA_BUF_IOCTL_SYNC as the rules for an import ask it to be used: a START
+ * opens a bracket, its END closes it; what breaks the rules is counted.
+ */
+static int fake_dmabuf_sync(void *ctx, int fd, uint64_t flags)
+{
+	struct fake_engine *e = ctx;
+	struct stat st;
+	int i;
+
+	if ((flags & ~(uint64_t)(DMA_BUF_SYNC_RW | DMA_BUF_SYNC_END)) || !(flags & DMA_BUF_SYNC_RW))
+		return -EINVAL;
+	if (fstat(fd, &st))
+		return -errno;
+	i = bracket_of(e, st.st_dev, st.st_ino);
+	if (flags & DMA_BUF_SYNC_END) {
+		e->dmabuf.ends++;
+		if (i < 0) {
+			e->dmabuf.unmatched_ends++;
+			return 0;
+		}
+		e->brackets[i] = e->brackets[--e->nbrackets];
+		return 0;
+	}
+	e->dmabuf.starts++;
+	if (dmabuf_in_flight(e, st.st_dev, st.st_ino))
+		e->dmabuf.open_while_busy++;
+	if (i >= 0 || e->nbrackets == MAX_CPU_BRACKETS) {
+		e->dmabuf.nested_starts++;
+		return 0;
+	}
+	e->brackets[e->nbrackets++] = (struct fake_bracket){ st.st_dev, st.st_ino };
+	return 0;
+}
+
+const struct fake_dmabuf_stats *fake_dmabuf_stats(const struct fake_engine *e)
+{
+	return &e->dmabuf;
+}
+
+uint32_t fake_dmabuf_open_brackets(const struct fake_engine *e)
+{
+	return e->nbrackets;
+}
+
 static const struct dms_backend fake_backend = {
 	.ioctl = fake_ioctl,
 	.map_ring = fake_map_ring,
 	.unmap_ring = fake_unmap_ring,
 	.poll = fake_poll,
 	.close = fake_close,
+	.dmabuf_alloc = fake_dmabuf_alloc,
+	.dmabuf_sync = fake_dmabuf_sync,
 };
 
 int fake_open(struct fake_engine *e, uint32_t dir, struct dms_channel **chp)

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pipeline-memory.h"
 
 #define REAP_CHUNK		64
 #define RETRY_MS		1
@@ -44,21 +45,17 @@ enum pipe_state { PIPE_RUNNING, PIPE_STOPPING, PIPE_DONE };
 
 struct side {
 	struct dms_channel *ch;
-	bool own_ring;
+	struct pipe_mem mem;		/* where the buffers are */
 	struct dms_batch *batch;
 	uint32_t nbufs;			/* buffers (memcpy: buffer pairs) in use */
 	uint32_t *free;			/* stack of free buffer (pair) indices */
 	uint32_t nfree;
+	bool *held;			/* RX: kept by the sink (DMS_SINK_HELD) */
 	uint64_t added;			/* transfers put in the batch */
 	uint64_t submitted;		/* accepted by the driver */
 	uint64_t completed;
 	bool blocked;			/* the last submission found no room */
 	struct dmastream_seg *segs;	/* scratch: one transfer's segments */
-	/* DMS_MEMORY_USER: the buffers, registered; buffer b at b * stride. */
-	uint8_t *user;
-	size_t user_len;
-	uint32_t user_index;		/* its index for segments */
-	uint32_t stride;
 };
 
 struct delivery {
@@ -84,6 +81,7 @@ struct dms_pipeline {
 	uint32_t seg_max;		/* longest segment we cut */
 
 	dms_sink_fn sink;
+	dms_sink_dmabuf_fn sink_dmabuf;
 	void *sink_arg;
 	int sink_fd;
 	bool sink_is_socket;
@@ -91,6 +89,7 @@ struct dms_pipeline {
 	bool sink_waits;		/* the sink callback said EAGAIN */
 
 	dms_source_fn source;
+	dms_source_dmabuf_fn source_dmabuf;
 	void *source_arg;
 	int source_fd;
 	bool source_waits_fd;		/* the source fd said EAGAIN */
@@ -102,6 +101,7 @@ struct dms_pipeline {
 
 	struct delivery *dq;		/* RX data waiting for the sink, in order */
 	uint32_t dq_head, dq_len;
+	uint32_t nheld;			/* buffers the sink holds */
 
 	/* An external event loop's view (dms_pipeline_get_fd()). */
 	int loop_fd;			/* epoll: wake_fd, and a waiting sink/source fd */
@@ -200,7 +200,7 @@ static uint32_t write_align(const struct dms_pipeline *p, struct dms_channel *ch
 	const struct dmastream_caps *c = dms_get_caps(ch);
 	bool writes = c->direction == DMASTREAM_DIR_RX || c->direction == DMASTREAM_DIR_MEMCPY;
 	bool synced = (ring_flags_of(p, ch) & DMS_RING_CACHED) ||
-		      p->prm.memory == DMS_MEMORY_USER;
+		      p->prm.memory != DMS_MEMORY_RING;
 
 	return synced && writes && c->cached_align > 1 ? c->cached_align : 1;
 }
@@ -208,7 +208,7 @@ static uint32_t write_align(const struct dms_pipeline *p, struct dms_channel *ch
 /* Where the data of buffer (memcpy: buffer of a pair) @b is. */
 static uint8_t *buf_data(const struct side *s, uint32_t b)
 {
-	return s->user ? s->user + (size_t)b * s->stride : dms_buf(s->ch, b);
+	return pipe_mem_data(&s->mem, b);
 }
 
 /* What every segment start and length on @ch must be a multiple of. */
@@ -244,54 +244,6 @@ static uint32_t segment_limit(const struct dms_pipeline *p, struct dms_channel *
 	return lim - lim % align;
 }
 
-/*
- * DMS_MEMORY_USER: a ring of one small buffer, for its completion queue,
- * and @nbufs buffers of the program's memory, registered as one range.
- */
-static int user_ring_setup(struct side *s, struct dms_channel *ch, uint32_t nbufs,
-			   uint64_t stride)
-{
-	uint32_t cq = 1, cq_max = dms_get_caps(ch)->max_cq_entries;
-	struct dms_import_info info;
-	void *mem;
-	int ret;
-
-	if ((uint64_t)nbufs * stride > (1ULL << 31))
-		return -E2BIG;
-	/* Before mapping up to 2 GiB for a driver that cannot register it. */
-	if (dms_get_caps(ch)->abi_version < 0x00010006)
-		return -EOPNOTSUPP;
-	/* As a ring's default, within the driver's largest. */
-	while (cq < 2 * nbufs && cq < cq_max / 2 + 1)
-		cq *= 2;
-	if (cq > cq_max)
-		cq = cq_max;
-	ret = dms_ring_setup(ch, 1, 4096, cq);
-	if (ret)
-		return ret;
-	s->user_len = (size_t)nbufs * stride;
-	mem = mmap(NULL, s->user_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED) {
-		ret = -errno;
-		goto free_ring;
-	}
-	ret = dms_buf_register(ch, mem, s->user_len, 0, &info);
-	if (ret) {
-		munmap(mem, s->user_len);
-		goto free_ring;
-	}
-	s->user = mem;
-	s->user_index = info.index;
-	s->stride = (uint32_t)stride;
-	return 0;
-
-free_ring:
-	/* A ring that could not be given back is side_fini()'s to retry. */
-	if (dms_ring_free(ch))
-		s->own_ring = true;
-	return ret;
-}
-
 static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel *ch)
 {
 	const struct dmastream_caps *caps = dms_get_caps(ch);
@@ -316,31 +268,38 @@ static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel 
 			ring_bufs *= 2;
 		/*
 		 * Fit the module's limits rather than fail: fewer buffers still
-		 * work. They are the ring's: registered memory has its own.
+		 * work. A ring's buffers count against the ring limits, dma-bufs
+		 * against the import slots; registered memory has neither.
 		 */
-		if (p->prm.memory != DMS_MEMORY_USER) {
+		if (p->prm.memory == DMS_MEMORY_RING) {
 			if (caps->max_buffers && ring_bufs > caps->max_buffers)
 				ring_bufs = caps->max_buffers;
 			if (caps->max_ring_bytes && ring_bufs * stride > caps->max_ring_bytes)
 				ring_bufs = (uint32_t)(caps->max_ring_bytes / stride);
-		} else if (ring_bufs > (pairs ? 2u : 1u) * 0xffff) {
-			/* No more than are used (below): the rest would be pinned for nothing. */
-			ring_bufs = (pairs ? 2u : 1u) * 0xffff;
+		} else if (p->prm.memory == DMS_MEMORY_DMABUF) {
+			if (caps->abi_version < 0x00010005)
+				return -EOPNOTSUPP;
+			if (ring_bufs > caps->max_imports)
+				ring_bufs = caps->max_imports;
 		}
+		/* No more than are used (below): the rest would be allocated for nothing. */
+		if (ring_bufs > (pairs ? 2u : 1u) * 0xffff)
+			ring_bufs = (pairs ? 2u : 1u) * 0xffff;
+		if (pairs)
+			ring_bufs -= ring_bufs % 2;
 		if (ring_bufs < (pairs ? 2u : 1u))
 			return -E2BIG;
-		if (p->prm.memory == DMS_MEMORY_USER)
-			ret = user_ring_setup(s, ch, ring_bufs, stride);
-		else
-			ret = dms_ring_setup_flags(ch, ring_bufs, size, 0, p->prm.ring_flags);
+		ret = pipe_mem_setup(&s->mem, ch, p->prm.memory, ring_bufs, stride, size,
+				     p->prm.ring_flags, pairs);
 		if (ret)
 			return ret;
-		s->own_ring = true;
-	} else if (p->prm.memory == DMS_MEMORY_USER || dms_buf_size(ch) < size) {
-		/* Registered memory comes with a ring of the pipeline's own. */
+	} else if (p->prm.memory != DMS_MEMORY_RING || dms_buf_size(ch) < size) {
+		/* Registered memory and dma-bufs come with a ring of the pipeline's own. */
 		return -EINVAL;
+	} else {
+		pipe_mem_use_ring(&s->mem, ch);
 	}
-	s->nbufs = (s->user ? ring_bufs : dms_buf_count(ch)) / (pairs ? 2 : 1);
+	s->nbufs = s->mem.nbufs / (pairs ? 2 : 1);
 	if (s->nbufs > 0xffff)
 		s->nbufs = 0xffff;
 
@@ -367,11 +326,8 @@ static void side_fini(struct side *s)
 	dms_batch_destroy(s->batch);
 	free(s->free);
 	free(s->segs);
-	/* Freeing the ring releases the registration first. */
-	if (s->own_ring)
-		dms_ring_free(s->ch);
-	if (s->user)
-		munmap(s->user, s->user_len);
+	free(s->held);
+	pipe_mem_fini(&s->mem);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -385,7 +341,7 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 	    params->verify > DMS_CHECK_FULL || params->pattern > DMS_PATTERN_PRBS31)
 		return -EINVAL;
 	/* A later parameter this library does not know: refuse, not ignore. */
-	if ((params->ring_flags & ~DMS_RING_CACHED) || params->memory > DMS_MEMORY_USER ||
+	if ((params->ring_flags & ~DMS_RING_CACHED) || params->memory > DMS_MEMORY_DMABUF ||
 	    params->reserved32 || !mem_is_zero(params->reserved, sizeof(params->reserved)))
 		return -EINVAL;
 	p = calloc(1, sizeof(*p));
@@ -428,7 +384,8 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 		if (ret)
 			goto fail;
 		p->dq = calloc(p->rx.nbufs, sizeof(*p->dq));
-		if (!p->dq) {
+		p->rx.held = calloc(p->rx.nbufs, sizeof(*p->rx.held));
+		if (!p->dq || !p->rx.held) {
 			ret = -ENOMEM;
 			goto fail;
 		}
@@ -483,6 +440,20 @@ int dms_pipeline_set_sink(struct dms_pipeline *p, dms_sink_fn fn, void *arg)
 	if (p->mode != DMS_PIPE_RX)
 		return -EINVAL;
 	p->sink = fn;
+	p->sink_dmabuf = NULL;
+	p->sink_arg = arg;
+	p->sink_fd = -1;
+	return 0;
+}
+
+int dms_pipeline_set_sink_dmabuf(struct dms_pipeline *p, dms_sink_dmabuf_fn fn, void *arg)
+{
+	if (p->mode != DMS_PIPE_RX)
+		return -EINVAL;
+	if (p->prm.memory == DMS_MEMORY_USER)
+		return -EOPNOTSUPP;
+	p->sink = NULL;
+	p->sink_dmabuf = fn;
 	p->sink_arg = arg;
 	p->sink_fd = -1;
 	return 0;
@@ -497,6 +468,7 @@ int dms_pipeline_set_sink_fd(struct dms_pipeline *p, int fd)
 	if (fstat(fd, &sb) < 0)
 		return -errno;
 	p->sink = NULL;
+	p->sink_dmabuf = NULL;
 	p->sink_fd = fd;
 	p->sink_is_socket = S_ISSOCK(sb.st_mode);
 	return 0;
@@ -507,6 +479,20 @@ int dms_pipeline_set_source(struct dms_pipeline *p, dms_source_fn fn, void *arg)
 	if (p->mode != DMS_PIPE_TX)
 		return -EINVAL;
 	p->source = fn;
+	p->source_dmabuf = NULL;
+	p->source_arg = arg;
+	p->source_fd = -1;
+	return 0;
+}
+
+int dms_pipeline_set_source_dmabuf(struct dms_pipeline *p, dms_source_dmabuf_fn fn, void *arg)
+{
+	if (p->mode != DMS_PIPE_TX)
+		return -EINVAL;
+	if (p->prm.memory == DMS_MEMORY_USER)
+		return -EOPNOTSUPP;
+	p->source = NULL;
+	p->source_dmabuf = fn;
 	p->source_arg = arg;
 	p->source_fd = -1;
 	return 0;
@@ -517,6 +503,7 @@ int dms_pipeline_set_source_fd(struct dms_pipeline *p, int fd)
 	if (p->mode != DMS_PIPE_TX || fd < 0)
 		return -EINVAL;
 	p->source = NULL;
+	p->source_dmabuf = NULL;
 	p->source_fd = fd;
 	return 0;
 }
@@ -645,6 +632,35 @@ static void complete_common(struct dms_pipeline *p, struct side *s,
 		p->on_error(p->error_arg, dms_channel_direction(s->ch), cookie_seq(cqe->cookie), cqe);
 }
 
+/*
+ * The CPU's access to a buffer, bracketed where the memory asks for it
+ * (dma-bufs); a bracket that fails fails the pipeline.
+ */
+static bool cpu_begin(struct dms_pipeline *p, struct side *s, uint32_t buf, bool writes)
+{
+	int ret = pipe_mem_cpu_begin(&s->mem, buf, writes);
+
+	if (ret)
+		begin_stop(p, ret);
+	return ret == 0;
+}
+
+static void cpu_end(struct dms_pipeline *p, struct side *s, uint32_t buf, bool writes)
+{
+	int ret = pipe_mem_cpu_end(&s->mem, buf, writes);
+
+	if (ret)
+		begin_stop(p, ret);
+}
+
+static void check_received(struct dms_pipeline *p, struct side *s, uint32_t buf, uint32_t len)
+{
+	if (!cpu_begin(p, s, buf, false))
+		return;
+	dms_verifier_check(p->verifier, buf_data(s, buf), len);
+	cpu_end(p, s, buf, false);
+}
+
 static void free_buf(struct side *s, uint32_t buf)
 {
 	s->free[s->nfree++] = buf;
@@ -713,8 +729,8 @@ static void on_rx(struct dms_pipeline *p, const struct dmastream_cqe *cqe, uint6
 	if (cqe->flags & DMASTREAM_CQE_SHORT)
 		p->st.short_xfers++;
 	if (p->verifier)
-		dms_verifier_check(p->verifier, buf_data(s, buf), cqe->bytes);
-	if (p->mode != DMS_PIPE_RX || (!p->sink && p->sink_fd < 0)) {
+		check_received(p, s, buf, cqe->bytes);
+	if (p->mode != DMS_PIPE_RX || (!p->sink && !p->sink_dmabuf && p->sink_fd < 0)) {
 		free_buf(s, buf);
 		return;
 	}
@@ -743,7 +759,7 @@ static void on_memcpy(struct dms_pipeline *p, const struct dmastream_cqe *cqe, u
 	p->st.bytes += cqe->bytes;
 	p->st.tx_bytes += cqe->bytes;
 	if (p->verifier)
-		dms_verifier_check(p->verifier, buf_data(s, 2 * pair + 1), cqe->bytes);
+		check_received(p, s, 2 * pair + 1, cqe->bytes);
 }
 
 typedef void (*cqe_fn)(struct dms_pipeline *p, const struct dmastream_cqe *cqe, uint64_t now);
@@ -824,6 +840,28 @@ static int sink_write(struct dms_pipeline *p, const uint8_t *data, uint32_t len,
 	return 0;
 }
 
+/* One delivery to the sink: 0 once taken, -EAGAIN, or another -errno. */
+static int sink_one(struct dms_pipeline *p, struct delivery *d)
+{
+	const uint8_t *data = buf_data(&p->rx, d->buf);
+	int ret, end;
+
+	if (p->sink_dmabuf) {
+		/* Its consumer brackets its own accesses, as the dma-buf's rules say. */
+		ret = pipe_mem_dmabuf(&p->rx.mem, d->buf, false);
+		return ret < 0 ? ret : p->sink_dmabuf(p->sink_arg, ret, 0, d->len, &d->cqe);
+	}
+	ret = pipe_mem_cpu_begin(&p->rx.mem, d->buf, false);
+	if (ret)
+		return ret;
+	if (p->sink_fd >= 0)
+		ret = sink_write(p, data, d->len, &d->done);
+	else
+		ret = p->sink(p->sink_arg, data, d->len, &d->cqe);
+	end = pipe_mem_cpu_end(&p->rx.mem, d->buf, false);
+	return ret ? ret : end;
+}
+
 /* Hand received data to the sink, oldest first, as far as it takes it. */
 static uint32_t deliver(struct dms_pipeline *p)
 {
@@ -834,12 +872,8 @@ static uint32_t deliver(struct dms_pipeline *p)
 	p->sink_waits_fd = false;
 	while (p->dq_len) {
 		struct delivery *d = &p->dq[p->dq_head];
-		const uint8_t *data = buf_data(&p->rx, d->buf);
 
-		if (p->sink_fd >= 0)
-			ret = sink_write(p, data, d->len, &d->done);
-		else
-			ret = p->sink(p->sink_arg, data, d->len, &d->cqe);
+		ret = sink_one(p, d);
 		if (ret == -EAGAIN || ret == -EWOULDBLOCK) {
 			p->st.sink_stalls++;
 			if (p->sink_fd >= 0)
@@ -852,7 +886,13 @@ static uint32_t deliver(struct dms_pipeline *p)
 			begin_stop(p, ret);
 			break;
 		}
-		free_buf(&p->rx, d->buf);
+		if (ret == DMS_SINK_HELD && p->sink_fd < 0) {
+			/* Taken, and back only with dms_pipeline_release(). */
+			p->rx.held[d->buf] = true;
+			p->nheld++;
+		} else {
+			free_buf(&p->rx, d->buf);
+		}
 		p->dq_head = (p->dq_head + 1) % p->rx.nbufs;
 		p->dq_len--;
 		delivered++;
@@ -869,6 +909,25 @@ static void discard_deliveries(struct dms_pipeline *p)
 		p->dq_len--;
 		p->st.undelivered++;
 	}
+}
+
+/* A buffer the sink held (DMS_SINK_HELD) is free again. */
+int dms_pipeline_release(struct dms_pipeline *p, uint64_t cookie)
+{
+	uint32_t buf = cookie_buf(cookie);
+	uint64_t one = 1;
+
+	if (p->mode != DMS_PIPE_RX || buf >= p->rx.nbufs || !p->rx.held[buf])
+		return -EINVAL;
+	p->rx.held[buf] = false;
+	p->nheld--;
+	free_buf(&p->rx, buf);
+	/* A free buffer is work for the next step: wake an external loop. */
+	p->due = true;
+	if (p->loop_fd >= 0 && write(p->wake_fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is full, so it is readable already. */
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -907,31 +966,68 @@ static int fill_packet(const struct dms_pipeline *p, uint8_t *data, uint64_t seq
 	return ret < 0 ? ret : (int)p->prm.size;
 }
 
+/* Packet @seq written into buffer @b of @s with the pattern: its length or -errno. */
+static int fill_buffer(struct dms_pipeline *p, struct side *s, uint32_t b, uint64_t seq)
+{
+	int n, end;
+
+	n = pipe_mem_cpu_begin(&s->mem, b, true);
+	if (n)
+		return n;
+	n = fill_packet(p, buf_data(s, b), seq);
+	end = pipe_mem_cpu_end(&s->mem, b, true);
+	return n < 0 || !end ? n : end;
+}
+
+/* What a dma-buf source put in @buf for packet @seq: > 0, 0 at the end, or -errno. */
+static int produce_dmabuf(struct dms_pipeline *p, uint32_t buf, uint64_t seq)
+{
+	uint32_t size = p->prm.size, align = dms_get_caps(p->tx.ch)->len_align;
+	int fd = pipe_mem_dmabuf(&p->tx.mem, buf, true);
+	int n;
+
+	if (fd < 0)
+		return fd;
+	n = p->source_dmabuf(p->source_arg, fd, 0, size, seq);
+	if (n > (int)size)
+		return -EOVERFLOW;
+	/* The CPU does not touch what another device filled: no padding here. */
+	if (n > 0 && align > 1 && n % align)
+		return -EINVAL;
+	return n;
+}
+
 /* Bytes to send in @buf for packet @seq: > 0, 0 at the end, or -errno. */
 static int produce(struct dms_pipeline *p, uint32_t buf, uint64_t seq)
 {
 	uint8_t *data = buf_data(&p->tx, buf);
 	uint32_t size = p->prm.size, align = dms_get_caps(p->tx.ch)->len_align;
-	int n;
+	int n, end;
 
+	if (p->source_dmabuf)
+		return produce_dmabuf(p, buf, seq);
+	if (p->source_fd < 0 && !p->source && p->prm.pattern == DMS_PATTERN_NONE)
+		return (int)size;	/* whatever the buffer holds: no CPU cost */
+	if (p->source_fd < 0 && !p->source)
+		return fill_buffer(p, &p->tx, buf, seq);
+	n = pipe_mem_cpu_begin(&p->tx.mem, buf, true);
+	if (n)
+		return n;
 	if (p->source_fd >= 0)
 		n = source_read(p, data, size);
-	else if (p->source)
-		n = p->source(p->source_arg, data, size, seq);
-	else if (p->prm.pattern == DMS_PATTERN_NONE)
-		return (int)size;	/* whatever the buffer holds: no CPU cost */
 	else
-		return fill_packet(p, data, seq);
-	if (n > (int)size)
-		return -EOVERFLOW;
-	/* The engine wants whole units: pad the stream's last piece with zeros. */
-	if (n > 0 && align > 1 && n % align) {
+		n = p->source(p->source_arg, data, size, seq);
+	if (n > (int)size) {
+		n = -EOVERFLOW;
+	} else if (n > 0 && align > 1 && n % align) {
+		/* The engine wants whole units: pad the stream's last piece with zeros. */
 		uint32_t padded = (uint32_t)n + align - (uint32_t)n % align;
 
 		memset(data + n, 0, padded - (uint32_t)n);
 		n = (int)padded;
 	}
-	return n;
+	end = pipe_mem_cpu_end(&p->tx.mem, buf, true);
+	return n < 0 || !end ? n : end;
 }
 
 /* ------------------------------------------------------------------------
@@ -942,13 +1038,9 @@ static int produce(struct dms_pipeline *p, uint32_t buf, uint64_t seq)
 static uint32_t cut_segments(const struct dms_pipeline *p, const struct side *s,
 			     struct dmastream_seg *segs, uint32_t buf, uint32_t len)
 {
-	uint32_t n = 0, off = 0, base = 0;
+	uint32_t n = 0, off = 0, base;
 
-	/* Registered memory is one buffer to the driver: ours are in it. */
-	if (s->user) {
-		base = buf * s->stride;
-		buf = s->user_index;
-	}
+	pipe_mem_locate(&s->mem, buf, &buf, &base);
 	while (off < len) {
 		uint32_t piece = len - off < p->seg_max ? len - off : p->seg_max;
 
@@ -1053,7 +1145,7 @@ static int refill_tx(struct dms_pipeline *p)
 		buf = s->free[s->nfree - 1];
 		if (p->mode == DMS_PIPE_MEMCPY) {
 			n = p->prm.pattern == DMS_PATTERN_NONE ? (int)p->prm.size :
-			    fill_packet(p, buf_data(s, 2 * buf), s->added);
+			    fill_buffer(p, s, 2 * buf, s->added);
 		} else {
 			n = produce(p, buf, s->added);
 		}

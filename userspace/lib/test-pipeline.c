@@ -715,7 +715,7 @@ static void test_limits_and_refusals(void)
 	prm.ring_flags = 0x2;
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), -EINVAL);
 	prm = loop_params(10, 1024);
-	prm.memory = DMS_MEMORY_USER + 1;
+	prm.memory = DMS_MEMORY_DMABUF + 1;
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), -EINVAL);
 	prm = loop_params(10, 1024);
 	prm.reserved32 = 1;

@@ -141,9 +141,11 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 				o->ring_flags = DMS_RING_CACHED;
 			else if (!strcmp(optarg, "user"))
 				o->memory = DMS_MEMORY_USER;
+			else if (!strcmp(optarg, "dmabuf"))
+				o->memory = DMS_MEMORY_DMABUF;
 			else if (strcmp(optarg, "coherent"))
-				return bad(err, errlen, "bad memory '%s' (coherent, cached, user)",
-					   optarg);
+				return bad(err, errlen,
+					   "bad memory '%s' (coherent, cached, user, dmabuf)", optarg);
 			break;
 		case OPT_BATCH:
 			if (parse_u32(optarg, 1, DMASTREAM_SUBMIT_MAX, &o->batch) < 0)
@@ -546,6 +548,15 @@ int stream_setup_failed(struct cli *c, const struct stream_opts *o, int err)
 		if (o->memory == DMS_MEMORY_USER)
 			return cli_fail(c, EXIT_RESOURCES,
 					"the driver is too old for --memory user (ABI 0x00010006)");
+		if (o->memory == DMS_MEMORY_DMABUF)
+			return cli_fail(c, EXIT_RESOURCES,
+					"the driver is too old for --memory dmabuf (ABI 0x00010005)");
+		return cli_fail_errno(c, err, "cannot start");
+	case ENODEV:
+		if (o->memory == DMS_MEMORY_DMABUF)
+			return cli_fail(c, EXIT_RESOURCES,
+					"no dma-bufs to allocate in this kernel (neither "
+					"/dev/dma_heap/system nor /dev/udmabuf)");
 		return cli_fail_errno(c, err, "cannot start");
 	case EINVAL:
 		return cli_fail(c, EXIT_USAGE,
@@ -556,6 +567,8 @@ int stream_setup_failed(struct cli *c, const struct stream_opts *o, int err)
 			return cli_fail(c, EXIT_RESOURCES,
 					"cannot pin the buffers: not enough memory, or more than "
 					"RLIMIT_MEMLOCK allows (ulimit -l)");
+		if (o->memory == DMS_MEMORY_DMABUF)
+			return cli_fail(c, EXIT_RESOURCES, "not enough memory for the dma-bufs");
 		return cli_fail(c, EXIT_RESOURCES, "not enough DMA memory for the ring");
 	case EDQUOT:
 		return cli_fail(c, EXIT_RESOURCES,
@@ -633,6 +646,7 @@ void stream_json_members(struct json *j, const struct stream_opts *o,
 	json_uint(j, "depth", st->depth);
 	json_uint(j, "buffers", st->buffers);
 	json_string(j, "memory", o->memory == DMS_MEMORY_USER ? "user" :
+				 o->memory == DMS_MEMORY_DMABUF ? "dmabuf" :
 				 o->ring_flags & DMS_RING_CACHED ? "cached" : "coherent");
 	if (o->count)
 		json_uint(j, "count", o->count);
