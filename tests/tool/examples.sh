@@ -88,12 +88,22 @@ for kind in $kinds; do
 	rm -f /tmp/fwd
 	"$T" rx ex1 -n $N -s $SIZE -o /tmp/fwd --json >/tmp/rx.json 2>/tmp/rx.err &
 	rpid=$!
-	wait_for 10 owned ex1/rx || fail "forward $kind: dmastream rx did not start"
+	if ! wait_for 10 owned ex1/rx; then
+		fail "forward $kind: dmastream rx did not start"
+		kill -KILL $rpid
+		wait $rpid
+		continue
+	fi
 	"$EX/rx-dmabuf-forward" ex0/rx ex1/tx $N "$kind" >/tmp/fwd.json 2>/tmp/fwd.err &
 	fpid=$!
 	# shellcheck disable=SC2016 # expanded by that sh
-	wait_for 10 sh -c '[ "$(cat /sys/class/dmastream/ex0.rx/stats/inflight)" = 8 ]' ||
+	if ! wait_for 10 sh -c '[ "$(cat /sys/class/dmastream/ex0.rx/stats/inflight)" = 8 ]'; then
 		fail "forward $kind: the pipeline did not queue its buffers"
+		sed 's/^/# forward: /' /tmp/fwd.err
+		kill -KILL $rpid $fpid
+		wait $rpid $fpid
+		continue
+	fi
 	expect 0 "$T" tx ex0 -n $N -s $SIZE --pattern prbs --json
 	wait_exit $fpid 60 ex0/rx ex1/tx
 	is "forward $kind: exit status" $? 0

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include <libdmastream.h>
 
@@ -102,19 +103,16 @@ static int reap_tx(struct forward *f)
 	return 0;
 }
 
-static int run(struct forward *f)
+static int loop(struct forward *f, int ep)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, got[2];
-	int ep, ret, timeout;
+	int pfd, ret, timeout;
 	bool running = true;
 
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (ep < 0)
-		return -errno;
-	ret = dms_pipeline_get_fd(f->p);
-	if (ret < 0)
-		return ret;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, ret, &ev) ||
+	pfd = dms_pipeline_get_fd(f->p);
+	if (pfd < 0)
+		return pfd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, pfd, &ev) ||
 	    epoll_ctl(ep, EPOLL_CTL_ADD, dms_channel_fd(f->tx), &ev))
 		return -errno;
 	for (;;) {
@@ -123,6 +121,9 @@ static int run(struct forward *f)
 			if (ret < 0)
 				return ret;
 			running = ret > 0;
+			/* Done receiving: from now on only the sends are waited for. */
+			if (!running)
+				epoll_ctl(ep, EPOLL_CTL_DEL, pfd, NULL);
 		}
 		ret = reap_tx(f);
 		if (ret)
@@ -130,10 +131,25 @@ static int run(struct forward *f)
 		/* The last packets may still be on their way out. */
 		if (!running && f->done == f->sent)
 			return 0;
-		timeout = running ? dms_pipeline_get_timeout(f->p) : -1;
-		if (epoll_wait(ep, got, 2, timeout) < 0 && errno != EINTR)
+		timeout = running ? dms_pipeline_get_timeout(f->p) : 10000;
+		ret = epoll_wait(ep, got, 2, timeout);
+		if (ret < 0 && errno != EINTR)
 			return -errno;
+		if (ret == 0 && !running)
+			return -ETIMEDOUT;	/* a send that never completes */
 	}
+}
+
+static int run(struct forward *f)
+{
+	int ep, ret;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0)
+		return -errno;
+	ret = loop(f, ep);
+	close(ep);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -171,6 +187,11 @@ int main(int argc, char **argv)
 		ret = dms_pipeline_set_sink_dmabuf(f.p, forward_sink, &f);
 	if (!ret)
 		ret = run(&f);
+	if (ret) {
+		/* Sends still in flight would keep their imports: cancel them first. */
+		dms_abort(f.tx);
+		reap_tx(&f);
+	}
 	/* The TX imports first: the RX ring's exports are in them. */
 	for (unsigned int i = 0; i < f.nimports; i++)
 		dms_buf_release(f.tx, f.imports[i].index);

@@ -143,8 +143,14 @@ static int sys_dmabuf_alloc(void *ctx, size_t size)
 
 	(void)ctx;
 	fd = heap_alloc(size);
-	if (fd == -ENOENT)
+	/* Distributions often keep the heap for root and give udmabuf to a group. */
+	if (fd == -ENOENT || fd == -EACCES || fd == -EPERM) {
+		int heap_err = fd;
+
 		fd = udmabuf_alloc(size);
+		if (fd == -ENOENT)
+			fd = heap_err;
+	}
 	return fd == -ENOENT ? -ENODEV : fd;
 }
 

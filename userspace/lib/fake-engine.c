@@ -98,6 +98,7 @@ struct fake_engine {
 	} brackets[MAX_CPU_BRACKETS];
 	uint32_t nbrackets;
 	struct fake_dmabuf_stats dmabuf;
+	uint32_t import_runs;		/* what IMPORT_BUF says a dma-buf comes in; 0: 1 */
 };
 
 static uint64_t mono_ns(void)
@@ -874,7 +875,7 @@ static int do_import(struct fake_chan *c, struct dmastream_import *x)
 	im->engine_reads = engine_reads;
 	im->dev = st.st_dev;
 	im->ino = st.st_ino;
-	x->runs = 1;
+	x->runs = c->e->import_runs ? c->e->import_runs : 1;
 	x->size = size;
 	return 0;
 }
@@ -1297,6 +1298,11 @@ static int fake_dmabuf_sync(void *ctx, int fd, uint64_t flags)
 const struct fake_dmabuf_stats *fake_dmabuf_stats(const struct fake_engine *e)
 {
 	return &e->dmabuf;
+}
+
+void fake_set_import_runs(struct fake_engine *e, uint32_t runs)
+{
+	e->import_runs = runs;
 }
 
 uint32_t fake_dmabuf_open_brackets(const struct fake_engine *e)

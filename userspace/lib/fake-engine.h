@@ -82,5 +82,7 @@ struct fake_dmabuf_stats {
 };
 const struct fake_dmabuf_stats *fake_dmabuf_stats(const struct fake_engine *e);
 uint32_t fake_dmabuf_open_brackets(const struct fake_engine *e);
+/* The runs IMPORT_BUF reports for each dma-buf from now on (0: one). */
+void fake_set_import_runs(struct fake_engine *e, uint32_t runs);
 
 #endif /* FAKE_ENGINE_H */

@@ -60,7 +60,7 @@ static int user_setup(struct pipe_mem *m, uint64_t stride)
  * dma-buf at a time). Memcpy sources (even buffers of a pair) are imported
  * for the engine to read only.
  */
-static int dmabuf_setup(struct pipe_mem *m, uint64_t stride, bool pairs)
+static int dmabuf_setup(struct pipe_mem *m, uint64_t stride, bool pairs, uint32_t max_runs)
 {
 	struct dms_import_info info;
 	uint32_t b;
@@ -91,6 +91,12 @@ static int dmabuf_setup(struct pipe_mem *m, uint64_t stride, bool pairs)
 		if (ret)
 			return ret;
 		d->index = info.index;
+		/*
+		 * A TX or RX segment takes an entry per run it touches: a
+		 * dma-buf of too many pieces fails every transfer, so none.
+		 */
+		if (max_runs && info.runs > max_runs)
+			return -E2BIG;
 	}
 	return 0;
 }
@@ -101,11 +107,13 @@ static int dmabuf_setup(struct pipe_mem *m, uint64_t stride, bool pairs)
  *	each dma-buf: @size rounded up to the page
  * @ring_flags: DMS_RING_* for a ring's own buffers
  * @pairs: memcpy: even buffers are sources, odd ones destinations
+ * @max_runs: most DMA-contiguous pieces a dma-buf may come in (0: any)
  *
  * On failure, pipe_mem_fini() gives back what was set up.
  */
 int pipe_mem_setup(struct pipe_mem *m, struct dms_channel *ch, uint32_t kind, uint32_t nbufs,
-		   uint64_t stride, uint32_t size, uint32_t ring_flags, bool pairs)
+		   uint64_t stride, uint32_t size, uint32_t ring_flags, bool pairs,
+		   uint32_t max_runs)
 {
 	uint32_t abi = dms_get_caps(ch)->abi_version;
 	int ret;
@@ -127,7 +135,8 @@ int pipe_mem_setup(struct pipe_mem *m, struct dms_channel *ch, uint32_t kind, ui
 	ret = cq_ring_setup(m, nbufs);
 	if (ret)
 		return ret;
-	return kind == DMS_MEMORY_USER ? user_setup(m, stride) : dmabuf_setup(m, stride, pairs);
+	return kind == DMS_MEMORY_USER ? user_setup(m, stride) :
+					 dmabuf_setup(m, stride, pairs, max_runs);
 }
 
 /* The caller's ring, as it is. */

@@ -35,7 +35,8 @@ struct pipe_mem {
 };
 
 int pipe_mem_setup(struct pipe_mem *m, struct dms_channel *ch, uint32_t kind, uint32_t nbufs,
-		   uint64_t stride, uint32_t size, uint32_t ring_flags, bool pairs);
+		   uint64_t stride, uint32_t size, uint32_t ring_flags, bool pairs,
+		   uint32_t max_runs);
 void pipe_mem_fini(struct pipe_mem *m);
 void pipe_mem_use_ring(struct pipe_mem *m, struct dms_channel *ch);
 

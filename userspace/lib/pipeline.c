@@ -50,7 +50,12 @@ struct side {
 	uint32_t nbufs;			/* buffers (memcpy: buffer pairs) in use */
 	uint32_t *free;			/* stack of free buffer (pair) indices */
 	uint32_t nfree;
-	bool *held;			/* RX: kept by the sink (DMS_SINK_HELD) */
+	/* RX: buffers the sink keeps (DMS_SINK_HELD), by buffer index. */
+	struct hold {
+		bool on;
+		bool bracket;		/* a byte sink's CPU bracket, open until the release */
+		uint64_t cookie;	/* the CQE's: only it gives the buffer back */
+	} *held;
 	uint64_t added;			/* transfers put in the batch */
 	uint64_t submitted;		/* accepted by the driver */
 	uint64_t completed;
@@ -101,7 +106,6 @@ struct dms_pipeline {
 
 	struct delivery *dq;		/* RX data waiting for the sink, in order */
 	uint32_t dq_head, dq_len;
-	uint32_t nheld;			/* buffers the sink holds */
 
 	/* An external event loop's view (dms_pipeline_get_fd()). */
 	int loop_fd;			/* epoll: wake_fd, and a waiting sink/source fd */
@@ -289,8 +293,9 @@ static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel 
 			ring_bufs -= ring_bufs % 2;
 		if (ring_bufs < (pairs ? 2u : 1u))
 			return -E2BIG;
+		/* A buffer's segments and the runs they touch share max_segs entries. */
 		ret = pipe_mem_setup(&s->mem, ch, p->prm.memory, ring_bufs, stride, size,
-				     p->prm.ring_flags, pairs);
+				     p->prm.ring_flags, pairs, pairs ? 0 : caps->max_segs - (nsegs - 1));
 		if (ret)
 			return ret;
 	} else if (p->prm.memory != DMS_MEMORY_RING || dms_buf_size(ch) < size) {
@@ -326,6 +331,10 @@ static void side_fini(struct side *s)
 	dms_batch_destroy(s->batch);
 	free(s->free);
 	free(s->segs);
+	/* The CPU's brackets on buffers still held end with the memory. */
+	for (uint32_t b = 0; s->held && b < s->nbufs; b++)
+		if (s->held[b].on && s->held[b].bracket)
+			pipe_mem_cpu_end(&s->mem, b, false);
 	free(s->held);
 	pipe_mem_fini(&s->mem);
 	memset(s, 0, sizeof(*s));
@@ -854,10 +863,16 @@ static int sink_one(struct dms_pipeline *p, struct delivery *d)
 	ret = pipe_mem_cpu_begin(&p->rx.mem, d->buf, false);
 	if (ret)
 		return ret;
-	if (p->sink_fd >= 0)
+	if (p->sink_fd >= 0) {
 		ret = sink_write(p, data, d->len, &d->done);
-	else
+	} else {
 		ret = p->sink(p->sink_arg, data, d->len, &d->cqe);
+		/* Kept for reading after the call: the bracket stays open until the release. */
+		if (ret == DMS_SINK_HELD) {
+			p->rx.held[d->buf].bracket = true;
+			return ret;
+		}
+	}
 	end = pipe_mem_cpu_end(&p->rx.mem, d->buf, false);
 	return ret ? ret : end;
 }
@@ -888,8 +903,8 @@ static uint32_t deliver(struct dms_pipeline *p)
 		}
 		if (ret == DMS_SINK_HELD && p->sink_fd < 0) {
 			/* Taken, and back only with dms_pipeline_release(). */
-			p->rx.held[d->buf] = true;
-			p->nheld++;
+			p->rx.held[d->buf].on = true;
+			p->rx.held[d->buf].cookie = d->cqe.cookie;
 		} else {
 			free_buf(&p->rx, d->buf);
 		}
@@ -915,19 +930,30 @@ static void discard_deliveries(struct dms_pipeline *p)
 int dms_pipeline_release(struct dms_pipeline *p, uint64_t cookie)
 {
 	uint32_t buf = cookie_buf(cookie);
+	struct hold *h;
 	uint64_t one = 1;
+	int ret = 0;
 
-	if (p->mode != DMS_PIPE_RX || buf >= p->rx.nbufs || !p->rx.held[buf])
+	if (p->mode != DMS_PIPE_RX || buf >= p->rx.nbufs)
 		return -EINVAL;
-	p->rx.held[buf] = false;
-	p->nheld--;
+	/* The buffer may be held again by now, under another cookie. */
+	h = &p->rx.held[buf];
+	if (!h->on || h->cookie != cookie)
+		return -EINVAL;
+	if (h->bracket)
+		ret = pipe_mem_cpu_end(&p->rx.mem, buf, false);
+	*h = (struct hold){ 0 };
 	free_buf(&p->rx, buf);
+	if (p->state == PIPE_DONE)
+		return ret;
+	if (ret)
+		begin_stop(p, ret);
 	/* A free buffer is work for the next step: wake an external loop. */
 	p->due = true;
 	if (p->loop_fd >= 0 && write(p->wake_fd, &one, sizeof(one)) < 0) {
 		/* EAGAIN: the counter is full, so it is readable already. */
 	}
-	return 0;
+	return ret;
 }
 
 /* ------------------------------------------------------------------------
@@ -1335,8 +1361,12 @@ static int step(struct dms_pipeline *p, int timeout_ms)
 
 	p->due = true;
 	p->deadline_ns = 0;
-	if (p->state == PIPE_DONE)
+	if (p->state == PIPE_DONE) {
+		/* Nothing is waited for any more: an external loop's fd must go quiet. */
+		if (p->loop_fd >= 0)
+			drain_wake(p);
 		return p->error;
+	}
 	/* In an external loop nobody else resets it; before looking at anything. */
 	if (p->loop_fd >= 0)
 		drain_wake(p);

@@ -174,6 +174,26 @@ static void test_slots(void)
 	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), -E2BIG);
 	CHECK(!fake_owned(r.e, DMASTREAM_DIR_MEMCPY));
 
+	/*
+	 * dma-bufs in more pieces than a TX segment may touch (max_segs 16):
+	 * every transfer would fail, so the pipeline does not start.
+	 */
+	fake_set_import_runs(r.e, 17);
+	prm = params(10, 4096, 4);
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), -E2BIG);
+	CHECK(!fake_owned(r.e, DMASTREAM_DIR_TX));
+	fake_set_import_runs(r.e, 16);
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), 0);
+	dms_pipeline_destroy(p);
+	/* A memcpy's descriptors end at run boundaries instead: no limit. */
+	fake_set_import_runs(r.e, 1000);
+	fake_caps(r.e, DMASTREAM_DIR_MEMCPY)->max_imports = 64;
+	dms_channel_close(r.mem);
+	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_MEMCPY, &r.mem), 0);
+	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), 0);
+	dms_pipeline_destroy(p);
+	fake_set_import_runs(r.e, 0);
+
 	/* A driver without imports: said before anything is allocated. */
 	fake_caps(r.e, DMASTREAM_DIR_TX)->abi_version = 0x00010004;
 	dms_channel_close(r.tx);
@@ -347,6 +367,67 @@ static void test_held(void)
 	rig_close(&r);
 }
 
+/*
+ * A stale cookie does not release the buffer's next hold; a byte sink that
+ * holds a dma-buf buffer keeps its CPU bracket open until the release (or
+ * the pipeline's end).
+ */
+struct byte_holder {
+	uint64_t cookies[8];
+	unsigned int n;
+};
+
+static int byte_holding_sink(void *arg, const void *data, uint32_t len,
+			     const struct dmastream_cqe *cqe)
+{
+	struct byte_holder *h = arg;
+
+	(void)data;
+	(void)len;
+	if (h->n == 8)
+		return -EAGAIN;
+	h->cookies[h->n++] = cqe->cookie;
+	return DMS_SINK_HELD;
+}
+
+static void test_held_cookies(void)
+{
+	struct dms_pipeline_params prm = params(0, 1024, 1);
+	struct byte_holder h = { 0 };
+	struct dms_pipeline *p = NULL;
+	struct rig r;
+
+	rig_open(&r);
+	prm.buffers = 1;
+	prm.verify = DMS_CHECK_NONE;
+	CHECK_EQ(dms_pipeline_create(&prm, NULL, r.rx, &p), 0);
+	CHECK_EQ(dms_pipeline_set_sink(p, byte_holding_sink, &h), 0);
+	dms_pipeline_step(p, 0);
+	fake_source_emit(r.e, 1, 1024, DMS_PATTERN_PRBS31, 0);
+	dms_pipeline_step(p, 0);
+	dms_pipeline_step(p, 0);
+	CHECK_EQ(h.n, 1);
+	/* Held by a byte sink: the bracket is open while it reads. */
+	CHECK_EQ(fake_dmabuf_open_brackets(r.e), 1);
+	CHECK_EQ(dms_pipeline_release(p, h.cookies[0]), 0);
+	CHECK_EQ(fake_dmabuf_open_brackets(r.e), 0);
+	dms_pipeline_step(p, 0);
+	fake_source_emit(r.e, 1, 1024, DMS_PATTERN_PRBS31, 0);
+	dms_pipeline_step(p, 0);
+	dms_pipeline_step(p, 0);
+	CHECK_EQ(h.n, 2);
+	/* The same buffer, held again: only the new cookie gives it back. */
+	CHECK_EQ(h.cookies[0] & 0xffff, h.cookies[1] & 0xffff);
+	CHECK(h.cookies[0] != h.cookies[1]);
+	CHECK_EQ(dms_pipeline_release(p, h.cookies[0]), -EINVAL);
+	CHECK_EQ(fake_dmabuf_open_brackets(r.e), 1);
+	/* Still held at the end: the pipeline's end closes the bracket. */
+	dms_pipeline_destroy(p);
+	brackets_kept(&r);
+	CHECK(!fake_owned(r.e, DMASTREAM_DIR_RX));
+	rig_close(&r);
+}
+
 struct fd_source {
 	uint64_t calls;
 	uint32_t ret_len;	/* 0: the whole packet */
@@ -474,6 +555,7 @@ int main(void)
 	test_sink(DMS_MEMORY_DMABUF);
 	test_sink(DMS_MEMORY_RING);
 	test_held();
+	test_held_cookies();
 	test_source(DMS_MEMORY_DMABUF);
 	test_source(DMS_MEMORY_RING);
 	test_refusals();
