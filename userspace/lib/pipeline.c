@@ -5,7 +5,9 @@
  *
  * Every buffer of a ring is either free, in flight (or waiting in the batch
  * for room), or - RX only - holding received data until the sink has taken
- * it. A buffer is submitted again only once it is free, so a slow sink
+ * it, or kept by the sink after that (DMS_SINK_HELD) until
+ * dms_pipeline_release(). A buffer is submitted again only once it is
+ * free, so a slow sink
  * holds buffers back, the RX queue runs dry and the device has nowhere to
  * put data: that is counted (each RX completion the driver flags
  * DMASTREAM_CQE_AFTER_EMPTY, and with a pattern the verifier's sequence
