@@ -63,6 +63,7 @@ enum dmasim_chan_knob {
 	CK_NO_RESULT,
 	CK_LATE_US,
 	CK_REORDER,
+	CK_REORDER_HOLD_US,
 	CK_FAIL_TERMINATE,
 	CK_DESC_EXHAUSTED,
 	CK_DROPPED,
@@ -128,6 +129,7 @@ static const struct dmasim_knob dmasim_chan_knobs[CK_NR] = {
 	[CK_NO_RESULT] = { "no_result", 0644, 1, CH_ALL },
 	[CK_LATE_US] = { "late_callback_us", 0644, DMASIM_LATE_MAX_US, CH_ALL },
 	[CK_REORDER] = { "reorder", 0644, DMASIM_REORDER_MAX, CH_ALL },
+	[CK_REORDER_HOLD_US] = { "reorder_hold_us", 0644, DMASIM_REORDER_HOLD_MAX_US, CH_ALL },
 	[CK_FAIL_TERMINATE] = { "fail_terminate", 0644, U32_MAX, CH_ALL },
 	[CK_DESC_EXHAUSTED] = COUNTER(desc_exhausted, CH_ALL),
 	[CK_DROPPED] = COUNTER(dropped, CH_ALL),
@@ -177,6 +179,9 @@ static int dmasim_chan_knob_get(void *data, u64 *val)
 		break;
 	case CK_REORDER:
 		*val = h->reorder;
+		break;
+	case CK_REORDER_HOLD_US:
+		*val = h->reorder_hold_us;
 		break;
 	case CK_FAIL_TERMINATE:
 		*val = h->fail_terminate;
@@ -242,6 +247,9 @@ static int dmasim_chan_knob_set(void *data, u64 val)
 		break;
 	case CK_REORDER:
 		dmasim_habits_reorder_arm(sc, val);
+		break;
+	case CK_REORDER_HOLD_US:
+		h->reorder_hold_us = val;
 		break;
 	case CK_FAIL_TERMINATE:
 		h->fail_terminate = val;

@@ -65,6 +65,13 @@ enum dmasim_personality {
 #define DMASIM_FIFO_MAX_PKTS	256
 /* Widest window of callbacks the reorder habit shuffles. */
 #define DMASIM_REORDER_MAX	64
+/*
+ * A reorder window that cannot fill (the next descriptor waits for data,
+ * or the client waits for a callback first) is let go after this long, by
+ * default (knob reorder_hold_us).
+ */
+#define DMASIM_REORDER_HOLD_US	1000
+#define DMASIM_REORDER_HOLD_MAX_US	(10 * USEC_PER_SEC)
 /* Failed cookies a channel remembers for device_tx_status (no_result). */
 #define DMASIM_ERR_COOKIES	64
 
@@ -117,6 +124,7 @@ struct dmasim_habits {
 	enum dmasim_on_error on_error;
 	u32 late_us;		/* completed descriptors call back this long after terminate */
 	u32 reorder;		/* window of callbacks shuffled, 0: in order */
+	u32 reorder_hold_us;	/* a window that cannot fill goes after this */
 	u32 fail_terminate;	/* countdown: that terminate_all fails */
 
 	u32 desc_in_use;	/* slots taken by descriptors not recycled */
@@ -169,7 +177,7 @@ struct dmasim_knob_ref {
 	unsigned int knob;
 };
 
-#define DMASIM_CHAN_KNOBS	30
+#define DMASIM_CHAN_KNOBS	31
 
 struct dmasim_chan {
 	struct dma_chan chan;

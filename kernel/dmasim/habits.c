@@ -29,11 +29,6 @@
 
 /* Fixed, so that the same window sequence shuffles the same way each run. */
 #define DMASIM_REORDER_SEED	0x9e3779b9
-/*
- * A window that cannot fill (the next descriptor waits for data, or the
- * client waits for a callback first) is let go after this long.
- */
-#define DMASIM_REORDER_HOLD_US	1000
 
 const char *const dmasim_on_error_names[DMASIM_ON_ERROR_NR] = {
 	[DMASIM_ON_ERROR_COMPLETE] = "complete",
@@ -176,7 +171,7 @@ void dmasim_habits_poll(struct dmasim_chan *sc, struct dmasim_tick *tick)
 	for (s = 0; s < h->win_in; s++)
 		if (h->slot[s] && ktime_before(h->slot[s]->retire_at, oldest))
 			oldest = h->slot[s]->retire_at;
-	oldest = ktime_add_us(oldest, DMASIM_REORDER_HOLD_US);
+	oldest = ktime_add_us(oldest, h->reorder_hold_us);
 	if (ktime_before(tick->now, oldest)) {
 		dmasim_tick_wake(tick, oldest);
 		return;

@@ -229,6 +229,7 @@ void dmasim_personality_chan_init(struct dmasim_chan *sc)
 	h->no_result = p->no_result;
 	h->on_error = p->on_error;
 	h->late_us = p->late_us;
+	h->reorder_hold_us = DMASIM_REORDER_HOLD_US;
 	sc->start_on_submit = p->start_on_submit;
 	dmasim_habits_reorder_arm(sc, p->reorder);
 }

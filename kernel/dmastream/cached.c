@@ -185,6 +185,9 @@ void dmastream_cached_to_engine(struct dmastream_kring *ring, struct dmastream_r
 		for (r = 0; r < req->nrefs; r++) {
 			const struct dmastream_seg_ref *ref = &req->refs[r];
 
+			/* Imports have their own mappings (import.c). */
+			if (ref->buf & DMASTREAM_BUF_IMPORTED)
+				continue;
 			dma_sync_single_range_for_device(ring->dma_dev, ring->bufs[ref->buf].dma,
 							 ref->offset, ref->len,
 							 ref->dma_writes ? DMA_BIDIRECTIONAL :
@@ -211,7 +214,7 @@ void dmastream_cached_to_cpu(struct dmastream_kring *ring, const struct dmastrea
 	for (r = 0; r < req->nrefs; r++) {
 		const struct dmastream_seg_ref *ref = &req->refs[r];
 
-		if (ref->dma_writes)
+		if (ref->dma_writes && !(ref->buf & DMASTREAM_BUF_IMPORTED))
 			dma_sync_single_range_for_cpu(ring->dma_dev, ring->bufs[ref->buf].dma,
 						      ref->offset, ref->len, DMA_FROM_DEVICE);
 	}

@@ -20,6 +20,9 @@
 #include "complete.h"
 #include "compat.h"
 #include "export.h"
+#include "import.h"
+#include "import_dmabuf.h"
+#include "import_user.h"
 #include "owner.h"
 #include "proxy.h"
 #include "ring.h"
@@ -264,6 +267,7 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 	union {
 		struct dmastream_eventfd eventfd;
 		struct dmastream_config config;
+		u32 idx;
 	} arg;
 	long ret;
 
@@ -274,7 +278,8 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 	if ((cmd == DMASTREAM_IOC_SET_EVENTFD &&
 	     copy_from_user(&arg.eventfd, uarg, sizeof(arg.eventfd))) ||
 	    (cmd == DMASTREAM_IOC_SET_CONFIG &&
-	     copy_from_user(&arg.config, uarg, sizeof(arg.config))))
+	     copy_from_user(&arg.config, uarg, sizeof(arg.config))) ||
+	    (cmd == DMASTREAM_IOC_RELEASE_BUF && get_user(arg.idx, (u32 __user *)uarg)))
 		return -EFAULT;
 
 	mutex_lock(&chan->lock);
@@ -303,6 +308,9 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 		break;
 	case DMASTREAM_IOC_SET_CONFIG:
 		ret = dmastream_set_config(chan, &arg.config);
+		break;
+	case DMASTREAM_IOC_RELEASE_BUF:
+		ret = dmastream_import_end(chan, arg.idx);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -345,6 +353,9 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 	case DMASTREAM_IOC_SET_CONFIG:
 	case DMASTREAM_IOC_RESET_STATS:
 	case DMASTREAM_IOC_EXPORT_BUF:
+	case DMASTREAM_IOC_IMPORT_BUF:
+	case DMASTREAM_IOC_RELEASE_BUF:
+	case DMASTREAM_IOC_REGISTER_MEM:
 		if (!dmastream_rw(file))
 			return -EBADF;
 		break;
@@ -370,6 +381,10 @@ static long dmastream_ioctl(struct file *file, unsigned int cmd, unsigned long a
 		return dmastream_do_wait(chan, file, uarg);
 	case DMASTREAM_IOC_EXPORT_BUF:
 		return dmastream_export_buf(chan, file, uarg);
+	case DMASTREAM_IOC_IMPORT_BUF:
+		return dmastream_import_buf(chan, file, uarg);
+	case DMASTREAM_IOC_REGISTER_MEM:
+		return dmastream_register_mem(chan, file, uarg);
 	default:
 		return dmastream_control(chan, file, cmd, uarg);
 	}

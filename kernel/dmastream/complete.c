@@ -17,6 +17,7 @@
 #include "cached.h"
 #include "compat.h"
 #include "complete.h"
+#include "import.h"
 #include "reserve.h"
 #include "ring.h"
 #include "validate.h"
@@ -179,6 +180,8 @@ static void dmastream_record_locked(struct dmastream_chan *chan, struct dmastrea
 	/* What the engine wrote is the CPU's again before the record says so. */
 	if (req->ring->flags & DMASTREAM_RING_CACHED)
 		dmastream_cached_to_cpu(req->ring, req);
+	if (req->ring->nimports)
+		dmastream_import_to_cpu(req->ring, req);
 	dmastream_unreserve(req);
 	if (req->status == DMASTREAM_STATUS_OK && req->bytes < req->len)
 		req->cqe_flags |= DMASTREAM_CQE_SHORT;

@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "device.h"
 #include "engine.h"
+#include "import.h"
 #include "proxy.h"
 #include "ring.h"
 #include "stop.h"
@@ -182,6 +183,7 @@ static int dmastream_chan_caps(struct dmastream_chan *chan)
 
 	caps->abi_version = DMASTREAM_ABI_VERSION;
 	caps->direction = chan->kind;
+	caps->max_imports = DMASTREAM_IMPORTS_MAX;
 	if (!dma_get_slave_caps(chan->dma, &sc))
 		caps->directions = dmastream_dirs_of_caps(&sc);
 	if (dma_has_cap(DMA_MEMCPY, dd->cap_mask))
@@ -502,6 +504,13 @@ static void dmastream_chan_remove(struct dmastream_chan *chan)
 	chan->dead = true;
 	chan->state = DMASTREAM_STATE_GONE;
 	spin_unlock_irq(&chan->irq_lock);
+	/*
+	 * Imports are mapped for the provider's device: released before it
+	 * goes, not with the owner's file (a ring DMA may still reach keeps
+	 * them until the channel is released, below).
+	 */
+	if (chan->ring && chan->ring != chan->wedged_ring)
+		dmastream_imports_release(chan->ring);
 	/* Stopped and dead: nothing uses the DMA channel any more. */
 	dma = chan->dma;
 	WRITE_ONCE(chan->dma, NULL);
@@ -524,6 +533,11 @@ static void dmastream_chan_remove(struct dmastream_chan *chan)
 	 */
 	dma_release_channel(dma);
 	dmastream_engine_released(chan);
+	if (wedged) {
+		mutex_lock(&chan->lock);
+		dmastream_imports_release(wedged);
+		mutex_unlock(&chan->lock);
+	}
 	dmastream_ring_put(wedged);
 	put_device(&chan->dev);
 }

@@ -13,6 +13,8 @@
  *    itself is released when the device is removed.
  *  - struct dmastream_kring is refcounted: the channel holds one while the
  *    ring is current, and every VMA mapping part of it holds one.
+ *  - struct dmastream_kimport (an imported dma-buf or registered user
+ *    memory) belongs to a ring and goes with its owner: import.c.
  *  - struct dmastream_req (a transfer) lives from SUBMIT until its
  *    completion record is written to the completion queue.
  *  - struct dmastream_desc (one dmaengine descriptor handed to the engine)
@@ -35,6 +37,7 @@
 
 #include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/dma-direction.h>
 #include <linux/dmaengine.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -51,6 +54,9 @@
 #include <linux/dmastream.h>
 
 #define DMASTREAM_DRV_NAME	"dmastream"
+
+struct dma_buf;
+struct dma_buf_attachment;
 
 /*
  * Kernel memory a caller's request sizes (rings' bookkeeping, batches,
@@ -103,6 +109,7 @@ extern bool dmastream_cached_streaming;
 extern atomic_t dmastream_live_reqs;
 extern atomic_t dmastream_live_descs;
 extern atomic_t dmastream_live_rings;
+extern atomic_t dmastream_live_imports;
 
 extern struct class *dmastream_class;
 extern dev_t dmastream_devt_base;
@@ -142,6 +149,62 @@ struct dmastream_buf {
 	struct rb_root_cached writes;
 };
 
+/* Most imports (dma-bufs, user memory) in one ring (dmastream_caps.max_imports). */
+#define DMASTREAM_IMPORTS_MAX	64
+/* Largest import: offsets and lengths of segments are 32-bit. */
+#define DMASTREAM_IMPORT_SIZE_MAX	SZ_2G
+
+/*
+ * One entry of an import's mapping for the engine's device, and the
+ * DMA-contiguous run of entries it belongs to: transfers are cut at runs,
+ * syncs at entries (the DMA API knows each entry as a mapping).
+ */
+struct dmastream_import_ent {
+	u32 start;			/* byte offset in the import */
+	u32 len;
+	u32 run;			/* index of its run */
+	u32 run_end;			/* byte offset where its run ends */
+	dma_addr_t dma;
+};
+
+/* Pinned user memory behind an import (import_user.c). */
+struct dmastream_user_pages {
+	struct page **pages;
+	unsigned long npages;
+	struct mm_struct *mm;		/* pinned_vm counted there */
+	struct sg_table sgt;		/* the engine's mapping */
+};
+
+/*
+ * Memory from elsewhere used as a buffer of a ring (import.c): a dma-buf
+ * attached to the engine's device (import_dmabuf.c) or the caller's pages,
+ * pinned (import_user.c), mapped for the import's whole life, which ends
+ * with RELEASE_BUF, with the ring's owner (or a SET_RING that frees it)
+ * or, for a ring DMA may still reach (wedged), with the ring.
+ */
+struct dmastream_kimport {
+	/* What the memory is, and how its kind lets it go. */
+	void (*unmap)(struct dmastream_kimport *imp);
+	const void *origin;		/* the dma-buf, or the pages' mm */
+	u64 origin_start;		/* 0, or the user address */
+	struct dma_buf *dmabuf;		/* NULL for user memory */
+	struct dma_buf_attachment *att;
+	struct dmastream_user_pages user;
+
+	struct sg_table *sgt;		/* the engine's mapping */
+	struct device *dma_dev;
+	enum dma_data_direction dir;
+	bool engine_reads;		/* mapped for the device to read only */
+	bool need_sync;			/* the mapping is bounced or not coherent */
+	u32 size;
+	u32 write_align;		/* of ranges the engine writes */
+	struct dmastream_buf buf;	/* its reservations (cpu, dma unused) */
+	u64 serial;			/* of the ring's imports, never reused */
+	u32 nruns;
+	u32 nents;
+	struct dmastream_import_ent ents[];
+};
+
 /* Shared completion queue header; offsets reported in dmastream_cq_offsets. */
 struct dmastream_cq_hdr {
 	u32 head;		/* user space writes */
@@ -178,6 +241,10 @@ struct dmastream_kring {
 	u32 cq_tail;			/* the kernel's own copy, never read back */
 
 	atomic_t mappings;
+	/* Imports by slot: set under chan->lock and irq_lock. */
+	struct dmastream_kimport *imports[DMASTREAM_IMPORTS_MAX];
+	u32 nimports;
+	u64 import_serial;		/* the last given; chan->lock */
 };
 
 /* Where a segment of a transfer sits, for conflict checks. */
@@ -240,6 +307,7 @@ struct dmastream_req {
 	u32 nsrc;			/* memcpy: source refs; the destination's follow */
 	struct dmastream_kring *ring;	/* where its ranges are reserved, once they are */
 	unsigned int nrefs;
+	unsigned int nsg;		/* slave: scatterlist entries (imports' runs) */
 	struct dmastream_seg_ref refs[];	/* a slave transfer's scatterlist follows */
 };
 

@@ -188,8 +188,8 @@ static void dmastream_desc_done_plain(void *param)
 }
 
 /*
- * The next piece of a memcpy: contiguous on both sides and at most the
- * engine's segment size.
+ * The next piece of a memcpy: contiguous on both sides (an import's runs
+ * end pieces too) and at most the engine's segment size.
  */
 static u32 dmastream_memcpy_piece(const struct dmastream_req *req,
 				  const struct dmastream_kring *ring, u32 max_seg,
@@ -197,10 +197,11 @@ static u32 dmastream_memcpy_piece(const struct dmastream_req *req,
 {
 	const struct dmastream_seg_ref *s = &req->refs[req->pos.si];
 	const struct dmastream_seg_ref *d = &req->refs[req->nsrc + req->pos.di];
+	u32 src_contig, dst_contig;
 
-	*src = dmastream_seg_dma(ring, s, req->pos.soff);
-	*dst = dmastream_seg_dma(ring, d, req->pos.doff);
-	return min3(s->len - req->pos.soff, d->len - req->pos.doff, max_seg);
+	*src = dmastream_seg_dma(ring, s, req->pos.soff, &src_contig);
+	*dst = dmastream_seg_dma(ring, d, req->pos.doff, &dst_contig);
+	return min3(src_contig, dst_contig, max_seg);
 }
 
 static void dmastream_memcpy_advance(struct dmastream_req *req, u32 len)
@@ -222,15 +223,23 @@ static struct dma_async_tx_descriptor *dmastream_prep_slave(struct dmastream_cha
 							    struct dmastream_req *req)
 {
 	struct scatterlist *sg = dmastream_req_sg(req);
-	unsigned int i;
+	unsigned int i, n = 0;
 
-	sg_init_table(sg, req->nrefs);
+	sg_init_table(sg, req->nsg);
+	/* A segment of an import is one entry per run it touches. */
 	for (i = 0; i < req->nrefs; i++) {
-		sg[i].length = req->refs[i].len;
-		sg_dma_address(&sg[i]) = dmastream_seg_dma(ring, &req->refs[i], 0);
-		sg_dma_len(&sg[i]) = req->refs[i].len;
+		const struct dmastream_seg_ref *ref = &req->refs[i];
+		u32 done, contig;
+
+		for (done = 0; done < ref->len && n < req->nsg; done += contig, n++) {
+			sg_dma_address(&sg[n]) = dmastream_seg_dma(ring, ref, done, &contig);
+			sg[n].length = contig;
+			sg_dma_len(&sg[n]) = contig;
+		}
 	}
-	return dmaengine_prep_slave_sg(chan->dma, sg, req->nrefs, chan->dir,
+	if (WARN_ON_ONCE(n != req->nsg))
+		return NULL;
+	return dmaengine_prep_slave_sg(chan->dma, sg, n, chan->dir,
 				       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
 }
 

@@ -50,6 +50,7 @@ struct dmastream_export_att {
 	struct sg_table shown;
 	enum dma_data_direction dir;
 	bool mapped;
+	bool shared;			/* the ring's own device: its mapping, shared */
 };
 
 /*
@@ -115,6 +116,15 @@ static int dmastream_export_attach(struct dma_buf *dmabuf, struct dma_buf_attach
 		return ret;
 	}
 	att->dev = attach->dev;
+	/*
+	 * The ring's own device has a cached buffer mapped already, for
+	 * streaming: a second mapping would take a second bounce buffer, and
+	 * DMA-API debugging cannot tell two mappings of one address apart (it
+	 * reports the ring's syncs as of memory never mapped). A coherent
+	 * buffer's mapping is not one to sync: it gets a mapping of its own.
+	 */
+	att->shared = attach->dev == exp->ring->dma_dev &&
+		      (exp->ring->flags & DMASTREAM_RING_CACHED);
 	attach->priv = att;
 	mutex_lock(&exp->lock);
 	list_add(&att->node, &exp->attachments);
@@ -131,7 +141,8 @@ static void dmastream_export_detach(struct dma_buf *dmabuf, struct dma_buf_attac
 	list_del(&att->node);
 	/* The core unmaps first; an importer that did not must not leak the mapping. */
 	if (WARN_ON_ONCE(att->mapped)) {
-		dma_unmap_sgtable(att->dev, &att->sgt, att->dir, DMA_ATTR_SKIP_CPU_SYNC);
+		if (!att->shared)
+			dma_unmap_sgtable(att->dev, &att->sgt, att->dir, DMA_ATTR_SKIP_CPU_SYNC);
 		sg_free_table(&att->shown);
 	}
 	mutex_unlock(&exp->lock);
@@ -143,6 +154,26 @@ static void dmastream_export_detach(struct dma_buf *dmabuf, struct dma_buf_attac
 static bool dmastream_export_writable(const struct dma_buf *dmabuf)
 {
 	return dmabuf->file->f_mode & FMODE_WRITE;
+}
+
+/*
+ * The ring's own mapping of the buffer as an attachment's: one DMA range
+ * for the ring's device, cut as the table's entries are.
+ */
+static int dmastream_export_share(struct dmastream_export_buf *exp,
+				  struct dmastream_export_att *att)
+{
+	dma_addr_t dma = exp->ring->bufs[exp->idx].dma;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_sg(&att->sgt, sg, i) {
+		sg_dma_address(sg) = dma;
+		sg_dma_len(sg) = sg->length;
+		dma += sg->length;
+	}
+	att->sgt.nents = att->sgt.orig_nents;
+	return 0;
 }
 
 /* A copy of the mapped table, for the core: see struct dmastream_export_att. */
@@ -192,14 +223,18 @@ static struct sg_table *dmastream_export_map(struct dma_buf_attachment *attach,
 		mutex_unlock(&exp->lock);
 		return ERR_PTR(-EBUSY);
 	}
-	ret = dma_map_sgtable(att->dev, &att->sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
+	if (att->shared)
+		ret = dmastream_export_share(exp, att);
+	else
+		ret = dma_map_sgtable(att->dev, &att->sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	if (!ret) {
 		ret = dmastream_export_show(att);
-		if (ret)
+		if (ret && !att->shared)
 			dma_unmap_sgtable(att->dev, &att->sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	}
 	if (!ret) {
-		dma_sync_sgtable_for_device(att->dev, &att->sgt, dir);
+		if (!att->shared)
+			dma_sync_sgtable_for_device(att->dev, &att->sgt, dir);
 		att->dir = dir;
 		att->mapped = true;
 	}
@@ -215,9 +250,11 @@ static void dmastream_export_unmap(struct dma_buf_attachment *attach, struct sg_
 	struct dmastream_export_att *att = attach->priv;
 
 	mutex_lock(&exp->lock);
-	if (att->dir != DMA_TO_DEVICE)
-		dma_sync_sgtable_for_cpu(att->dev, &att->sgt, att->dir);
-	dma_unmap_sgtable(att->dev, &att->sgt, att->dir, DMA_ATTR_SKIP_CPU_SYNC);
+	if (!att->shared) {
+		if (att->dir != DMA_TO_DEVICE)
+			dma_sync_sgtable_for_cpu(att->dev, &att->sgt, att->dir);
+		dma_unmap_sgtable(att->dev, &att->sgt, att->dir, DMA_ATTR_SKIP_CPU_SYNC);
+	}
 	sg_free_table(&att->shown);
 	att->mapped = false;
 	mutex_unlock(&exp->lock);
@@ -236,7 +273,9 @@ static void dmastream_export_release(struct dma_buf *dmabuf)
 /*
  * The CPU takes the buffer (@to_cpu) or gives it back: every importer's
  * mapping is synced, each in the direction it was mapped with (what the
- * DMA API allows). Not the ring's own mapping (see the top of this file).
+ * DMA API allows). Not the ring's own mapping (see the top of this file),
+ * nor an attachment of the ring's own device, which shares it: its
+ * importer is the driver itself, which syncs at its own hand-overs.
  */
 static void dmastream_export_sync(struct dmastream_export_buf *exp, bool to_cpu)
 {
@@ -244,7 +283,7 @@ static void dmastream_export_sync(struct dmastream_export_buf *exp, bool to_cpu)
 
 	mutex_lock(&exp->lock);
 	list_for_each_entry(att, &exp->attachments, node) {
-		if (!att->mapped)
+		if (!att->mapped || att->shared)
 			continue;
 		if (to_cpu)
 			dma_sync_sgtable_for_cpu(att->dev, &att->sgt, att->dir);
@@ -318,6 +357,21 @@ static const struct dma_buf_ops dmastream_export_ro_ops = {
 	.end_cpu_access = dmastream_export_end_cpu,
 	.mmap = dmastream_export_mmap,
 };
+
+/**
+ * dmastream_export_ring() - the ring whose buffer a dma-buf is
+ * @dmabuf:	any dma-buf.
+ *
+ * Return: the ring, if @dmabuf is an export of dmastream's; else NULL.
+ */
+struct dmastream_kring *dmastream_export_ring(const struct dma_buf *dmabuf)
+{
+	const struct dmastream_export_buf *exp = dmabuf->priv;
+
+	if (dmabuf->ops != &dmastream_export_ops && dmabuf->ops != &dmastream_export_ro_ops)
+		return NULL;
+	return exp->ring;
+}
 
 /*
  * Memory from a device's own coherent pool (a reserved-memory region

@@ -6,5 +6,6 @@
 #include "dmastream.h"
 
 int dmastream_export_buf(struct dmastream_chan *chan, struct file *file, void __user *uarg);
+struct dmastream_kring *dmastream_export_ring(const struct dma_buf *dmabuf);
 
 #endif /* DMASTREAM_EXPORT_H */

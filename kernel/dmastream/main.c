@@ -105,6 +105,7 @@ dev_t dmastream_devt_base;
 atomic_t dmastream_live_reqs = ATOMIC_INIT(0);
 atomic_t dmastream_live_descs = ATOMIC_INIT(0);
 atomic_t dmastream_live_rings = ATOMIC_INIT(0);
+atomic_t dmastream_live_imports = ATOMIC_INIT(0);
 
 /*
  * /dev/dmastream/<device>/<label>: stable names without udev rules. DMA
@@ -170,10 +171,10 @@ static void __exit dmastream_exit(void)
 	class_destroy(dmastream_class);
 	unregister_chrdev_region(dmastream_devt_base, DMASTREAM_MINORS);
 	WARN(atomic_read(&dmastream_live_reqs) || atomic_read(&dmastream_live_descs) ||
-	     atomic_read(&dmastream_live_rings),
-	     "dmastream: %d transfers, %d descriptors and %d rings leaked\n",
+	     atomic_read(&dmastream_live_rings) || atomic_read(&dmastream_live_imports),
+	     "dmastream: %d transfers, %d descriptors, %d rings and %d imports leaked\n",
 	     atomic_read(&dmastream_live_reqs), atomic_read(&dmastream_live_descs),
-	     atomic_read(&dmastream_live_rings));
+	     atomic_read(&dmastream_live_rings), atomic_read(&dmastream_live_imports));
 	dmastream_engine_module_exit();
 }
 

@@ -11,6 +11,7 @@
 
 #include "complete.h"
 #include "flush.h"
+#include "import.h"
 #include "owner.h"
 #include "ring.h"
 #include "stop.h"
@@ -61,6 +62,9 @@ int dmastream_owner_precheck(struct dmastream_chan *chan, struct file *file)
  * @if_unmapped: only while nothing maps the ring (mmap() counts mappings
  *		under irq_lock, without chan->lock).
  *
+ * The ring's imports are released with it, unless DMA may still reach the
+ * ring (chan->wedged_ring): then they go when its memory does.
+ *
  * Return: the ring, for dmastream_ring_put() outside the locks (NULL if
  * there was none), or ERR_PTR(-EBUSY).
  */
@@ -87,6 +91,9 @@ struct dmastream_kring *dmastream_drop_ring(struct dmastream_chan *chan, bool if
 	spin_unlock_irq(&chan->irq_lock);
 	if (ctx)
 		eventfd_ctx_put(ctx);
+	/* Imports go with the owner, unless DMA may still reach them. */
+	if (ring && ring != chan->wedged_ring)
+		dmastream_imports_release(ring);
 	return ring;
 }
 
@@ -169,8 +176,8 @@ int dmastream_ring_replaceable(struct dmastream_chan *chan, struct file *file)
  * @flags:	DMASTREAM_RING_* bits, within the channel's limits (checked by
  *		the caller).
  *
- * The ring replaces the owner's current one, which must be idle and
- * unmapped. A new owner receives nothing its predecessor left in an rx
+ * The ring replaces the owner's current one, which must be idle,
+ * unmapped and without imports. A new owner receives nothing its predecessor left in an rx
  * stream: that is drained first.
  *
  * Return: 0; -ENODEV (device removed), -EBUSY (another owner, or the
@@ -186,7 +193,7 @@ int dmastream_own_ring(struct dmastream_chan *chan, struct file *file, const cha
 
 	mutex_lock(&chan->lock);
 	ret = dmastream_ring_replaceable(chan, file);
-	if (!ret && chan->ring && atomic_read(&chan->ring->mappings))
+	if (!ret && chan->ring && (atomic_read(&chan->ring->mappings) || chan->ring->nimports))
 		ret = -EBUSY;
 	if (ret)
 		goto unlock;

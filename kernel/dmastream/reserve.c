@@ -12,6 +12,7 @@
 #include <linux/interval_tree_generic.h>
 
 #include "reserve.h"
+#include "ring.h"
 
 static inline u32 dmastream_ref_start(const struct dmastream_seg_ref *ref)
 {
@@ -31,7 +32,7 @@ INTERVAL_TREE_DEFINE(struct dmastream_seg_ref, rb, u32, subtree_last,
 static struct rb_root_cached *dmastream_ref_root(struct dmastream_kring *ring,
 						 const struct dmastream_seg_ref *ref)
 {
-	struct dmastream_buf *buf = &ring->bufs[ref->buf];
+	struct dmastream_buf *buf = dmastream_ring_buf(ring, ref->buf);
 
 	return ref->dma_writes ? &buf->writes : &buf->reads;
 }
@@ -40,7 +41,7 @@ static struct rb_root_cached *dmastream_ref_root(struct dmastream_kring *ring,
 static bool dmastream_ref_conflicts(struct dmastream_kring *ring,
 				    struct dmastream_seg_ref *ref)
 {
-	struct dmastream_buf *buf = &ring->bufs[ref->buf];
+	struct dmastream_buf *buf = dmastream_ring_buf(ring, ref->buf);
 	u32 first = dmastream_ref_start(ref), last = dmastream_ref_last(ref);
 
 	if (dmastream_ref_tree_iter_first(&buf->writes, first, last))

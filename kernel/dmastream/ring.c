@@ -64,6 +64,8 @@ static void dmastream_ring_free(struct dmastream_kring *ring)
 {
 	u32 i;
 
+	/* Left only on a ring that was wedged: see import.c. */
+	dmastream_imports_release(ring);
 	for (i = 0; i < ring->count; i++) {
 		struct dmastream_buf *buf = &ring->bufs[i];
 

@@ -31,6 +31,7 @@
 
 #include "complete.h"
 #include "engine.h"
+#include "import.h"
 #include "ring.h"
 #include "stop.h"
 #include "timer.h"
@@ -111,6 +112,9 @@ void dmastream_stop(struct dmastream_chan *chan, unsigned int flags)
 		/* Terminated at last (RESET): the kept ring may go. */
 		unwedged = chan->wedged_ring;
 		chan->wedged_ring = NULL;
+		/* Its owner has gone already: its imports go now (import.c). */
+		if (unwedged != chan->ring)
+			dmastream_imports_release(unwedged);
 	}
 
 	spin_lock_irq(&chan->irq_lock);

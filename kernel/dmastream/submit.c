@@ -18,6 +18,7 @@
 
 #include "cached.h"
 #include "engine.h"
+#include "import.h"
 #include "complete.h"
 #include "owner.h"
 #include "reserve.h"
@@ -219,6 +220,8 @@ long dmastream_submit_batch(struct dmastream_chan *chan, struct file *file,
 	dmastream_discard_reqs(chan, reqs, accept, nxfers);
 	if (ring->flags & DMASTREAM_RING_CACHED)
 		dmastream_cached_to_engine(ring, reqs, accept);
+	if (ring->nimports)
+		dmastream_import_to_engine(ring, reqs, accept);
 	dmastream_accept(chan, reqs, accept);
 	dmastream_feed(chan);
 	ret = accept;

@@ -6,10 +6,12 @@
  * segments (and, for a slave transfer, room for its scatterlist).
  */
 
+#include <linux/err.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
+#include "import.h"
 #include "validate.h"
 
 #define DMASTREAM_XFER_FLAGS	DMASTREAM_XFER_TIMEOUT
@@ -28,20 +30,42 @@ void dmastream_req_free(struct dmastream_req *req)
  * dmastream_req_sg() - a slave transfer's scatterlist, after its segments
  * @req:	the transfer.
  *
- * Return: room for @req->nrefs entries.
+ * Return: room for @req->nsg entries.
  */
 struct scatterlist *dmastream_req_sg(struct dmastream_req *req)
 {
 	return (struct scatterlist *)&req->refs[req->nrefs];
 }
 
-/* Check one segment against the ring and the channel's limits. */
+/*
+ * The import a segment names, or NULL for a ring buffer; ERR_PTR(-EINVAL)
+ * for an index that is neither.
+ */
+static struct dmastream_kimport *dmastream_seg_import(const struct dmastream_kring *ring,
+						      u32 buf)
+{
+	u32 slot = buf & ~DMASTREAM_BUF_IMPORTED;
+
+	if (!(buf & DMASTREAM_BUF_IMPORTED))
+		return buf < ring->count ? NULL : ERR_PTR(-EINVAL);
+	if (slot >= DMASTREAM_IMPORTS_MAX || !ring->imports[slot])
+		return ERR_PTR(-EINVAL);
+	return ring->imports[slot];
+}
+
+/* Check one segment against its buffer and the channel's limits. */
 static int dmastream_check_seg(const struct dmastream_chan *chan,
 			       const struct dmastream_kring *ring,
-			       const struct dmastream_seg *seg)
+			       const struct dmastream_seg *seg, bool dma_writes)
 {
-	if (seg->reserved || !seg->len || seg->buf >= ring->count ||
-	    seg->offset > ring->size || seg->len > ring->size - seg->offset)
+	struct dmastream_kimport *imp = dmastream_seg_import(ring, seg->buf);
+	u32 size, write_align;
+
+	if (IS_ERR(imp))
+		return PTR_ERR(imp);
+	size = imp ? imp->size : ring->size;
+	write_align = imp ? imp->write_align : ring->write_align;
+	if (seg->reserved || !seg->len || seg->offset > size || seg->len > size - seg->offset)
 		return -EINVAL;
 	/* A memcpy's segments are cut into the engine's pieces by the driver. */
 	if (chan->kind != DMASTREAM_DIR_MEMCPY && seg->len > chan->caps.max_seg_size)
@@ -49,7 +73,16 @@ static int dmastream_check_seg(const struct dmastream_chan *chan,
 	if (!IS_ALIGNED(seg->offset, chan->caps.addr_align) ||
 	    !IS_ALIGNED(seg->len, chan->caps.len_align))
 		return -EINVAL;
-	return 0;
+	/* A cache line the engine writes must not hold anything else. */
+	if (dma_writes && (!IS_ALIGNED(seg->offset, write_align) ||
+			   !IS_ALIGNED(seg->len, write_align)))
+		return -EINVAL;
+	if (!imp)
+		return 0;
+	if (dma_writes && imp->engine_reads)
+		return -EACCES;
+	/* Fences are not waited for (import.c): refused while one would be. */
+	return dmastream_import_ready(imp, dma_writes) ? 0 : -EBUSY;
 }
 
 /*
@@ -73,13 +106,9 @@ static s64 dmastream_check_list(const struct dmastream_chan *chan,
 	for (i = 0; i < n; i++) {
 		const struct dmastream_seg *seg = &segs[first + i];
 
-		ret = dmastream_check_seg(chan, ring, seg);
+		ret = dmastream_check_seg(chan, ring, seg, dma_writes);
 		if (ret)
 			return ret;
-		/* A cache line the engine writes must not hold anything else. */
-		if (dma_writes && (!IS_ALIGNED(seg->offset, ring->write_align) ||
-				   !IS_ALIGNED(seg->len, ring->write_align)))
-			return -EINVAL;
 		refs[i].buf = seg->buf;
 		refs[i].offset = seg->offset;
 		refs[i].len = seg->len;
@@ -93,6 +122,33 @@ static s64 dmastream_check_list(const struct dmastream_chan *chan,
 					  READ_ONCE(dmastream_buffer_size_max), U32_MAX) ?
 		       -E2BIG : total;
 	return total > chan->caps.max_xfer_bytes ? -E2BIG : total;
+}
+
+/*
+ * Scatter-gather entries a slave transfer's segments take: one per
+ * segment of a ring buffer, one per run touched of an import. Counted
+ * before the segments are checked, to size the transfer's scatterlist: a
+ * segment that is not valid counts one and is refused afterwards.
+ */
+static u32 dmastream_count_entries(const struct dmastream_kring *ring,
+				   const struct dmastream_seg *segs, u32 nsegs_batch,
+				   u32 first, u32 n)
+{
+	u32 i, entries = 0;
+
+	if (first >= nsegs_batch || n > nsegs_batch - first)
+		return n;
+	for (i = 0; i < n; i++) {
+		const struct dmastream_seg *seg = &segs[first + i];
+		struct dmastream_kimport *imp = dmastream_seg_import(ring, seg->buf);
+
+		if (IS_ERR_OR_NULL(imp) || !seg->len || seg->offset > imp->size ||
+		    seg->len > imp->size - seg->offset)
+			entries++;
+		else
+			entries += dmastream_import_entries(imp, seg->offset, seg->len);
+	}
+	return entries;
 }
 
 /* A transfer's ranges sorted by buffer and offset, for the overlap sweep. */
@@ -197,7 +253,11 @@ int dmastream_req_prepare(struct dmastream_chan *chan, struct dmastream_kring *r
 		return -EINVAL;
 
 	nrefs = x->nsegs + x->dst_nsegs;
-	nsg = is_memcpy ? 0 : x->nsegs;
+	nsg = is_memcpy ? 0 : dmastream_count_entries(ring, segs, nsegs_batch, x->seg_first,
+						      x->nsegs);
+	/* An import's runs count against the engine's segments too. */
+	if (nsg > chan->caps.max_segs)
+		return -E2BIG;
 	size = struct_size(req, refs, nrefs) + nsg * sizeof(struct scatterlist);
 	req = kzalloc(size, DMASTREAM_GFP_CALLER);
 	if (!req)
@@ -206,6 +266,7 @@ int dmastream_req_prepare(struct dmastream_chan *chan, struct dmastream_kring *r
 	req->chan = chan;
 	req->state = DMASTREAM_XFER_QUEUED;
 	req->nrefs = nrefs;
+	req->nsg = nsg;
 	req->nsrc = x->nsegs;
 	req->user_cookie = x->cookie;
 

@@ -67,12 +67,26 @@ static const struct expect expects[] = {
 	SIZE(struct dmastream_export, 16),
 	OFF(struct dmastream_export, fd, 8),
 	OFF(struct dmastream_export, reserved, 12),
+	OFF(struct dmastream_caps, max_imports, 68),
+	SIZE(struct dmastream_import, 40),
+	OFF(struct dmastream_import, buffer, 8),
+	OFF(struct dmastream_import, size, 16),
+	OFF(struct dmastream_import, reserved, 24),
+	SIZE(struct dmastream_user_mem, 48),
+	OFF(struct dmastream_user_mem, len, 8),
+	OFF(struct dmastream_user_mem, flags, 16),
+	OFF(struct dmastream_user_mem, buffer, 20),
+	OFF(struct dmastream_user_mem, runs, 24),
+	OFF(struct dmastream_user_mem, reserved, 28),
 	/* The ioctl numbers encode the sizes: the same numbers on every ABI. */
 	{ "DMASTREAM_IOC_SUBMIT", DMASTREAM_IOC_SUBMIT, 0xc030d504 },
 	{ "DMASTREAM_IOC_SET_RING", DMASTREAM_IOC_SET_RING, 0xc070d503 },
 	{ "DMASTREAM_IOC_WAIT", DMASTREAM_IOC_WAIT, 0xc020d505 },
 	{ "DMASTREAM_IOC_GET_STATS", DMASTREAM_IOC_GET_STATS, 0x80c0d502 },
 	{ "DMASTREAM_IOC_EXPORT_BUF", DMASTREAM_IOC_EXPORT_BUF, 0xc010d50b },
+	{ "DMASTREAM_IOC_IMPORT_BUF", DMASTREAM_IOC_IMPORT_BUF, 0xc028d50c },
+	{ "DMASTREAM_IOC_RELEASE_BUF", DMASTREAM_IOC_RELEASE_BUF, 0x4004d50d },
+	{ "DMASTREAM_IOC_REGISTER_MEM", DMASTREAM_IOC_REGISTER_MEM, 0xc030d50e },
 };
 
 int main(void)

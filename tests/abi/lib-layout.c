@@ -67,7 +67,23 @@ int main(void)
 #else
 	FIELD_AS(dms_pipeline_params, reserved32, "reserved32|ring_flags");
 #endif
-	FIELD(dms_pipeline_params, reserved);
+	/*
+	 * 0.7 took the first 8 bytes of the reserved space for memory and
+	 * reserved32: the same words under one label in every release.
+	 */
+#if DMS_VERSION >= DMS_VERSION_CODE(0, 7, 0)
+	FIELD_AS(dms_pipeline_params, memory, "memory|reserved[0]");
+	FIELD_AS(dms_pipeline_params, reserved32, "reserved32|reserved[0]");
+	FIELD_AS(dms_pipeline_params, reserved, "reserved|reserved[1..]");
+#else
+	printf("dms_pipeline_params memory|reserved[0] %zu 4\n",
+	       offsetof(struct dms_pipeline_params, reserved));
+	printf("dms_pipeline_params reserved32|reserved[0] %zu 4\n",
+	       offsetof(struct dms_pipeline_params, reserved) + 4);
+	printf("dms_pipeline_params reserved|reserved[1..] %zu %zu\n",
+	       offsetof(struct dms_pipeline_params, reserved) + 8,
+	       sizeof(((struct dms_pipeline_params *)0)->reserved) - 8);
+#endif
 	SIZE(dms_pipeline_params);
 	FIELD(dms_latency, samples);
 	FIELD(dms_latency, min_ns);

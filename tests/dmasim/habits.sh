@@ -41,6 +41,7 @@ for ch in tx rx memcpy; do
 done
 dset_fails memcpy/reorder 1 "Invalid argument"
 dset_fails memcpy/reorder 65 "Invalid argument"
+dset_fails memcpy/reorder_hold_us 10000001 "Invalid argument"
 dset_fails memcpy/on_error sometimes "Invalid argument"
 dset_fails memcpy/desc_budget 65537 "Invalid argument"
 dset_fails memcpy/late_callback_us 1000001 "Invalid argument"
@@ -126,6 +127,11 @@ step "7. callbacks out of order, the same order for the same seed"
 cmd observe n=16 len=64
 expect "$(val order)" 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15 "order without the habit"
 dset memcpy/reset_counters 1
+# A window held past reorder_hold_us goes early, cut where the clock says:
+# a descheduled vCPU would change the order. Held for 10 s here, windows
+# end only when full or when nothing more is issued.
+expect "$(dget memcpy/reorder_hold_us)" 1000 "reorder_hold_us by default"
+dset memcpy/reorder_hold_us 10000000
 dset memcpy/reorder 4
 cmd observe n=16 len=64
 first=$(val order)
@@ -137,6 +143,7 @@ dset memcpy/reorder 4
 cmd observe n=16 len=64
 expect "$(val order)" "$first" "order after reseeding"
 dset memcpy/reorder 0
+dset memcpy/reorder_hold_us 1000
 
 step "3. callbacks after terminate (with device_synchronize, which waits for them)"
 dset memcpy/delay_us 200000

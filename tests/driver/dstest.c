@@ -218,6 +218,23 @@ void t_copy(struct tchan *c, uint32_t src, uint32_t dst, uint32_t len, uint64_t 
 		(unsigned long long)cqe.cookie, cqe.status, cqe.bytes);
 }
 
+int t_copy_at(struct tchan *c, uint32_t src, uint32_t soff, uint32_t dst, uint32_t doff,
+		 uint32_t len, uint32_t *bad)
+{
+	struct dmastream_seg s[2] = {
+		{ .buf = src, .offset = soff, .len = len },
+		{ .buf = dst, .offset = doff, .len = len },
+	};
+	struct dmastream_xfer x = { .cookie = 7, .nsegs = 1, .dst_seg_first = 1, .dst_nsegs = 1 };
+	struct dmastream_cqe cqe;
+
+	if (t_submit(c, &x, 1, s, 2, bad) != 1)
+		return -errno;
+	T_ASSERT(t_collect(c, &cqe, 1, 10000) == 0, "no record of a copy");
+	T_CHECK(cqe.status || cqe.bytes == len, "copy of %u bytes moved %u", len, cqe.bytes);
+	return cqe.status;
+}
+
 int t_export(int fd, uint32_t buf, uint32_t flags)
 {
 	struct dmastream_export e = { .buffer = buf, .flags = flags };
@@ -229,15 +246,25 @@ int t_export(int fd, uint32_t buf, uint32_t flags)
 
 #define TOTAL_MAX	"/sys/module/dmastream/parameters/total_ring_bytes_max"
 
+int t_release(int fd, uint32_t index)
+{
+	return ioctl(fd, DMASTREAM_IOC_RELEASE_BUF, &index);
+}
+
 int t_ring_fits_alone(const char *label, uint32_t count, uint32_t size)
 {
+	return t_ring_fits_within(label, count, size, (uint64_t)count * size);
+}
+
+int t_ring_fits_within(const char *label, uint32_t count, uint32_t size, uint64_t budget)
+{
 	struct dmastream_ring r = { .count = count, .size = size, .flags = t_ring_flags() };
-	char old[32], one[32];
+	char old[32], limit[32];
 	int fd, ret;
 
 	T_ASSERT(t_read_file(TOTAL_MAX, old, sizeof(old)) == 0, "%s unreadable", TOTAL_MAX);
-	snprintf(one, sizeof(one), "%llu", (unsigned long long)count * size);
-	T_ASSERT(t_write_file(TOTAL_MAX, one) == 0, "cannot set %s", TOTAL_MAX);
+	snprintf(limit, sizeof(limit), "%llu", (unsigned long long)budget);
+	T_ASSERT(t_write_file(TOTAL_MAX, limit) == 0, "cannot set %s", TOTAL_MAX);
 	fd = t_open(label, O_RDWR);
 	ret = ioctl(fd, DMASTREAM_IOC_SET_RING, &r) ? errno : 0;
 	close(fd);

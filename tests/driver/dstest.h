@@ -86,15 +86,25 @@ int t_submit(struct tchan *c, const struct dmastream_xfer *x, uint32_t nx,
 int t_submit1(struct tchan *c, uint32_t buf, uint32_t off, uint32_t len, uint64_t cookie);
 /* A memcpy channel: @len bytes from buffer @src to @dst, at offset 0, and its record. */
 void t_copy(struct tchan *c, uint32_t src, uint32_t dst, uint32_t len, uint64_t cookie);
+/*
+ * A memcpy channel: @len bytes from @src at @soff to @dst at @doff; the
+ * record's status, or -errno of the submission (the bad index in @bad).
+ */
+int t_copy_at(struct tchan *c, uint32_t src, uint32_t soff, uint32_t dst, uint32_t doff,
+	      uint32_t len, uint32_t *bad);
 
 /* DMASTREAM_IOC_EXPORT_BUF: the dma-buf fd, or -errno. */
 int t_export(int fd, uint32_t buf, uint32_t flags);
+/* DMASTREAM_IOC_RELEASE_BUF of import @index: the ioctl's return value. */
+int t_release(int fd, uint32_t index);
 /*
  * Whether no ring is left anywhere: with total_ring_bytes_max at one ring
  * of @count x @size (restored after), SET_RING on @label must succeed.
  * Returns 0 or the errno of SET_RING (EDQUOT: memory still held).
  */
 int t_ring_fits_alone(const char *label, uint32_t count, uint32_t size);
+/* The same with total_ring_bytes_max at @budget: what all rings may hold. */
+int t_ring_fits_within(const char *label, uint32_t count, uint32_t size, uint64_t budget);
 
 /* Completion queue. */
 uint32_t t_pending(struct tchan *c);

@@ -8,6 +8,11 @@
  * both of its buffer back ends import: vmalloc (the buffer through
  * dma_buf_vmap()) and dma-contig (attached and mapped for vivid's device).
  *
+ * The other way round too: vivid's own capture buffers (V4L2_MEMORY_MMAP),
+ * exported with VIDIOC_EXPBUF, imported by the memcpy channel
+ * (DMASTREAM_IOC_IMPORT_BUF): the engine copies each frame straight out
+ * of vivid's buffer.
+ *
  *   t-vivid [FRAMES]   (default 4 frames per node)
  */
 #include <dirent.h>
@@ -157,6 +162,100 @@ static void capture(const char *node, const char *bus, int frames, bool die_stre
 	t_teardown(&c);
 }
 
+/*
+ * vivid's buffers, exported (VIDIOC_EXPBUF, read-only) and imported by the
+ * memcpy channel: each frame is copied by the engine out of the import,
+ * and must equal what V4L2's own mapping of the buffer shows.
+ */
+static void expbuf(const char *node, const char *bus, int frames)
+{
+	struct v4l2_requestbuffers rb = { .count = NCAP, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+					  .memory = V4L2_MEMORY_MMAP };
+	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	struct v4l2_format fmt = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	uint8_t *vmap[NCAP], *last;
+	uint32_t vlen[NCAP], size;
+	int vfd, i, f;
+	struct tchan c;
+
+	printf("%s (%s): VIDIOC_EXPBUF into the engine\n", node, bus);
+	vfd = open(node, O_RDWR);
+	T_ASSERT(vfd >= 0, "open %s: %s", node, strerror(errno));
+	fmt.fmt.pix.width = WIDTH;
+	fmt.fmt.pix.height = HEIGHT;
+	fmt.fmt.pix.pixelformat = V4L2_PIX_FMT_YUYV;
+	fmt.fmt.pix.field = V4L2_FIELD_NONE;
+	T_ASSERT(ioctl(vfd, VIDIOC_S_FMT, &fmt) == 0, "S_FMT: %s", strerror(errno));
+	size = fmt.fmt.pix.sizeimage;
+	T_ASSERT(ioctl(vfd, VIDIOC_REQBUFS, &rb) == 0 && rb.count == NCAP,
+		 "REQBUFS MMAP: %s (count %u)", strerror(errno), rb.count);
+
+	t_setup(&c, "memcpy", 1, BUFSZ, 0);
+	for (i = 0; i < NCAP; i++) {
+		struct v4l2_buffer b = { .index = i, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+					 .memory = V4L2_MEMORY_MMAP };
+		struct v4l2_exportbuffer eb = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .index = i,
+						.flags = O_RDONLY | O_CLOEXEC };
+		struct dmastream_import im = { .buffer = DMASTREAM_BUF_IMPORTED | i,
+					       .flags = DMASTREAM_IMPORT_ENGINE_READS };
+
+		T_ASSERT(ioctl(vfd, VIDIOC_QUERYBUF, &b) == 0, "QUERYBUF: %s", strerror(errno));
+		vlen[i] = b.length;
+		vmap[i] = mmap(NULL, b.length, PROT_READ, MAP_SHARED, vfd, b.m.offset);
+		T_ASSERT(vmap[i] != MAP_FAILED, "mmap of V4L2 buffer %d: %s", i, strerror(errno));
+		T_ASSERT(ioctl(vfd, VIDIOC_EXPBUF, &eb) == 0, "EXPBUF %d: %s", i, strerror(errno));
+		im.fd = eb.fd;
+		T_ASSERT(ioctl(c.fd, DMASTREAM_IOC_IMPORT_BUF, &im) == 0, "%s: import of %d: %s",
+			 bus, i, strerror(errno));
+		T_CHECK(im.size >= size, "import of %d: %llu bytes", i,
+			(unsigned long long)im.size);
+		printf("%s: buffer %d imported, %llu bytes in %u runs\n", bus, i,
+		       (unsigned long long)im.size, im.runs);
+		/* The import holds the buffer, not the fd. */
+		close(eb.fd);
+		T_ASSERT(ioctl(vfd, VIDIOC_QBUF, &b) == 0, "QBUF %d: %s", i, strerror(errno));
+	}
+	T_ASSERT(ioctl(vfd, VIDIOC_STREAMON, &type) == 0, "STREAMON: %s", strerror(errno));
+	for (f = 0; f < frames; f++) {
+		struct v4l2_buffer b = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+					 .memory = V4L2_MEMORY_MMAP };
+		struct pollfd pfd = { .fd = vfd, .events = POLLIN };
+		size_t changed = 0, k;
+
+		T_ASSERT(poll(&pfd, 1, 20000) == 1, "no frame within 20 s");
+		T_ASSERT(ioctl(vfd, VIDIOC_DQBUF, &b) == 0, "DQBUF: %s", strerror(errno));
+		T_ASSERT(b.index < NCAP, "DQBUF index %u", b.index);
+		memset(c.bufs[0], SENTINEL, BUFSZ);
+		t_copy(&c, DMASTREAM_BUF_IMPORTED | b.index, 0, size, f);
+		for (k = 0; k < size; k++)
+			changed += c.bufs[0][k] != SENTINEL;
+		T_CHECK(changed > size / 4, "frame %d: only %zu of %u bytes copied", f, changed,
+			size);
+		T_CHECK(!memcmp(c.bufs[0], vmap[b.index], size),
+			"frame %d: the engine's copy of vivid's buffer differs from it", f);
+		T_ASSERT(ioctl(vfd, VIDIOC_QBUF, &b) == 0, "QBUF again: %s", strerror(errno));
+	}
+	T_CHECK(ioctl(vfd, VIDIOC_STREAMOFF, &type) == 0, "STREAMOFF: %s", strerror(errno));
+	/* Freeing the queue while imported: the import keeps the memory. */
+	last = malloc(size);
+	T_ASSERT(last, "malloc");
+	memcpy(last, vmap[0], size);
+	for (i = 0; i < NCAP; i++)
+		munmap(vmap[i], vlen[i]);
+	rb.count = 0;
+	T_CHECK(ioctl(vfd, VIDIOC_REQBUFS, &rb) == 0, "REQBUFS 0: %s", strerror(errno));
+	close(vfd);
+	memset(c.bufs[0], SENTINEL, BUFSZ);
+	t_copy(&c, DMASTREAM_BUF_IMPORTED | 0, 0, size, frames);
+	T_CHECK(!memcmp(c.bufs[0], last, size),
+		"after REQBUFS 0 the import no longer holds vivid's buffer 0");
+	free(last);
+	for (i = 0; i < NCAP; i++)
+		T_CHECK(t_release(c.fd, DMASTREAM_BUF_IMPORTED | i) == 0,
+			"release %d: %s", i, strerror(errno));
+	t_teardown(&c);
+}
+
 int main(int argc, char **argv)
 {
 	int frames = argc > 1 ? atoi(argv[1]) : 4, nodes = 0;
@@ -183,6 +282,7 @@ int main(int argc, char **argv)
 			close(fd);
 			capture(node, (const char *)cap.bus_info, frames, false);
 			killed(node, (const char *)cap.bus_info);
+			expbuf(node, (const char *)cap.bus_info, frames);
 			nodes++;
 			continue;
 		}

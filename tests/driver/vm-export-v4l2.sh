@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Exported ring buffers imported by a V4L2 capture device (t-vivid): two
+# Exported ring buffers imported by a V4L2 capture device, and vivid's
+# own buffers (VIDIOC_EXPBUF) imported by the memcpy channel (t-vivid): two
 # vivid instances, one with each buffer back end that imports dma-bufs
 # (vmalloc: dma_buf_vmap(); dma-contig: attach and map for its device),
 # capture only, one webcam input (no HDMI, so no CEC and no rc_core left

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * kill -9 at random moments, many times: a child streams on t0's channels
- * in one of five ways (loopback tx+rx, memcpy, rx blocked in WAIT, two
- * threads on one file, a forked grandchild sharing the files) and its
- * process group is killed 0-20 ms after it starts, so the kill lands in
- * setup, in SUBMIT, in WAIT, between calls or while the engine copies.
+ * in one of eight ways (loopback tx+rx, memcpy, rx blocked in WAIT, two
+ * threads on one file, a forked grandchild sharing the files; memcpy with
+ * every buffer exported and one export mapped, memcpy within registered
+ * memory, TX sending from an import of an RX buffer's export while RX
+ * receives into the others) and its process group is killed 0-20 ms after
+ * it starts, so the kill lands in setup (also between an export and its
+ * import), in SUBMIT, in WAIT, between calls or while the engine copies.
  * Every 25 rounds, and at the end, the channels must be free and work: a
  * verified memcpy and a verified loopback packet. At the end nothing may
  * be in flight. Leaks are the unload's to find (vm-kill-loop.sh).
@@ -15,15 +18,16 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "dstest.h"
 
-enum mode { LOOPBACK, MEMCPY, RX_WAIT, THREADS, FORKED, NMODES };
+enum mode { LOOPBACK, MEMCPY, RX_WAIT, THREADS, FORKED, EXPORTED, USERMEM, FORWARD, NMODES };
 
 static const char *const mode_names[NMODES] = {
-	"loopback", "memcpy", "rx-wait", "threads", "forked"
+	"loopback", "memcpy", "rx-wait", "threads", "forked", "exported", "usermem", "forward"
 };
 
 /* Keep a memcpy channel busy: depth 4, random lengths up to a buffer. */
@@ -70,6 +74,76 @@ static void loopback_forever(void)
 	}
 }
 
+/* Memcpy on a ring whose buffers are all exported, one export mapped. */
+static void exported_forever(void)
+{
+	struct tchan c;
+	int fd = -1;
+
+	t_setup(&c, "memcpy", 4, 65536, 0);
+	for (uint32_t b = 0; b < 4; b++)
+		fd = t_export(c.fd, b, DMASTREAM_EXPORT_WRITE);
+	if (fd >= 0)
+		mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	memcpy_forever(&c);
+}
+
+/* Copies within 256 KiB of the program's memory, registered: depth 2. */
+static void usermem_forever(void)
+{
+	uint8_t *mem = mmap(NULL, 262144, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+	struct dmastream_user_mem m = { .addr = (uintptr_t)mem, .len = 262144,
+					.buffer = DMASTREAM_BUF_IMPORTED };
+	struct dmastream_cqe cqe[8];
+	uint32_t inflight = 0;
+	struct tchan c;
+
+	t_setup(&c, "memcpy", 1, 4096, 0);
+	if (mem == MAP_FAILED || ioctl(c.fd, DMASTREAM_IOC_REGISTER_MEM, &m))
+		_exit(1);
+	for (uint64_t n = 0;; n++) {
+		uint32_t half = (uint32_t)(n % 2) * 65536, len = 1 + t_rand() % 65536;
+		struct dmastream_seg s[2] = {
+			{ .buf = m.buffer, .offset = half, .len = len },
+			{ .buf = m.buffer, .offset = 131072 + half, .len = len },
+		};
+		struct dmastream_xfer x = { .cookie = n, .nsegs = 1, .dst_seg_first = 1,
+					    .dst_nsegs = 1 };
+
+		if (inflight < 2 && t_submit(&c, &x, 1, s, 2, NULL) == 1)
+			inflight++;
+		inflight -= t_reap(&c, cqe, 8);
+	}
+}
+
+/*
+ * RX buffer 3 exported and imported by TX, which sends from it while RX
+ * receives into buffers 0-2: a ring held by another channel's import.
+ */
+static void forward_forever(void)
+{
+	struct dmastream_import imp = { .buffer = DMASTREAM_BUF_IMPORTED };
+	struct dmastream_cqe cqe[8];
+	struct tchan tx, rx;
+
+	t_setup(&rx, "rx", 4, 65536, 0);
+	t_setup(&tx, "tx", 1, 4096, 0);
+	imp.fd = t_export(rx.fd, 3, 0);
+	if (imp.fd < 0 || ioctl(tx.fd, DMASTREAM_IOC_IMPORT_BUF, &imp))
+		_exit(1);
+	for (uint64_t n = 0;; n++) {
+		uint32_t len = 1 + t_rand() % 65536;
+		struct dmastream_seg seg = { .buf = imp.buffer, .len = len };
+		struct dmastream_xfer x = { .cookie = n, .nsegs = 1 };
+
+		t_submit1(&rx, (uint32_t)(n % 3), 0, 65536, n);
+		t_submit(&tx, &x, 1, &seg, 1, NULL);
+		t_reap(&tx, cqe, 8);
+		t_reap(&rx, cqe, 8);
+	}
+}
+
 static void child(enum mode mode)
 {
 	struct tchan c;
@@ -104,6 +178,15 @@ static void child(enum mode mode)
 		if (fork() == 0)
 			memcpy_forever(&c);	/* shares the file and the mappings */
 		memcpy_forever(&c);
+		break;
+	case EXPORTED:
+		exported_forever();
+		break;
+	case USERMEM:
+		usermem_forever();
+		break;
+	case FORWARD:
+		forward_forever();
 		break;
 	default:
 		break;

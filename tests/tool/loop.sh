@@ -61,6 +61,38 @@ case $(cat "$OUT") in
 *) fail "info does not show the cached buffer limit"; show ;;
 esac
 expect 2 "$T" loop mc0 -s 64K --memory uncached
+contains "memory kinds listed" "$(cat "$ERR")" "dmabuf"
+
+# The program's own memory (--memory user), registered: the same runs.
+for target in loop0 mc0; do
+	for d in 1 16; do
+		expect 0 "$T" loop $target -s 64K -d $d -n 64 --memory user --verify --json ||
+			continue
+		got="$(jv transfers) $(jv errors) $(jv verify_errors) $(jv memory)"
+		is "$target 64K depth $d user: transfers errors verify_errors memory" "$got" \
+			"64 0 0 user"
+	done
+done
+
+# One dma-buf per buffer (--memory dmabuf), imported, where the kernel can
+# make them (Debian's 6.12: a DMA heap and udmabuf; its 6.1: neither, and
+# the tool says so). Depth 64 asks for more buffers than the 64 import
+# slots: the pipeline uses fewer.
+if [ -e /dev/dma_heap/system ] || [ -e /dev/udmabuf ]; then
+	for target in loop0 mc0; do
+		for d in 1 16 64; do
+			expect 0 "$T" loop $target -s 64K -d $d -n 200 --memory dmabuf --verify \
+				--json || continue
+			got="$(jv transfers) $(jv errors) $(jv verify_errors) $(jv memory)"
+			is "$target 64K depth $d dmabuf: transfers errors verify_errors memory" \
+				"$got" "200 0 0 dmabuf"
+		done
+	done
+	cmp_n "mc0 depth 64 dmabuf: buffers within the import slots" "$(jv buffers)" -le 32
+else
+	expect 10 "$T" loop loop0 -s 64K -n 8 --memory dmabuf
+	contains "no dma-bufs: the reason" "$(cat "$ERR")" "neither /dev/dma_heap/system"
+fi
 
 expect 0 "$T" remove loop0
 expect 0 "$T" remove mc0

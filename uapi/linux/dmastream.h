@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 /* Major version in the upper 16 bits, additions in the lower 16. */
-#define DMASTREAM_ABI_VERSION		0x00010004
+#define DMASTREAM_ABI_VERSION		0x00010006
 
 #define DMASTREAM_NAME_LEN		32
 
@@ -77,6 +77,9 @@
  *			writes (RX, memcpy destination): the CPU's cache line
  *			where DMA is not cache-coherent, else 1 (added in ABI
  *			0x00010003).
+ * @max_imports:	most dma-bufs imported and memory ranges registered
+ *			in one ring at once (DMASTREAM_IOC_IMPORT_BUF, added
+ *			in ABI 0x00010005; DMASTREAM_IOC_REGISTER_MEM).
  * @reserved:		zero.
  */
 struct dmastream_caps {
@@ -96,7 +99,8 @@ struct dmastream_caps {
 	__u32 max_cq_entries;
 	__u32 max_cached_buffer_size;
 	__u32 cached_align;
-	__u32 reserved[7];
+	__u32 max_imports;
+	__u32 reserved[6];
 };
 
 /* dmastream_info.state */
@@ -200,8 +204,9 @@ struct dmastream_cq_offsets {
  * On success the calling file owns the channel's ring. The buffers are
  * zeroed. Buffers are DMA-coherent unless DMASTREAM_RING_CACHED asks for
  * cached ones. Resizing fails with EBUSY while any transfer is in flight or any
- * part of the old ring is mapped or exported; a failed call leaves the old
- * ring intact.
+ * part of the old ring is mapped or exported, or while it holds imports
+ * (DMASTREAM_IOC_IMPORT_BUF), which freeing it releases; a failed call
+ * leaves the old ring intact.
  */
 struct dmastream_ring {
 	__u32 count;
@@ -288,8 +293,11 @@ struct dmastream_cqe {
 };
 
 /**
- * struct dmastream_seg - one segment: a byte range of one ring buffer
- * @buf:	buffer index, < dmastream_ring.count.
+ * struct dmastream_seg - one segment: a byte range of one buffer
+ * @buf:	buffer index: < dmastream_ring.count for a ring buffer, or the
+ *		index given to DMASTREAM_IOC_IMPORT_BUF or
+ *		DMASTREAM_IOC_REGISTER_MEM for an import (DMASTREAM_BUF_IMPORTED
+ *		set).
  * @offset:	byte offset in the buffer.
  * @len:	bytes, > 0; @offset + @len <= buffer size.
  * @reserved:	zero.
@@ -515,6 +523,98 @@ struct dmastream_export {
 	__u32 reserved;
 };
 
+/*
+ * dmastream_seg.buf of an import (a dma-buf or registered memory): this bit
+ * and the import's slot, 0 .. dmastream_caps.max_imports - 1.
+ */
+#define DMASTREAM_BUF_IMPORTED		0x80000000U
+
+/* dmastream_import.flags */
+/*
+ * The engine only reads the dma-buf: it is mapped for the device to read
+ * (so a read-only dma-buf can be imported) and a segment the engine would
+ * write into it (a memcpy destination) is refused with EACCES. On a TX
+ * channel every import is mapped this way, with or without the flag; on
+ * an RX channel the flag is refused with EINVAL.
+ */
+#define DMASTREAM_IMPORT_ENGINE_READS	0x01U
+
+/**
+ * struct dmastream_import - use a dma-buf as a buffer (DMASTREAM_IOC_IMPORT_BUF)
+ * @fd:		in: the dma-buf's file descriptor.
+ * @flags:	in: DMASTREAM_IMPORT_*.
+ * @buffer:	in: the index segments will use for it: DMASTREAM_BUF_IMPORTED
+ *		and a free slot below dmastream_caps.max_imports.
+ * @runs:	out: how many runs the dma-buf is mapped in for the engine's
+ *		device: DMA-contiguous pieces that do not cross its DMA segment
+ *		boundary. On a TX or RX channel a segment takes as many of its
+ *		transfer's dmastream_caps.max_segs as runs it touches; a
+ *		memcpy's descriptors end at their boundaries too. 0 on input.
+ * @size:	out: the dma-buf's size in bytes: segments fit in it. 0 on
+ *		input.
+ * @reserved:	zero.
+ *
+ * The dma-buf is attached to the engine's device and mapped once, here,
+ * for as long as it stays imported: until DMASTREAM_IOC_RELEASE_BUF, until
+ * the ring's owner frees the ring or closes the file, or until the device
+ * is removed; a ring DMA may still reach after a failed terminate keeps
+ * its imports longer (docs/abi.md, "dma-buf imports"). Transfers on it
+ * move data without a copy; the driver syncs the engine's mapping at
+ * SUBMIT and at the completion record, as for a cached ring, and CPU
+ * access through the dma-buf is bracketed with DMA_BUF_IOCTL_SYNC, as for
+ * any dma-buf. Fences are not waited for: a transfer that would have to
+ * wait for one (for the engine to read, an unsignalled kernel or write
+ * fence; to write, also a read fence) is refused with EBUSY at SUBMIT,
+ * and transfers add no fence of their own. Added in ABI 0x00010005.
+ */
+struct dmastream_import {
+	__s32 fd;
+	__u32 flags;
+	__u32 buffer;
+	__u32 runs;
+	__u64 size;
+	__u64 reserved[2];
+};
+
+/**
+ * struct dmastream_user_mem - the caller's memory as a buffer (DMASTREAM_IOC_REGISTER_MEM)
+ * @addr:	in: where it starts: a multiple of dmastream_caps.addr_align
+ *		and len_align and, for the engine to write, of cached_align.
+ * @len:	in: its length in bytes, 1 .. 2 GiB.
+ * @flags:	in: DMASTREAM_IMPORT_ENGINE_READS, as for a dma-buf.
+ * @buffer:	in: the index segments will use for it: DMASTREAM_BUF_IMPORTED
+ *		and a free slot below dmastream_caps.max_imports (dma-buf
+ *		imports and registered memory share the slots).
+ * @runs:	out: as dmastream_import.runs. 0 on input.
+ * @reserved:	zero.
+ *
+ * The pages are pinned for the long term and mapped for the engine's
+ * device once, here, and stay so until DMASTREAM_IOC_RELEASE_BUF or any
+ * of the other ends of an import (struct dmastream_import). Segments then
+ * name the memory as they name an import: offsets from @addr. The driver
+ * syncs the engine's mapping at SUBMIT and at the completion record; the
+ * program reads and writes the memory as it is, with no call.
+ *
+ * Only anonymous memory, shared memory (memfd, tmpfs, SysV) and hugetlbfs
+ * (EOPNOTSUPP for a regular file's pages, a device's, a ring's or a
+ * dma-buf's mapping); read-only memory only for the engine to read
+ * (EFAULT otherwise). The pinned pages count against RLIMIT_MEMLOCK
+ * (ENOMEM beyond it, unless the caller has CAP_IPC_LOCK). The
+ * registration names pages, not addresses: memory unmapped or remapped
+ * while registered stays pinned and is what transfers use, out of the
+ * program's sight; after fork() the parent keeps the registered pages of
+ * private mappings and the child writes to copies of its own. Added in
+ * ABI 0x00010006.
+ */
+struct dmastream_user_mem {
+	__u64 addr;
+	__u64 len;
+	__u32 flags;
+	__u32 buffer;
+	__u32 runs;
+	__u32 reserved[5];
+};
+
 #define DMASTREAM_IOC_MAGIC		0xD5
 
 /*
@@ -535,5 +635,9 @@ struct dmastream_export {
 #define DMASTREAM_IOC_SET_CONFIG	_IOW(DMASTREAM_IOC_MAGIC, 0x09, struct dmastream_config)
 #define DMASTREAM_IOC_RESET_STATS	_IO(DMASTREAM_IOC_MAGIC, 0x0a)
 #define DMASTREAM_IOC_EXPORT_BUF	_IOWR(DMASTREAM_IOC_MAGIC, 0x0b, struct dmastream_export)
+#define DMASTREAM_IOC_IMPORT_BUF	_IOWR(DMASTREAM_IOC_MAGIC, 0x0c, struct dmastream_import)
+/* The argument points to the import's buffer index. */
+#define DMASTREAM_IOC_RELEASE_BUF	_IOW(DMASTREAM_IOC_MAGIC, 0x0d, __u32)
+#define DMASTREAM_IOC_REGISTER_MEM	_IOWR(DMASTREAM_IOC_MAGIC, 0x0e, struct dmastream_user_mem)
 
 #endif /* _UAPI_LINUX_DMASTREAM_H */

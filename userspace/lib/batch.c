@@ -39,6 +39,19 @@ static bool ranges_overlap(const struct dmastream_seg *a, const struct dmastream
 	       b->offset < a->offset + a->len;
 }
 
+/* The import a segment names, or NULL for a ring buffer. */
+static const struct dms_import *import_of(const struct dms_channel *ch, uint32_t buf)
+{
+	static const struct dms_import none;
+	uint32_t slot = buf & ~DMS_BUF_IMPORTED;
+
+	if (!(buf & DMS_BUF_IMPORTED))
+		return NULL;
+	if (slot >= sizeof(ch->imports) / sizeof(ch->imports[0]))
+		return &none;
+	return &ch->imports[slot];
+}
+
 int dms__check_segs(const struct dms_channel *ch, const struct dmastream_seg *segs,
 		    uint32_t nsegs, bool dma_writes, uint64_t *total)
 {
@@ -55,19 +68,25 @@ int dms__check_segs(const struct dms_channel *ch, const struct dmastream_seg *se
 	for (i = 0; i < nsegs; i++) {
 		const struct dmastream_seg *s = &segs[i];
 
-		if (s->reserved || s->len == 0 || s->buf >= ch->ring.count ||
-		    s->offset > ch->ring.size || s->len > ch->ring.size - s->offset)
+		const struct dms_import *im = import_of(ch, s->buf);
+		uint64_t size = im ? im->size : ch->ring.size;
+
+		if (s->reserved || s->len == 0 || (!im && s->buf >= ch->ring.count) ||
+		    (im && !im->size) || s->offset > size || s->len > size - s->offset)
 			return -EINVAL;
-		if (s->len > caps->max_seg_size)
+		/* A memcpy's segments are cut into the engine's pieces by the driver. */
+		if (ch->direction != DMASTREAM_DIR_MEMCPY && s->len > caps->max_seg_size)
 			return -E2BIG;
 		if (s->offset % align_or_one(caps->addr_align) ||
 		    s->len % align_or_one(caps->len_align))
 			return -EINVAL;
-		/* What the engine writes in a cached ring is whole cache lines. */
-		if (dma_writes && (ch->ring.flags & DMS_RING_CACHED) &&
+		/* What the engine writes in a cached ring or an import is whole cache lines. */
+		if (dma_writes && (im || (ch->ring.flags & DMS_RING_CACHED)) &&
 		    (s->offset % align_or_one(caps->cached_align) ||
 		     s->len % align_or_one(caps->cached_align)))
 			return -EINVAL;
+		if (dma_writes && im && im->engine_reads)
+			return -EACCES;
 		sum += s->len;
 	}
 	if (sum > caps->max_xfer_bytes)

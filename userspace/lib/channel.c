@@ -80,6 +80,7 @@ int dms__channel_open_backend(const struct dms_backend *be, void *ctx, int fd,
 	}
 	ch->direction = ch->caps.direction;
 	pthread_mutex_init(&ch->config_lock, NULL);
+	pthread_mutex_init(&ch->import_lock, NULL);
 	*chp = ch;
 	return 0;
 }
@@ -131,6 +132,7 @@ void dms_channel_close(struct dms_channel *ch)
 	if (ch->has_ring)
 		ch->be->unmap_ring(ch->be_ctx, &ch->ring, ch->cq_mem, ch->bufs);
 	pthread_mutex_destroy(&ch->config_lock);
+	pthread_mutex_destroy(&ch->import_lock);
 	free(ch);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Test only: see fake-engine.h. */
 #include <errno.h>
+#include <linux/dma-buf.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +24,8 @@
 #define OFF_OVERFLOW	140
 #define MAX_SEGS	16
 #define MAX_FAULTS	64
+#define MAX_IMPORTS	64
+#define MAX_CPU_BRACKETS 256
 
 struct fake_xfer {
 	uint64_t cookie;
@@ -43,8 +47,18 @@ struct fake_chan {
 	uint32_t count, size, stride, cq_entries;
 	uint32_t ring_flags;		/* DMASTREAM_RING_* */
 	uint32_t last_ring_flags;	/* kept when the ring goes */
+	uint32_t registrations;		/* REGISTER_MEM calls that succeeded */
 	uint8_t *bufs;			/* count * stride, one memfd per buffer */
 	int *buf_fds;			/* for exports: reopened through /proc */
+	/* Imports: the file's memory, mapped as the driver maps a dma-buf. */
+	struct fake_import {
+		uint8_t *map;		/* NULL: the slot is free */
+		size_t size;
+		bool engine_reads;
+		bool user;		/* the program's memory, not mapped here */
+		dev_t dev;
+		ino_t ino;
+	} imports[MAX_IMPORTS];
 	uint8_t *cq;
 	size_t cq_size;
 	uint32_t tail;
@@ -77,6 +91,14 @@ struct fake_engine {
 	bool held_pending;
 	uint64_t source_seq;
 	uint64_t overruns;
+	/* dma-bufs (memfds here) the CPU has opened a DMA_BUF_SYNC_START on. */
+	struct fake_bracket {
+		dev_t dev;
+		ino_t ino;
+	} brackets[MAX_CPU_BRACKETS];
+	uint32_t nbrackets;
+	struct fake_dmabuf_stats dmabuf;
+	uint32_t import_runs;		/* what IMPORT_BUF says a dma-buf comes in; 0: 1 */
 };
 
 static uint64_t mono_ns(void)
@@ -106,6 +128,7 @@ static void default_caps(struct dmastream_caps *c, uint32_t dir)
 	c->max_cq_entries = 65536;
 	c->max_cached_buffer_size = 4u << 20;
 	c->cached_align = 1;
+	c->max_imports = MAX_IMPORTS;
 }
 
 struct fake_engine *fake_engine_new(void)
@@ -131,10 +154,21 @@ struct fake_engine *fake_engine_new(void)
 	return e;
 }
 
+static void release_import(struct fake_import *im)
+{
+	if (!im->user)
+		munmap(im->map, im->size);
+	memset(im, 0, sizeof(*im));
+}
+
 static void drop_ring(struct fake_chan *c)
 {
 	uint32_t i;
 
+	/* Imports go with the owner, as in the driver. */
+	for (i = 0; i < MAX_IMPORTS; i++)
+		if (c->imports[i].map)
+			release_import(&c->imports[i]);
 	if (c->bufs)
 		munmap(c->bufs, (size_t)c->count * c->stride);
 	for (i = 0; c->buf_fds && i < c->count; i++)
@@ -246,6 +280,11 @@ bool fake_owned(const struct fake_engine *e, uint32_t dir)
 uint32_t fake_last_ring_flags(const struct fake_engine *e, uint32_t dir)
 {
 	return chan_of_dir((struct fake_engine *)e, dir)->last_ring_flags;
+}
+
+uint32_t fake_registrations(const struct fake_engine *e, uint32_t dir)
+{
+	return chan_of_dir((struct fake_engine *)e, dir)->registrations;
 }
 
 /* ------------------------------------------------------------------------
@@ -379,6 +418,8 @@ static void stop_chan(struct fake_chan *c, bool sticky)
 
 static uint8_t *seg_ptr(struct fake_chan *c, const struct dmastream_seg *s)
 {
+	if (s->buf & DMASTREAM_BUF_IMPORTED)
+		return c->imports[s->buf & ~DMASTREAM_BUF_IMPORTED].map + s->offset;
 	return c->bufs + (size_t)s->buf * c->stride + s->offset;
 }
 
@@ -591,6 +632,15 @@ static bool conflicts(struct fake_chan *c, const struct fake_xfer *nx)
 	return false;
 }
 
+/* The index of the open CPU bracket on that file, or -1. */
+static int bracket_of(const struct fake_engine *e, dev_t dev, ino_t ino)
+{
+	for (uint32_t i = 0; i < e->nbrackets; i++)
+		if (e->brackets[i].dev == dev && e->brackets[i].ino == ino)
+			return (int)i;
+	return -1;
+}
+
 static bool aligned(uint32_t v, uint32_t align)
 {
 	return align <= 1 || v % align == 0;
@@ -599,16 +649,31 @@ static bool aligned(uint32_t v, uint32_t align)
 /* The driver's checks of one segment (validate.c); @writes: the engine writes it. */
 static int check_seg(struct fake_chan *c, const struct dmastream_seg *s, bool writes)
 {
-	if (s->reserved || !s->len || s->buf >= c->count || s->offset > c->size ||
-	    s->len > c->size - s->offset)
+	const struct fake_import *im = NULL;
+	uint32_t slot = s->buf & ~DMASTREAM_BUF_IMPORTED;
+	size_t size = c->size;
+
+	if (s->buf & DMASTREAM_BUF_IMPORTED) {
+		if (slot >= MAX_IMPORTS || !c->imports[slot].map)
+			return -EINVAL;
+		im = &c->imports[slot];
+		size = im->size;
+		if (!im->user && bracket_of(c->e, im->dev, im->ino) >= 0)
+			c->e->dmabuf.busy_while_open++;
+	} else if (s->buf >= c->count) {
+		return -EINVAL;
+	}
+	if (s->reserved || !s->len || s->offset > size || s->len > size - s->offset)
 		return -EINVAL;
 	if (c->dir != DMASTREAM_DIR_MEMCPY && s->len > c->caps.max_seg_size)
 		return -E2BIG;
 	if (!aligned(s->offset, c->caps.addr_align) || !aligned(s->len, c->caps.len_align))
 		return -EINVAL;
-	if (writes && (c->ring_flags & DMASTREAM_RING_CACHED) &&
+	if (writes && (im || (c->ring_flags & DMASTREAM_RING_CACHED)) &&
 	    (!aligned(s->offset, c->caps.cached_align) || !aligned(s->len, c->caps.cached_align)))
 		return -EINVAL;
+	if (writes && im && im->engine_reads)
+		return -EACCES;
 	return 0;
 }
 
@@ -751,6 +816,153 @@ static int do_export(struct fake_chan *c, struct dmastream_export *x)
 	if (fd < 0)
 		return -errno;
 	x->fd = fd;
+	return 0;
+}
+
+/*
+ * An import: the file mapped whole, shared, read-only if the engine only
+ * reads. A file stands for one dma-buf (the driver tells dma-bufs apart,
+ * the fake inodes: two exports of one buffer are one here).
+ */
+static int do_import(struct fake_chan *c, struct dmastream_import *x)
+{
+	uint32_t slot = x->buffer & ~DMASTREAM_BUF_IMPORTED;
+	bool engine_reads = (x->flags & DMASTREAM_IMPORT_ENGINE_READS) ||
+			    c->dir == DMASTREAM_DIR_TX;
+	struct fake_import *im;
+	struct stat st;
+	uint32_t i;
+	off_t size;
+	void *map;
+
+	if (c->caps.abi_version < 0x00010005)
+		return -ENOTTY;
+	if ((x->flags & ~DMASTREAM_IMPORT_ENGINE_READS) || x->runs || x->size ||
+	    x->reserved[0] || x->reserved[1] || !(x->buffer & DMASTREAM_BUF_IMPORTED) ||
+	    slot >= MAX_IMPORTS)
+		return -EINVAL;
+	if ((x->flags & DMASTREAM_IMPORT_ENGINE_READS) && c->dir == DMASTREAM_DIR_RX)
+		return -EINVAL;
+	if (!c->owned)
+		return -ENXIO;
+	if (fstat(x->fd, &st))
+		return -errno;
+	size = st.st_size;
+	if (size == 0 || size > (off_t)1 << 31)
+		return -E2BIG;
+	/* As the driver: a file opened read-only is for the engine to read. */
+	if (!engine_reads && (fcntl(x->fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
+		return -EACCES;
+	for (i = 0; i < c->count; i++) {
+		struct stat own;
+
+		if (!fstat(c->buf_fds[i], &own) && own.st_dev == st.st_dev &&
+		    own.st_ino == st.st_ino)
+			return -EINVAL;
+	}
+	if (c->imports[slot].map)
+		return -EEXIST;
+	for (i = 0; i < MAX_IMPORTS; i++)
+		if (c->imports[i].map && c->imports[i].dev == st.st_dev &&
+		    c->imports[i].ino == st.st_ino)
+			return -EEXIST;
+	map = mmap(NULL, size, PROT_READ | (engine_reads ? 0 : PROT_WRITE), MAP_SHARED, x->fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	im = &c->imports[slot];
+	im->map = map;
+	im->size = size;
+	im->engine_reads = engine_reads;
+	im->dev = st.st_dev;
+	im->ino = st.st_ino;
+	x->runs = c->e->import_runs ? c->e->import_runs : 1;
+	x->size = size;
+	return 0;
+}
+
+/*
+ * The program's memory, registered: the fake engine works on it in place.
+ * The driver's checks that need the kernel (kinds of memory, pinning,
+ * RLIMIT_MEMLOCK) are not made; an unreadable range is refused as the
+ * driver's pinning would, by asking the kernel whether it is mapped.
+ */
+static int do_register(struct fake_chan *c, struct dmastream_user_mem *m)
+{
+	uint32_t slot = m->buffer & ~DMASTREAM_BUF_IMPORTED;
+	bool engine_reads = (m->flags & DMASTREAM_IMPORT_ENGINE_READS) ||
+			    c->dir == DMASTREAM_DIR_TX;
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t start, end;
+	unsigned char vec;
+	uint32_t i;
+
+	if (c->caps.abi_version < 0x00010006)
+		return -ENOTTY;
+	if ((m->flags & ~DMASTREAM_IMPORT_ENGINE_READS) || m->runs || !m->len ||
+	    !(m->buffer & DMASTREAM_BUF_IMPORTED) || slot >= MAX_IMPORTS)
+		return -EINVAL;
+	for (i = 0; i < sizeof(m->reserved) / sizeof(m->reserved[0]); i++)
+		if (m->reserved[i])
+			return -EINVAL;
+	if ((m->flags & DMASTREAM_IMPORT_ENGINE_READS) && c->dir == DMASTREAM_DIR_RX)
+		return -EINVAL;
+	if (m->len > (uint64_t)1 << 31)
+		return -E2BIG;
+	if (!c->owned)
+		return -ENXIO;
+	if (!aligned((uint32_t)(m->addr % page), c->caps.addr_align) ||
+	    !aligned((uint32_t)(m->addr % page), c->caps.len_align) ||
+	    (!engine_reads && !aligned((uint32_t)(m->addr % page), c->caps.cached_align)))
+		return -EINVAL;
+	if (m->addr != (uintptr_t)m->addr || m->addr + m->len < m->addr ||
+	    (uintptr_t)(m->addr + m->len) != m->addr + m->len)
+		return -EFAULT;
+	start = m->addr & ~(uintptr_t)(page - 1);
+	end = m->addr + m->len;
+	for (; start < end; start += page)
+		if (mincore((void *)start, 1, &vec))
+			return -EFAULT;
+	if (c->imports[slot].map)
+		return -EEXIST;
+	for (i = 0; i < MAX_IMPORTS; i++) {
+		const struct fake_import *o = &c->imports[i];
+
+		if (o->map && o->user && (uintptr_t)o->map < m->addr + m->len &&
+		    m->addr < (uintptr_t)o->map + o->size)
+			return -EEXIST;
+	}
+	c->imports[slot] = (struct fake_import){
+		.map = (uint8_t *)(uintptr_t)m->addr,
+		.size = m->len,
+		.engine_reads = engine_reads,
+		.user = true,
+	};
+	c->registrations++;
+	m->runs = 1;
+	return 0;
+}
+
+static int do_release(struct fake_chan *c, const uint32_t *arg)
+{
+	uint32_t index = *arg, slot = index & ~DMASTREAM_BUF_IMPORTED;
+	uint32_t i, j;
+
+	if (c->caps.abi_version < 0x00010005)
+		return -ENOTTY;
+	if (!(index & DMASTREAM_BUF_IMPORTED) || slot >= MAX_IMPORTS)
+		return -EINVAL;
+	if (!c->owned)
+		return -ENXIO;
+	if (!c->imports[slot].map)
+		return -EINVAL;
+	for (i = 0; i < c->qlen; i++) {
+		const struct fake_xfer *x = &c->q[(c->qhead + i) % c->cq_entries];
+
+		for (j = 0; j < x->nsrc + x->ndst; j++)
+			if (x->segs[j].buf == index)
+				return -EBUSY;
+	}
+	release_import(&c->imports[slot]);
 	return 0;
 }
 
@@ -910,6 +1122,12 @@ static int fake_ioctl(void *ctx, int fd, unsigned long req, void *arg)
 		return 0;
 	case DMASTREAM_IOC_EXPORT_BUF:
 		return do_export(c, arg);
+	case DMASTREAM_IOC_IMPORT_BUF:
+		return do_import(c, arg);
+	case DMASTREAM_IOC_RELEASE_BUF:
+		return do_release(c, arg);
+	case DMASTREAM_IOC_REGISTER_MEM:
+		return do_register(c, arg);
 	default:
 		return -ENOTTY;
 	}
@@ -1001,12 +1219,105 @@ static void fake_close(void *ctx, int fd)
 	c->open = false;
 }
 
+/* A dma-buf here is a memfd: the fake's imports take any file. */
+static int fake_dmabuf_alloc(void *ctx, size_t size)
+{
+	struct fake_engine *e = ctx;
+	int fd = memfd_create("fake-dmabuf", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size)) {
+		close(fd);
+		return -ENOMEM;
+	}
+	e->dmabuf.made++;
+	return fd;
+}
+
+/* Whether a transfer in flight on any channel uses an import of that file. */
+static bool dmabuf_in_flight(struct fake_engine *e, dev_t dev, ino_t ino)
+{
+	struct fake_chan *chans[3] = { &e->tx, &e->rx, &e->mem };
+
+	for (int k = 0; k < 3; k++) {
+		struct fake_chan *c = chans[k];
+
+		for (uint32_t i = 0; i < c->qlen; i++) {
+			const struct fake_xfer *x = &c->q[(c->qhead + i) % c->cq_entries];
+
+			for (uint32_t j = 0; j < x->nsrc + x->ndst; j++) {
+				const struct fake_import *im;
+
+				if (!(x->segs[j].buf & DMASTREAM_BUF_IMPORTED))
+					continue;
+				im = &c->imports[x->segs[j].buf & ~DMASTREAM_BUF_IMPORTED];
+				if (im->map && !im->user && im->dev == dev && im->ino == ino)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * DMA_BUF_IOCTL_SYNC as the rules for an import ask it to be used: a START
+ * opens a bracket, its END closes it; what breaks the rules is counted.
+ */
+static int fake_dmabuf_sync(void *ctx, int fd, uint64_t flags)
+{
+	struct fake_engine *e = ctx;
+	struct stat st;
+	int i;
+
+	if ((flags & ~(uint64_t)(DMA_BUF_SYNC_RW | DMA_BUF_SYNC_END)) || !(flags & DMA_BUF_SYNC_RW))
+		return -EINVAL;
+	if (fstat(fd, &st))
+		return -errno;
+	i = bracket_of(e, st.st_dev, st.st_ino);
+	if (flags & DMA_BUF_SYNC_END) {
+		e->dmabuf.ends++;
+		if (i < 0) {
+			e->dmabuf.unmatched_ends++;
+			return 0;
+		}
+		e->brackets[i] = e->brackets[--e->nbrackets];
+		return 0;
+	}
+	e->dmabuf.starts++;
+	if (dmabuf_in_flight(e, st.st_dev, st.st_ino))
+		e->dmabuf.open_while_busy++;
+	if (i >= 0 || e->nbrackets == MAX_CPU_BRACKETS) {
+		e->dmabuf.nested_starts++;
+		return 0;
+	}
+	e->brackets[e->nbrackets++] = (struct fake_bracket){ st.st_dev, st.st_ino };
+	return 0;
+}
+
+const struct fake_dmabuf_stats *fake_dmabuf_stats(const struct fake_engine *e)
+{
+	return &e->dmabuf;
+}
+
+void fake_set_import_runs(struct fake_engine *e, uint32_t runs)
+{
+	e->import_runs = runs;
+}
+
+uint32_t fake_dmabuf_open_brackets(const struct fake_engine *e)
+{
+	return e->nbrackets;
+}
+
 static const struct dms_backend fake_backend = {
 	.ioctl = fake_ioctl,
 	.map_ring = fake_map_ring,
 	.unmap_ring = fake_unmap_ring,
 	.poll = fake_poll,
 	.close = fake_close,
+	.dmabuf_alloc = fake_dmabuf_alloc,
+	.dmabuf_sync = fake_dmabuf_sync,
 };
 
 int fake_open(struct fake_engine *e, uint32_t dir, struct dms_channel **chp)

@@ -65,5 +65,24 @@ uint32_t fake_inflight(const struct fake_engine *e, uint32_t dir);
 bool fake_owned(const struct fake_engine *e, uint32_t dir);
 /* The DMASTREAM_RING_* flags of the last ring set up on the channel. */
 uint32_t fake_last_ring_flags(const struct fake_engine *e, uint32_t dir);
+/* How many DMASTREAM_IOC_REGISTER_MEM calls succeeded on the channel. */
+uint32_t fake_registrations(const struct fake_engine *e, uint32_t dir);
+
+/*
+ * dma-bufs made by dms_dmabuf_alloc() (memfds here) and the CPU's
+ * DMA_BUF_IOCTL_SYNC brackets on them, with what breaks the rules of
+ * docs/abi.md: a bracket open on a dma-buf a transfer in flight uses, a
+ * transfer submitted on one the CPU holds open, an END without a START, a
+ * START inside a bracket.
+ */
+struct fake_dmabuf_stats {
+	uint32_t made;
+	uint64_t starts, ends;
+	uint64_t open_while_busy, busy_while_open, unmatched_ends, nested_starts;
+};
+const struct fake_dmabuf_stats *fake_dmabuf_stats(const struct fake_engine *e);
+uint32_t fake_dmabuf_open_brackets(const struct fake_engine *e);
+/* The runs IMPORT_BUF reports for each dma-buf from now on (0: one). */
+void fake_set_import_runs(struct fake_engine *e, uint32_t runs);
 
 #endif /* FAKE_ENGINE_H */

@@ -33,6 +33,10 @@ struct dms_backend {
 	/* poll(2) over channel fds and any other fds: the result or -errno. */
 	int (*poll)(void *ctx, struct pollfd *fds, unsigned int nfds, int timeout_ms);
 	void (*close)(void *ctx, int fd);
+	/* A dma-buf of @size bytes (a multiple of the page size): its fd or -errno. */
+	int (*dmabuf_alloc)(void *ctx, size_t size);
+	/* DMA_BUF_IOCTL_SYNC with DMA_BUF_SYNC_* @flags: 0 or -errno. */
+	int (*dmabuf_sync)(void *ctx, int fd, uint64_t flags);
 };
 
 extern const struct dms_backend dms__sys_backend;
@@ -66,6 +70,7 @@ struct dms_channel {
 	struct dmastream_caps caps;
 	uint32_t direction;
 	pthread_mutex_t config_lock;	/* dms_set_config/_wake_min read, then write */
+	pthread_mutex_t import_lock;	/* dms_buf_import picks a slot, then fills it */
 
 	/* The ring, while set up by this object. */
 	bool has_ring;
@@ -74,11 +79,17 @@ struct dms_channel {
 	void *cq_mem;
 	uint8_t *bufs;
 	struct dms_cq cq;
+	/* Imports of the ring, by slot: what the checks of segments need. */
+	struct dms_import {
+		uint64_t size;		/* 0: the slot is free */
+		bool engine_reads;
+	} imports[64];
 };
 
 int dms__channel_open_backend(const struct dms_backend *be, void *ctx, int fd,
 			      struct dms_channel **chp);
 int dms__ioctl(struct dms_channel *ch, unsigned long req, void *arg);
+int dms__dmabuf_sync(struct dms_channel *ch, int fd, uint64_t flags);
 
 /*
  * Checks of one transfer against the channel's capabilities and ring, as the

@@ -5,7 +5,9 @@
  *
  * Every buffer of a ring is either free, in flight (or waiting in the batch
  * for room), or - RX only - holding received data until the sink has taken
- * it. A buffer is submitted again only once it is free, so a slow sink
+ * it, or kept by the sink after that (DMS_SINK_HELD) until
+ * dms_pipeline_release(). A buffer is submitted again only once it is
+ * free, so a slow sink
  * holds buffers back, the RX queue runs dry and the device has nowhere to
  * put data: that is counted (each RX completion the driver flags
  * DMASTREAM_CQE_AFTER_EMPTY, and with a pattern the verifier's sequence
@@ -27,12 +29,14 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "pipeline-memory.h"
 
 #define REAP_CHUNK		64
 #define RETRY_MS		1
@@ -43,11 +47,17 @@ enum pipe_state { PIPE_RUNNING, PIPE_STOPPING, PIPE_DONE };
 
 struct side {
 	struct dms_channel *ch;
-	bool own_ring;
+	struct pipe_mem mem;		/* where the buffers are */
 	struct dms_batch *batch;
 	uint32_t nbufs;			/* buffers (memcpy: buffer pairs) in use */
 	uint32_t *free;			/* stack of free buffer (pair) indices */
 	uint32_t nfree;
+	/* RX: buffers the sink keeps (DMS_SINK_HELD), by buffer index. */
+	struct hold {
+		bool on;
+		bool bracket;		/* a byte sink's CPU bracket, open until the release */
+		uint64_t cookie;	/* the CQE's: only it gives the buffer back */
+	} *held;
 	uint64_t added;			/* transfers put in the batch */
 	uint64_t submitted;		/* accepted by the driver */
 	uint64_t completed;
@@ -78,6 +88,7 @@ struct dms_pipeline {
 	uint32_t seg_max;		/* longest segment we cut */
 
 	dms_sink_fn sink;
+	dms_sink_dmabuf_fn sink_dmabuf;
 	void *sink_arg;
 	int sink_fd;
 	bool sink_is_socket;
@@ -85,6 +96,7 @@ struct dms_pipeline {
 	bool sink_waits;		/* the sink callback said EAGAIN */
 
 	dms_source_fn source;
+	dms_source_dmabuf_fn source_dmabuf;
 	void *source_arg;
 	int source_fd;
 	bool source_waits_fd;		/* the source fd said EAGAIN */
@@ -185,16 +197,24 @@ static uint32_t ring_flags_of(const struct dms_pipeline *p, struct dms_channel *
 }
 
 /*
- * What the engine writes in a cached ring must cover whole cache lines
- * where DMA is not coherent (the driver refuses it otherwise).
+ * What the engine writes in a cached ring or in registered memory must
+ * cover whole cache lines where DMA is not coherent (the driver refuses it
+ * otherwise).
  */
 static uint32_t write_align(const struct dms_pipeline *p, struct dms_channel *ch)
 {
 	const struct dmastream_caps *c = dms_get_caps(ch);
 	bool writes = c->direction == DMASTREAM_DIR_RX || c->direction == DMASTREAM_DIR_MEMCPY;
+	bool synced = (ring_flags_of(p, ch) & DMS_RING_CACHED) ||
+		      p->prm.memory != DMS_MEMORY_RING;
 
-	return (ring_flags_of(p, ch) & DMS_RING_CACHED) && writes && c->cached_align > 1 ?
-	       c->cached_align : 1;
+	return synced && writes && c->cached_align > 1 ? c->cached_align : 1;
+}
+
+/* Where the data of buffer (memcpy: buffer of a pair) @b is. */
+static uint8_t *buf_data(const struct side *s, uint32_t b)
+{
+	return pipe_mem_data(&s->mem, b);
 }
 
 /* What every segment start and length on @ch must be a multiple of. */
@@ -233,7 +253,7 @@ static uint32_t segment_limit(const struct dms_pipeline *p, struct dms_channel *
 static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel *ch)
 {
 	const struct dmastream_caps *caps = dms_get_caps(ch);
-	uint32_t ring_bufs, size = p->prm.size, nsegs, per_xfer, max_x;
+	uint32_t ring_bufs = 0, size = p->prm.size, nsegs, per_xfer, max_x;
 	uint64_t stride = ((uint64_t)size + 4095) & ~4095ull;
 	bool pairs = p->mode == DMS_PIPE_MEMCPY;
 	int ret;
@@ -252,21 +272,41 @@ static int side_init(struct dms_pipeline *p, struct side *s, struct dms_channel 
 		ring_bufs = p->prm.buffers ? p->prm.buffers : 2 * p->prm.depth;
 		if (pairs)
 			ring_bufs *= 2;
-		/* Fit the module's limits rather than fail: fewer buffers still work. */
-		if (caps->max_buffers && ring_bufs > caps->max_buffers)
-			ring_bufs = caps->max_buffers;
-		if (caps->max_ring_bytes && ring_bufs * stride > caps->max_ring_bytes)
-			ring_bufs = (uint32_t)(caps->max_ring_bytes / stride);
+		/*
+		 * Fit the module's limits rather than fail: fewer buffers still
+		 * work. A ring's buffers count against the ring limits, dma-bufs
+		 * against the import slots; registered memory has neither.
+		 */
+		if (p->prm.memory == DMS_MEMORY_RING) {
+			if (caps->max_buffers && ring_bufs > caps->max_buffers)
+				ring_bufs = caps->max_buffers;
+			if (caps->max_ring_bytes && ring_bufs * stride > caps->max_ring_bytes)
+				ring_bufs = (uint32_t)(caps->max_ring_bytes / stride);
+		} else if (p->prm.memory == DMS_MEMORY_DMABUF) {
+			if (caps->abi_version < 0x00010005)
+				return -EOPNOTSUPP;
+			if (ring_bufs > caps->max_imports)
+				ring_bufs = caps->max_imports;
+		}
+		/* No more than are used (below): the rest would be allocated for nothing. */
+		if (ring_bufs > (pairs ? 2u : 1u) * 0xffff)
+			ring_bufs = (pairs ? 2u : 1u) * 0xffff;
+		if (pairs)
+			ring_bufs -= ring_bufs % 2;
 		if (ring_bufs < (pairs ? 2u : 1u))
 			return -E2BIG;
-		ret = dms_ring_setup_flags(ch, ring_bufs, size, 0, p->prm.ring_flags);
+		/* A buffer's segments and the runs they touch share max_segs entries. */
+		ret = pipe_mem_setup(&s->mem, ch, p->prm.memory, ring_bufs, stride, size,
+				     p->prm.ring_flags, pairs, pairs ? 0 : caps->max_segs - (nsegs - 1));
 		if (ret)
 			return ret;
-		s->own_ring = true;
-	} else if (dms_buf_size(ch) < size) {
+	} else if (p->prm.memory != DMS_MEMORY_RING || dms_buf_size(ch) < size) {
+		/* Registered memory and dma-bufs come with a ring of the pipeline's own. */
 		return -EINVAL;
+	} else {
+		pipe_mem_use_ring(&s->mem, ch);
 	}
-	s->nbufs = dms_buf_count(ch) / (pairs ? 2 : 1);
+	s->nbufs = s->mem.nbufs / (pairs ? 2 : 1);
 	if (s->nbufs > 0xffff)
 		s->nbufs = 0xffff;
 
@@ -293,8 +333,12 @@ static void side_fini(struct side *s)
 	dms_batch_destroy(s->batch);
 	free(s->free);
 	free(s->segs);
-	if (s->own_ring)
-		dms_ring_free(s->ch);
+	/* The CPU's brackets on buffers still held end with the memory. */
+	for (uint32_t b = 0; s->held && b < s->nbufs; b++)
+		if (s->held[b].on && s->held[b].bracket)
+			pipe_mem_cpu_end(&s->mem, b, false);
+	free(s->held);
+	pipe_mem_fini(&s->mem);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -308,8 +352,8 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 	    params->verify > DMS_CHECK_FULL || params->pattern > DMS_PATTERN_PRBS31)
 		return -EINVAL;
 	/* A later parameter this library does not know: refuse, not ignore. */
-	if ((params->ring_flags & ~DMS_RING_CACHED) ||
-	    !mem_is_zero(params->reserved, sizeof(params->reserved)))
+	if ((params->ring_flags & ~DMS_RING_CACHED) || params->memory > DMS_MEMORY_DMABUF ||
+	    params->reserved32 || !mem_is_zero(params->reserved, sizeof(params->reserved)))
 		return -EINVAL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -351,7 +395,8 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 		if (ret)
 			goto fail;
 		p->dq = calloc(p->rx.nbufs, sizeof(*p->dq));
-		if (!p->dq) {
+		p->rx.held = calloc(p->rx.nbufs, sizeof(*p->rx.held));
+		if (!p->dq || !p->rx.held) {
 			ret = -ENOMEM;
 			goto fail;
 		}
@@ -406,6 +451,20 @@ int dms_pipeline_set_sink(struct dms_pipeline *p, dms_sink_fn fn, void *arg)
 	if (p->mode != DMS_PIPE_RX)
 		return -EINVAL;
 	p->sink = fn;
+	p->sink_dmabuf = NULL;
+	p->sink_arg = arg;
+	p->sink_fd = -1;
+	return 0;
+}
+
+int dms_pipeline_set_sink_dmabuf(struct dms_pipeline *p, dms_sink_dmabuf_fn fn, void *arg)
+{
+	if (p->mode != DMS_PIPE_RX)
+		return -EINVAL;
+	if (p->prm.memory == DMS_MEMORY_USER)
+		return -EOPNOTSUPP;
+	p->sink = NULL;
+	p->sink_dmabuf = fn;
 	p->sink_arg = arg;
 	p->sink_fd = -1;
 	return 0;
@@ -420,6 +479,7 @@ int dms_pipeline_set_sink_fd(struct dms_pipeline *p, int fd)
 	if (fstat(fd, &sb) < 0)
 		return -errno;
 	p->sink = NULL;
+	p->sink_dmabuf = NULL;
 	p->sink_fd = fd;
 	p->sink_is_socket = S_ISSOCK(sb.st_mode);
 	return 0;
@@ -430,6 +490,20 @@ int dms_pipeline_set_source(struct dms_pipeline *p, dms_source_fn fn, void *arg)
 	if (p->mode != DMS_PIPE_TX)
 		return -EINVAL;
 	p->source = fn;
+	p->source_dmabuf = NULL;
+	p->source_arg = arg;
+	p->source_fd = -1;
+	return 0;
+}
+
+int dms_pipeline_set_source_dmabuf(struct dms_pipeline *p, dms_source_dmabuf_fn fn, void *arg)
+{
+	if (p->mode != DMS_PIPE_TX)
+		return -EINVAL;
+	if (p->prm.memory == DMS_MEMORY_USER)
+		return -EOPNOTSUPP;
+	p->source = NULL;
+	p->source_dmabuf = fn;
 	p->source_arg = arg;
 	p->source_fd = -1;
 	return 0;
@@ -440,6 +514,7 @@ int dms_pipeline_set_source_fd(struct dms_pipeline *p, int fd)
 	if (p->mode != DMS_PIPE_TX || fd < 0)
 		return -EINVAL;
 	p->source = NULL;
+	p->source_dmabuf = NULL;
 	p->source_fd = fd;
 	return 0;
 }
@@ -568,6 +643,35 @@ static void complete_common(struct dms_pipeline *p, struct side *s,
 		p->on_error(p->error_arg, dms_channel_direction(s->ch), cookie_seq(cqe->cookie), cqe);
 }
 
+/*
+ * The CPU's access to a buffer, bracketed where the memory asks for it
+ * (dma-bufs); a bracket that fails fails the pipeline.
+ */
+static bool cpu_begin(struct dms_pipeline *p, struct side *s, uint32_t buf, bool writes)
+{
+	int ret = pipe_mem_cpu_begin(&s->mem, buf, writes);
+
+	if (ret)
+		begin_stop(p, ret);
+	return ret == 0;
+}
+
+static void cpu_end(struct dms_pipeline *p, struct side *s, uint32_t buf, bool writes)
+{
+	int ret = pipe_mem_cpu_end(&s->mem, buf, writes);
+
+	if (ret)
+		begin_stop(p, ret);
+}
+
+static void check_received(struct dms_pipeline *p, struct side *s, uint32_t buf, uint32_t len)
+{
+	if (!cpu_begin(p, s, buf, false))
+		return;
+	dms_verifier_check(p->verifier, buf_data(s, buf), len);
+	cpu_end(p, s, buf, false);
+}
+
 static void free_buf(struct side *s, uint32_t buf)
 {
 	s->free[s->nfree++] = buf;
@@ -636,8 +740,8 @@ static void on_rx(struct dms_pipeline *p, const struct dmastream_cqe *cqe, uint6
 	if (cqe->flags & DMASTREAM_CQE_SHORT)
 		p->st.short_xfers++;
 	if (p->verifier)
-		dms_verifier_check(p->verifier, dms_buf(s->ch, buf), cqe->bytes);
-	if (p->mode != DMS_PIPE_RX || (!p->sink && p->sink_fd < 0)) {
+		check_received(p, s, buf, cqe->bytes);
+	if (p->mode != DMS_PIPE_RX || (!p->sink && !p->sink_dmabuf && p->sink_fd < 0)) {
 		free_buf(s, buf);
 		return;
 	}
@@ -666,7 +770,7 @@ static void on_memcpy(struct dms_pipeline *p, const struct dmastream_cqe *cqe, u
 	p->st.bytes += cqe->bytes;
 	p->st.tx_bytes += cqe->bytes;
 	if (p->verifier)
-		dms_verifier_check(p->verifier, dms_buf(s->ch, 2 * pair + 1), cqe->bytes);
+		check_received(p, s, 2 * pair + 1, cqe->bytes);
 }
 
 typedef void (*cqe_fn)(struct dms_pipeline *p, const struct dmastream_cqe *cqe, uint64_t now);
@@ -747,6 +851,34 @@ static int sink_write(struct dms_pipeline *p, const uint8_t *data, uint32_t len,
 	return 0;
 }
 
+/* One delivery to the sink: 0 once taken, -EAGAIN, or another -errno. */
+static int sink_one(struct dms_pipeline *p, struct delivery *d)
+{
+	const uint8_t *data = buf_data(&p->rx, d->buf);
+	int ret, end;
+
+	if (p->sink_dmabuf) {
+		/* Its consumer brackets its own accesses, as the dma-buf's rules say. */
+		ret = pipe_mem_dmabuf(&p->rx.mem, d->buf, false);
+		return ret < 0 ? ret : p->sink_dmabuf(p->sink_arg, ret, 0, d->len, &d->cqe);
+	}
+	ret = pipe_mem_cpu_begin(&p->rx.mem, d->buf, false);
+	if (ret)
+		return ret;
+	if (p->sink_fd >= 0) {
+		ret = sink_write(p, data, d->len, &d->done);
+	} else {
+		ret = p->sink(p->sink_arg, data, d->len, &d->cqe);
+		/* Kept for reading after the call: the bracket stays open until the release. */
+		if (ret == DMS_SINK_HELD) {
+			p->rx.held[d->buf].bracket = true;
+			return ret;
+		}
+	}
+	end = pipe_mem_cpu_end(&p->rx.mem, d->buf, false);
+	return ret ? ret : end;
+}
+
 /* Hand received data to the sink, oldest first, as far as it takes it. */
 static uint32_t deliver(struct dms_pipeline *p)
 {
@@ -757,12 +889,8 @@ static uint32_t deliver(struct dms_pipeline *p)
 	p->sink_waits_fd = false;
 	while (p->dq_len) {
 		struct delivery *d = &p->dq[p->dq_head];
-		const uint8_t *data = dms_buf(p->rx.ch, d->buf);
 
-		if (p->sink_fd >= 0)
-			ret = sink_write(p, data, d->len, &d->done);
-		else
-			ret = p->sink(p->sink_arg, data, d->len, &d->cqe);
+		ret = sink_one(p, d);
 		if (ret == -EAGAIN || ret == -EWOULDBLOCK) {
 			p->st.sink_stalls++;
 			if (p->sink_fd >= 0)
@@ -775,7 +903,13 @@ static uint32_t deliver(struct dms_pipeline *p)
 			begin_stop(p, ret);
 			break;
 		}
-		free_buf(&p->rx, d->buf);
+		if (ret == DMS_SINK_HELD && p->sink_fd < 0) {
+			/* Taken, and back only with dms_pipeline_release(). */
+			p->rx.held[d->buf].on = true;
+			p->rx.held[d->buf].cookie = d->cqe.cookie;
+		} else {
+			free_buf(&p->rx, d->buf);
+		}
 		p->dq_head = (p->dq_head + 1) % p->rx.nbufs;
 		p->dq_len--;
 		delivered++;
@@ -792,6 +926,36 @@ static void discard_deliveries(struct dms_pipeline *p)
 		p->dq_len--;
 		p->st.undelivered++;
 	}
+}
+
+/* A buffer the sink held (DMS_SINK_HELD) is free again. */
+int dms_pipeline_release(struct dms_pipeline *p, uint64_t cookie)
+{
+	uint32_t buf = cookie_buf(cookie);
+	struct hold *h;
+	uint64_t one = 1;
+	int ret = 0;
+
+	if (p->mode != DMS_PIPE_RX || buf >= p->rx.nbufs)
+		return -EINVAL;
+	/* The buffer may be held again by now, under another cookie. */
+	h = &p->rx.held[buf];
+	if (!h->on || h->cookie != cookie)
+		return -EINVAL;
+	if (h->bracket)
+		ret = pipe_mem_cpu_end(&p->rx.mem, buf, false);
+	*h = (struct hold){ 0 };
+	free_buf(&p->rx, buf);
+	if (p->state == PIPE_DONE)
+		return ret;
+	if (ret)
+		begin_stop(p, ret);
+	/* A free buffer is work for the next step: wake an external loop. */
+	p->due = true;
+	if (p->loop_fd >= 0 && write(p->wake_fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is full, so it is readable already. */
+	}
+	return ret;
 }
 
 /* ------------------------------------------------------------------------
@@ -830,31 +994,68 @@ static int fill_packet(const struct dms_pipeline *p, uint8_t *data, uint64_t seq
 	return ret < 0 ? ret : (int)p->prm.size;
 }
 
+/* Packet @seq written into buffer @b of @s with the pattern: its length or -errno. */
+static int fill_buffer(struct dms_pipeline *p, struct side *s, uint32_t b, uint64_t seq)
+{
+	int n, end;
+
+	n = pipe_mem_cpu_begin(&s->mem, b, true);
+	if (n)
+		return n;
+	n = fill_packet(p, buf_data(s, b), seq);
+	end = pipe_mem_cpu_end(&s->mem, b, true);
+	return n < 0 || !end ? n : end;
+}
+
+/* What a dma-buf source put in @buf for packet @seq: > 0, 0 at the end, or -errno. */
+static int produce_dmabuf(struct dms_pipeline *p, uint32_t buf, uint64_t seq)
+{
+	uint32_t size = p->prm.size, align = dms_get_caps(p->tx.ch)->len_align;
+	int fd = pipe_mem_dmabuf(&p->tx.mem, buf, true);
+	int n;
+
+	if (fd < 0)
+		return fd;
+	n = p->source_dmabuf(p->source_arg, fd, 0, size, seq);
+	if (n > (int)size)
+		return -EOVERFLOW;
+	/* The CPU does not touch what another device filled: no padding here. */
+	if (n > 0 && align > 1 && n % align)
+		return -EINVAL;
+	return n;
+}
+
 /* Bytes to send in @buf for packet @seq: > 0, 0 at the end, or -errno. */
 static int produce(struct dms_pipeline *p, uint32_t buf, uint64_t seq)
 {
-	uint8_t *data = dms_buf(p->tx.ch, buf);
+	uint8_t *data = buf_data(&p->tx, buf);
 	uint32_t size = p->prm.size, align = dms_get_caps(p->tx.ch)->len_align;
-	int n;
+	int n, end;
 
+	if (p->source_dmabuf)
+		return produce_dmabuf(p, buf, seq);
+	if (p->source_fd < 0 && !p->source && p->prm.pattern == DMS_PATTERN_NONE)
+		return (int)size;	/* whatever the buffer holds: no CPU cost */
+	if (p->source_fd < 0 && !p->source)
+		return fill_buffer(p, &p->tx, buf, seq);
+	n = pipe_mem_cpu_begin(&p->tx.mem, buf, true);
+	if (n)
+		return n;
 	if (p->source_fd >= 0)
 		n = source_read(p, data, size);
-	else if (p->source)
-		n = p->source(p->source_arg, data, size, seq);
-	else if (p->prm.pattern == DMS_PATTERN_NONE)
-		return (int)size;	/* whatever the buffer holds: no CPU cost */
 	else
-		return fill_packet(p, data, seq);
-	if (n > (int)size)
-		return -EOVERFLOW;
-	/* The engine wants whole units: pad the stream's last piece with zeros. */
-	if (n > 0 && align > 1 && n % align) {
+		n = p->source(p->source_arg, data, size, seq);
+	if (n > (int)size) {
+		n = -EOVERFLOW;
+	} else if (n > 0 && align > 1 && n % align) {
+		/* The engine wants whole units: pad the stream's last piece with zeros. */
 		uint32_t padded = (uint32_t)n + align - (uint32_t)n % align;
 
 		memset(data + n, 0, padded - (uint32_t)n);
 		n = (int)padded;
 	}
-	return n;
+	end = pipe_mem_cpu_end(&p->tx.mem, buf, true);
+	return n < 0 || !end ? n : end;
 }
 
 /* ------------------------------------------------------------------------
@@ -862,15 +1063,16 @@ static int produce(struct dms_pipeline *p, uint32_t buf, uint64_t seq)
  */
 
 /* Cut [0, len) of one buffer into segments the engine takes. */
-static uint32_t cut_segments(const struct dms_pipeline *p, struct dmastream_seg *segs,
-			     uint32_t buf, uint32_t len)
+static uint32_t cut_segments(const struct dms_pipeline *p, const struct side *s,
+			     struct dmastream_seg *segs, uint32_t buf, uint32_t len)
 {
-	uint32_t n = 0, off = 0;
+	uint32_t n = 0, off = 0, base;
 
+	pipe_mem_locate(&s->mem, buf, &buf, &base);
 	while (off < len) {
 		uint32_t piece = len - off < p->seg_max ? len - off : p->seg_max;
 
-		segs[n++] = (struct dmastream_seg){ .buf = buf, .offset = off, .len = piece };
+		segs[n++] = (struct dmastream_seg){ .buf = buf, .offset = base + off, .len = piece };
 		off += piece;
 	}
 	return n;
@@ -883,12 +1085,12 @@ static int add_xfer(struct dms_pipeline *p, struct side *s, uint64_t seq, uint32
 	int idx;
 
 	if (p->mode == DMS_PIPE_MEMCPY) {
-		n = cut_segments(p, s->segs, 2 * buf, len);
-		cut_segments(p, s->segs + n, 2 * buf + 1, len);
+		n = cut_segments(p, s, s->segs, 2 * buf, len);
+		cut_segments(p, s, s->segs + n, 2 * buf + 1, len);
 		idx = dms_batch_add_memcpy(s->batch, cookie_of(seq, buf), s->segs, n,
 					   s->segs + n, n);
 	} else {
-		n = cut_segments(p, s->segs, buf, len);
+		n = cut_segments(p, s, s->segs, buf, len);
 		idx = dms_batch_add(s->batch, cookie_of(seq, buf), s->segs, n);
 	}
 	if (idx < 0)
@@ -971,7 +1173,7 @@ static int refill_tx(struct dms_pipeline *p)
 		buf = s->free[s->nfree - 1];
 		if (p->mode == DMS_PIPE_MEMCPY) {
 			n = p->prm.pattern == DMS_PATTERN_NONE ? (int)p->prm.size :
-			    fill_packet(p, dms_buf(s->ch, 2 * buf), s->added);
+			    fill_buffer(p, s, 2 * buf, s->added);
 		} else {
 			n = produce(p, buf, s->added);
 		}
@@ -1161,8 +1363,12 @@ static int step(struct dms_pipeline *p, int timeout_ms)
 
 	p->due = true;
 	p->deadline_ns = 0;
-	if (p->state == PIPE_DONE)
+	if (p->state == PIPE_DONE) {
+		/* Nothing is waited for any more: an external loop's fd must go quiet. */
+		if (p->loop_fd >= 0)
+			drain_wake(p);
 		return p->error;
+	}
 	/* In an external loop nobody else resets it; before looking at anything. */
 	if (p->loop_fd >= 0)
 		drain_wake(p);

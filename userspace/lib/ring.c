@@ -61,6 +61,19 @@ give_back:
 	return ret;
 }
 
+static void release_imports(struct dms_channel *ch)
+{
+	uint32_t slot;
+
+	for (slot = 0; slot < sizeof(ch->imports) / sizeof(ch->imports[0]); slot++) {
+		uint32_t index = DMS_BUF_IMPORTED | slot;
+
+		if (ch->imports[slot].size)
+			dms__ioctl(ch, DMASTREAM_IOC_RELEASE_BUF, &index);
+		ch->imports[slot].size = 0;
+	}
+}
+
 int dms_ring_free(struct dms_channel *ch)
 {
 	struct dmastream_ring release = { 0 };
@@ -82,6 +95,13 @@ int dms_ring_free(struct dms_channel *ch)
 		ret = dms_abort(ch);
 	if (ret < 0 && ret != -ENODEV)
 		return ret;
+	/*
+	 * Imports are released here, one by one: the driver releases them
+	 * with the ring, but not when an export keeps the ring (EBUSY below),
+	 * and two channels importing each other's exports would then hold
+	 * each other.
+	 */
+	release_imports(ch);
 	ch->be->unmap_ring(ch->be_ctx, &ch->ring, ch->cq_mem, ch->bufs);
 	ch->has_ring = false;
 	ch->cq_mem = NULL;
@@ -144,4 +164,92 @@ int dms_buf_export(struct dms_channel *ch, uint32_t index, unsigned int flags)
 		req.flags |= DMASTREAM_EXPORT_CLOEXEC;
 	ret = dms__ioctl(ch, DMASTREAM_IOC_EXPORT_BUF, &req);
 	return ret < 0 ? ret : req.fd;
+}
+
+/*
+ * A dma-buf (@fd >= 0) or the program's memory: the lowest free slot, the
+ * ioctl, and the bookkeeping the checks of segments read.
+ */
+static int import_into_slot(struct dms_channel *ch, int fd, void *addr, size_t len,
+			    unsigned int flags, uint32_t abi, struct dms_import_info *info)
+{
+	struct dmastream_import req = { .fd = fd };
+	struct dmastream_user_mem mem = { .addr = (uintptr_t)addr, .len = len };
+	uint32_t slot, max;
+	int ret;
+
+	if (!ch->has_ring)
+		return -ENXIO;
+	if (!info || (flags & ~DMS_IMPORT_ENGINE_READS))
+		return -EINVAL;
+	/* An older driver would answer ENOTTY: say what is missing instead. */
+	if (ch->caps.abi_version < abi)
+		return -EOPNOTSUPP;
+	max = ch->caps.max_imports;
+	if (max > sizeof(ch->imports) / sizeof(ch->imports[0]))
+		max = sizeof(ch->imports) / sizeof(ch->imports[0]);
+	if (flags & DMS_IMPORT_ENGINE_READS)
+		req.flags = mem.flags = DMASTREAM_IMPORT_ENGINE_READS;
+	/* Two threads importing at once must not both pick the same slot. */
+	pthread_mutex_lock(&ch->import_lock);
+	for (slot = 0; slot < max && ch->imports[slot].size; slot++)
+		;
+	if (slot == max) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	req.buffer = mem.buffer = DMS_BUF_IMPORTED | slot;
+	if (fd >= 0) {
+		ret = dms__ioctl(ch, DMASTREAM_IOC_IMPORT_BUF, &req);
+	} else {
+		ret = dms__ioctl(ch, DMASTREAM_IOC_REGISTER_MEM, &mem);
+		req.runs = mem.runs;
+		req.size = len;
+	}
+	if (ret < 0)
+		goto out;
+	ch->imports[slot].engine_reads = (flags & DMS_IMPORT_ENGINE_READS) ||
+					 ch->direction == DMASTREAM_DIR_TX;
+	ch->imports[slot].size = req.size;
+	info->index = req.buffer;
+	info->runs = req.runs;
+	info->size = req.size;
+out:
+	pthread_mutex_unlock(&ch->import_lock);
+	return ret;
+}
+
+int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
+		   struct dms_import_info *info)
+{
+	if (dmabuf_fd < 0)
+		return -EBADF;
+	return import_into_slot(ch, dmabuf_fd, NULL, 0, flags, 0x00010005, info);
+}
+
+int dms_buf_register(struct dms_channel *ch, void *addr, size_t len, unsigned int flags,
+		     struct dms_import_info *info)
+{
+	if (!len)
+		return -EINVAL;
+	return import_into_slot(ch, -1, addr, len, flags, 0x00010006, info);
+}
+
+int dms_buf_release(struct dms_channel *ch, uint32_t index)
+{
+	uint32_t slot = index & ~DMS_BUF_IMPORTED;
+	int ret;
+
+	if (!ch->has_ring)
+		return -ENXIO;
+	if (!(index & DMS_BUF_IMPORTED) || slot >= sizeof(ch->imports) / sizeof(ch->imports[0]))
+		return -EINVAL;
+	pthread_mutex_lock(&ch->import_lock);
+	ret = -EINVAL;
+	if (ch->imports[slot].size)
+		ret = dms__ioctl(ch, DMASTREAM_IOC_RELEASE_BUF, &index);
+	if (ret == 0)
+		ch->imports[slot].size = 0;
+	pthread_mutex_unlock(&ch->import_lock);
+	return ret;
 }

@@ -139,6 +139,16 @@ static void test_loopback_clean(void)
 	CHECK_EQ(st.verify.good, 30);
 	CHECK_EQ(fake_last_ring_flags(r.e, DMASTREAM_DIR_TX), DMASTREAM_RING_CACHED);
 	CHECK_EQ(fake_last_ring_flags(r.e, DMASTREAM_DIR_RX), DMASTREAM_RING_CACHED);
+
+	/* Buffers in the pipeline's own memory, registered: the same run. */
+	prm = loop_params(40, 5000);
+	prm.memory = DMS_MEMORY_USER;
+	st = run_loop(&r, &prm, 0);
+	CHECK_EQ(st.transfers, 40);
+	CHECK_EQ(st.verify.good, 40);
+	CHECK_EQ(st.buffers, 16);
+	CHECK_EQ(fake_registrations(r.e, DMASTREAM_DIR_TX), 1);
+	CHECK_EQ(fake_registrations(r.e, DMASTREAM_DIR_RX), 1);
 	rig_close(&r);
 }
 
@@ -358,6 +368,18 @@ static void test_memcpy(void)
 	CHECK_EQ(st.verify.excused, 1);
 	CHECK_EQ(st.verify.good, 62);
 	CHECK_EQ(st.verify_errors, 1);
+	dms_pipeline_destroy(p);
+	CHECK(!fake_owned(r.e, DMASTREAM_DIR_MEMCPY));
+
+	/* The pairs in registered memory, one range for all of them. */
+	prm = loop_params(32, 10000);
+	prm.memory = DMS_MEMORY_USER;
+	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), 0);
+	CHECK_EQ(run(p), 0);
+	dms_pipeline_stats(p, &st);
+	CHECK_EQ(st.transfers, 32);
+	CHECK_EQ(st.verify.good, 32);
+	CHECK_EQ(fake_registrations(r.e, DMASTREAM_DIR_MEMCPY), 1);
 	dms_pipeline_destroy(p);
 	CHECK(!fake_owned(r.e, DMASTREAM_DIR_MEMCPY));
 	rig_close(&r);
@@ -692,6 +714,19 @@ static void test_limits_and_refusals(void)
 	prm = loop_params(10, 1024);
 	prm.ring_flags = 0x2;
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), -EINVAL);
+	prm = loop_params(10, 1024);
+	prm.memory = DMS_MEMORY_DMABUF + 1;
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), -EINVAL);
+	prm = loop_params(10, 1024);
+	prm.reserved32 = 1;
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), -EINVAL);
+	/* Registered memory with a ring set up already: refused, ring kept. */
+	prm = loop_params(10, 1024);
+	prm.memory = DMS_MEMORY_USER;
+	CHECK_EQ(dms_ring_setup(r.tx, 4, 4096, 0), 0);
+	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), -EINVAL);
+	CHECK_EQ(dms_buf_count(r.tx), 4);
+	CHECK_EQ(dms_ring_free(r.tx), 0);
 	/* A non-coherent engine: what it writes in a cached ring is whole lines. */
 	fake_caps(r.e, DMASTREAM_DIR_RX)->cached_align = 64;
 	dms_channel_close(r.rx);	/* caps are read at open */

@@ -260,6 +260,166 @@ static void test_export(void)
 	fake_engine_free(e);
 }
 
+/* A file of @size bytes standing in for a dma-buf in the fake engine. */
+static int fake_dmabuf(size_t size, uint8_t fill)
+{
+	int fd = memfd_create("fake-dmabuf", MFD_CLOEXEC);
+	uint8_t *map;
+
+	CHECK(fd >= 0 && ftruncate(fd, size) == 0);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(map != MAP_FAILED);
+	if (map != MAP_FAILED) {
+		memset(map, fill, size);
+		munmap(map, size);
+	}
+	return fd;
+}
+
+/* dms_buf_import(), dms_buf_release(): slots, the checks of segments, data. */
+static void test_import(void)
+{
+	struct fake_engine *e = fake_engine_new();
+	struct dms_import_info a, b, ro;
+	struct dmastream_seg src, dst;
+	struct dmastream_cqe out[2];
+	struct dms_channel *ch;
+	struct dms_batch *bt;
+	int fa, fb, own;
+	uint8_t *map;
+
+	fa = fake_dmabuf(8192, 'a');
+	fb = fake_dmabuf(4096, 'b');
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_MEMCPY, &ch), 0);
+	CHECK_EQ(dms_buf_import(ch, fa, 0, &a), -ENXIO);
+	CHECK_EQ(dms_ring_setup(ch, 2, 4096, 0), 0);
+	CHECK_EQ(dms_buf_import(ch, fa, 0x2, &a), -EINVAL);
+	CHECK_EQ(dms_buf_import(ch, fa, 0, NULL), -EINVAL);
+	CHECK_EQ(dms_buf_import(ch, fa, 0, &a), 0);
+	CHECK_EQ(a.index, DMS_BUF_IMPORTED | 0);
+	CHECK_EQ(a.size, 8192);
+	CHECK_EQ(a.runs, 1);
+	CHECK_EQ(dms_buf_import(ch, fa, 0, &b), -EEXIST);	/* imported already */
+	CHECK_EQ(dms_buf_import(ch, fb, 0, &b), 0);
+	CHECK_EQ(b.index, DMS_BUF_IMPORTED | 1);
+	own = dms_buf_export(ch, 0, DMS_EXPORT_WRITE);
+	CHECK_EQ(dms_buf_import(ch, own, 0, &ro), -EINVAL);	/* the ring's own buffer */
+	close(own);
+
+	/* Segments on imports: bounds, and no writing one the engine only reads. */
+	CHECK_EQ(dms_batch_create(ch, 2, 4, &bt), 0);
+	src = (struct dmastream_seg){ .buf = a.index, .offset = 4096, .len = 4096 };
+	dst = (struct dmastream_seg){ .buf = 0, .len = 4096 };
+	CHECK_EQ(dms_batch_add_memcpy(bt, 1, &src, 1, &dst, 1), 0);
+	src = (struct dmastream_seg){ .buf = 1, .len = 4096 };
+	dst = (struct dmastream_seg){ .buf = b.index, .offset = 1, .len = 4096 };
+	CHECK_EQ(dms_batch_add_memcpy(bt, 2, &src, 1, &dst, 1), -EINVAL);
+	dst.buf = DMS_BUF_IMPORTED | 2;
+	dst.offset = 0;
+	CHECK_EQ(dms_batch_add_memcpy(bt, 2, &src, 1, &dst, 1), -EINVAL);	/* empty slot */
+	dst.buf = b.index;
+	memset(dms_buf(ch, 1), 'c', 4096);
+	CHECK_EQ(dms_batch_add_memcpy(bt, 2, &src, 1, &dst, 1), 1);
+	CHECK_EQ(dms_submit(ch, bt), 2);
+	CHECK_EQ(dms_reap(ch, out, 2), 2);
+	CHECK_EQ(out[0].status, DMASTREAM_STATUS_OK);
+	CHECK_EQ(out[1].status, DMASTREAM_STATUS_OK);
+	CHECK_EQ(((uint8_t *)dms_buf(ch, 0))[4095], 'a');
+	map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fb, 0);
+	CHECK(map != MAP_FAILED);
+	if (map != MAP_FAILED) {
+		CHECK_EQ(map[0], 'c');
+		CHECK_EQ(map[4095], 'c');
+		munmap(map, 4096);
+	}
+	CHECK_EQ(dms_buf_release(ch, b.index), 0);
+	CHECK_EQ(dms_buf_release(ch, b.index), -EINVAL);
+	CHECK_EQ(dms_buf_release(ch, 1), -EINVAL);
+	CHECK_EQ(dms_buf_import(ch, fb, DMS_IMPORT_ENGINE_READS, &ro), 0);
+	CHECK_EQ(ro.index, DMS_BUF_IMPORTED | 1);			/* the freed slot */
+	dst.buf = ro.index;
+	CHECK_EQ(dms_batch_add_memcpy(bt, 3, &src, 1, &dst, 1), -EACCES);
+	/* Freeing the ring releases them all: slot 0 is free again after. */
+	CHECK_EQ(dms_ring_free(ch), 0);
+	CHECK_EQ(dms_ring_setup(ch, 2, 4096, 0), 0);
+	CHECK_EQ(dms_buf_import(ch, fb, 0, &b), 0);
+	CHECK_EQ(b.index, DMS_BUF_IMPORTED | 0);
+	dms_batch_destroy(bt);
+	dms_channel_close(ch);
+
+	/* A driver older than imports: said so, not ENOTTY. */
+	fake_caps(e, DMASTREAM_DIR_MEMCPY)->abi_version = 0x00010004;
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_MEMCPY, &ch), 0);
+	CHECK_EQ(dms_ring_setup(ch, 1, 4096, 0), 0);
+	CHECK_EQ(dms_buf_import(ch, fa, 0, &a), -EOPNOTSUPP);
+	dms_channel_close(ch);
+	fake_engine_free(e);
+	close(fa);
+	close(fb);
+}
+
+/* dms_buf_register(): the program's memory in a slot, beside imports. */
+static void test_register(void)
+{
+	struct fake_engine *e = fake_engine_new();
+	struct dms_import_info a, m, r;
+	struct dmastream_seg src, dst;
+	struct dmastream_cqe out[1];
+	struct dms_channel *ch;
+	struct dms_batch *bt;
+	uint8_t *mem, *hole;
+	int fa;
+
+	fa = fake_dmabuf(4096, 'a');
+	mem = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hole = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(mem != MAP_FAILED && hole != MAP_FAILED);
+	munmap(hole, 8192);
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_MEMCPY, &ch), 0);
+	CHECK_EQ(dms_buf_register(ch, mem, 8192, 0, &m), -ENXIO);
+	CHECK_EQ(dms_ring_setup(ch, 1, 4096, 0), 0);
+	CHECK_EQ(dms_buf_register(ch, mem, 0, 0, &m), -EINVAL);
+	CHECK_EQ(dms_buf_register(ch, mem, 8192, 0x2, &m), -EINVAL);
+	CHECK_EQ(dms_buf_register(ch, hole, 8192, 0, &m), -EFAULT);
+	CHECK_EQ(dms_buf_import(ch, fa, 0, &a), 0);
+	CHECK_EQ(dms_buf_register(ch, mem, 8192, 0, &m), 0);
+	CHECK_EQ(m.index, DMS_BUF_IMPORTED | 1);		/* after the import */
+	CHECK_EQ(m.size, 8192);
+	CHECK_EQ(dms_buf_register(ch, mem + 4096, 8192, 0, &r), -EEXIST);	/* overlaps */
+	CHECK_EQ(dms_buf_register(ch, mem + 8192, 8192, DMS_IMPORT_ENGINE_READS, &r), 0);
+
+	/* Data: the ring buffer into the memory, in place; bounds; read only. */
+	CHECK_EQ(dms_batch_create(ch, 2, 4, &bt), 0);
+	memset(dms_buf(ch, 0), 'r', 4096);
+	src = (struct dmastream_seg){ .buf = 0, .len = 4096 };
+	dst = (struct dmastream_seg){ .buf = m.index, .offset = 4096, .len = 4096 };
+	CHECK_EQ(dms_batch_add_memcpy(bt, 1, &src, 1, &dst, 1), 0);
+	CHECK_EQ(dms_submit(ch, bt), 1);
+	CHECK_EQ(dms_reap(ch, out, 1), 1);
+	CHECK_EQ(out[0].status, DMASTREAM_STATUS_OK);
+	CHECK_EQ(mem[4096], 'r');
+	CHECK_EQ(mem[8191], 'r');
+	CHECK_EQ(mem[4095], 0);
+	dst.offset = 8192;
+	CHECK_EQ(dms_batch_add_memcpy(bt, 2, &src, 1, &dst, 1), -EINVAL);	/* beyond */
+	dst = (struct dmastream_seg){ .buf = r.index, .len = 4096 };
+	CHECK_EQ(dms_batch_add_memcpy(bt, 2, &src, 1, &dst, 1), -EACCES);
+	CHECK_EQ(dms_buf_release(ch, m.index), 0);
+	CHECK_EQ(dms_buf_register(ch, mem + 4096, 4096, 0, &m), 0);	/* free again */
+	dms_batch_destroy(bt);
+	dms_channel_close(ch);
+
+	/* A driver older than registered memory: said so. */
+	fake_caps(e, DMASTREAM_DIR_MEMCPY)->abi_version = 0x00010005;
+	CHECK_EQ(fake_open(e, DMASTREAM_DIR_MEMCPY, &ch), 0);
+	CHECK_EQ(dms_ring_setup(ch, 1, 4096, 0), 0);
+	CHECK_EQ(dms_buf_register(ch, mem, 4096, 0, &m), -EOPNOTSUPP);
+	dms_channel_close(ch);
+	fake_engine_free(e);
+	munmap(mem, 16384);
+	close(fa);
+}
+
 int main(void)
 {
 	test_setup();
@@ -267,5 +427,7 @@ int main(void)
 	test_settings();
 	test_cached();
 	test_export();
+	test_import();
+	test_register();
 	return check_report();
 }

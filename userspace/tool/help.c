@@ -18,8 +18,11 @@ static const struct {
 	     "                         (default 4K,64K,1M)\n" },
 	{ R | T | L | B, "  -d, --depth N          transfers in flight per channel (default 8)\n" },
 	{ R | T | L | B, "      --buffers N        ring buffers per channel (default 2 x depth)\n" },
-	{ R | T | L | B, "      --memory coherent|cached  the rings' buffers (default coherent;\n"
-			 "                         cached: cacheable, synced by the driver)\n" },
+	{ R | T | L | B, "      --memory coherent|cached|user|dmabuf  the buffers (default\n"
+			 "                         coherent; cached: cacheable, synced by the\n"
+			 "                         driver; user: the program's memory, pinned;\n"
+			 "                         dmabuf: one dma-buf each, from a DMA heap or\n"
+			 "                         udmabuf, imported)\n" },
 	{ R | T | L | B, "      --batch N          most transfers per submission (default: depth)\n" },
 	{ R | T | L, "  -n, --count COUNT      transfers to perform (default: until stopped)\n" },
 	{ B, "  -n, --count COUNT      transfers per size, instead of a duration\n" },

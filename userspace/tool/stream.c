@@ -135,12 +135,17 @@ int stream_parse(int argc, char **argv, enum stream_kind kind, struct stream_opt
 				return bad(err, errlen, "bad buffer count '%s'", optarg);
 			break;
 		case OPT_MEMORY:
-			if (!strcmp(optarg, "coherent"))
-				o->ring_flags = 0;
-			else if (!strcmp(optarg, "cached"))
+			o->ring_flags = 0;
+			o->memory = DMS_MEMORY_RING;
+			if (!strcmp(optarg, "cached"))
 				o->ring_flags = DMS_RING_CACHED;
-			else
-				return bad(err, errlen, "bad memory '%s' (coherent, cached)", optarg);
+			else if (!strcmp(optarg, "user"))
+				o->memory = DMS_MEMORY_USER;
+			else if (!strcmp(optarg, "dmabuf"))
+				o->memory = DMS_MEMORY_DMABUF;
+			else if (strcmp(optarg, "coherent"))
+				return bad(err, errlen,
+					   "bad memory '%s' (coherent, cached, user, dmabuf)", optarg);
 			break;
 		case OPT_BATCH:
 			if (parse_u32(optarg, 1, DMASTREAM_SUBMIT_MAX, &o->batch) < 0)
@@ -450,6 +455,7 @@ int stream_run(const struct stream_opts *o, struct dms_channel *tx, struct dms_c
 	prm.depth = o->depth;
 	prm.buffers = o->buffers;
 	prm.ring_flags = o->ring_flags;
+	prm.memory = o->memory;
 	prm.batch = o->batch;
 	prm.count = o->count;
 	prm.xfer_timeout_ms = o->xfer_timeout_ms;
@@ -524,6 +530,10 @@ int stream_setup_failed(struct cli *c, const struct stream_opts *o, int err)
 	case EBUSY:
 		return cli_fail(c, EXIT_BUSY, "the channel is in use by another program");
 	case E2BIG:
+		if (o->memory == DMS_MEMORY_USER)
+			return cli_fail(c, EXIT_RESOURCES,
+					"%u-byte transfers exceed the channel's limits, or the "
+					"buffers exceed 2 GiB of registered memory", o->size);
 		if (o->ring_flags & DMS_RING_CACHED)
 			return cli_fail(c, EXIT_RESOURCES,
 					"%u-byte transfers exceed the channel's limits, or its "
@@ -535,12 +545,30 @@ int stream_setup_failed(struct cli *c, const struct stream_opts *o, int err)
 		if (o->ring_flags & DMS_RING_CACHED)
 			return cli_fail(c, EXIT_RESOURCES,
 					"the driver is too old for --memory cached (ABI 0x00010003)");
+		if (o->memory == DMS_MEMORY_USER)
+			return cli_fail(c, EXIT_RESOURCES,
+					"the driver is too old for --memory user (ABI 0x00010006)");
+		if (o->memory == DMS_MEMORY_DMABUF)
+			return cli_fail(c, EXIT_RESOURCES,
+					"the driver is too old for --memory dmabuf (ABI 0x00010005)");
+		return cli_fail_errno(c, err, "cannot start");
+	case ENODEV:
+		if (o->memory == DMS_MEMORY_DMABUF)
+			return cli_fail(c, EXIT_RESOURCES,
+					"no dma-bufs to allocate in this kernel (neither "
+					"/dev/dma_heap/system nor /dev/udmabuf)");
 		return cli_fail_errno(c, err, "cannot start");
 	case EINVAL:
 		return cli_fail(c, EXIT_USAGE,
 				"the channel cannot take %u-byte transfers (alignment? dmastream info)",
 				o->size);
 	case ENOMEM:
+		if (o->memory == DMS_MEMORY_USER)
+			return cli_fail(c, EXIT_RESOURCES,
+					"cannot pin the buffers: not enough memory, or more than "
+					"RLIMIT_MEMLOCK allows (ulimit -l)");
+		if (o->memory == DMS_MEMORY_DMABUF)
+			return cli_fail(c, EXIT_RESOURCES, "not enough memory for the dma-bufs");
 		return cli_fail(c, EXIT_RESOURCES, "not enough DMA memory for the ring");
 	case EDQUOT:
 		return cli_fail(c, EXIT_RESOURCES,
@@ -617,7 +645,9 @@ void stream_json_members(struct json *j, const struct stream_opts *o,
 	json_uint(j, "size", o->size);
 	json_uint(j, "depth", st->depth);
 	json_uint(j, "buffers", st->buffers);
-	json_string(j, "memory", o->ring_flags & DMS_RING_CACHED ? "cached" : "coherent");
+	json_string(j, "memory", o->memory == DMS_MEMORY_USER ? "user" :
+				 o->memory == DMS_MEMORY_DMABUF ? "dmabuf" :
+				 o->ring_flags & DMS_RING_CACHED ? "cached" : "coherent");
 	if (o->count)
 		json_uint(j, "count", o->count);
 	else

@@ -21,6 +21,7 @@ struct stream_opts {
 	uint32_t depth;
 	uint32_t buffers;
 	uint32_t ring_flags;		/* DMS_RING_*: --memory */
+	uint32_t memory;		/* DMS_MEMORY_*: --memory */
 	uint32_t batch;
 	uint64_t count;			/* 0: no limit */
 	uint64_t bytes;			/* turned into a count */

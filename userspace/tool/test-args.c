@@ -39,6 +39,23 @@ int main(void)
 	CHECK_EQ(o.verify, DMS_CHECK_FULL);
 	CHECK(o.json);
 
+	/* --memory: one of four kinds of buffers; the last one given counts. */
+	CHECK_EQ(parse(STREAM_LOOP, &o, "--memory", "cached", "x", NULL), EXIT_OK);
+	CHECK_EQ(o.ring_flags, DMS_RING_CACHED);
+	CHECK_EQ(o.memory, DMS_MEMORY_RING);
+	CHECK_EQ(parse(STREAM_LOOP, &o, "--memory", "cached", "--memory", "user", "x", NULL),
+		 EXIT_OK);
+	CHECK_EQ(o.ring_flags, 0);
+	CHECK_EQ(o.memory, DMS_MEMORY_USER);
+	CHECK_EQ(parse(STREAM_RX, &o, "--memory", "dmabuf", "x", NULL), EXIT_OK);
+	CHECK_EQ(o.ring_flags, 0);
+	CHECK_EQ(o.memory, DMS_MEMORY_DMABUF);
+	CHECK_EQ(parse(STREAM_LOOP, &o, "--memory", "dmabuf", "--memory", "coherent", "x", NULL),
+		 EXIT_OK);
+	CHECK_EQ(o.memory, DMS_MEMORY_RING);
+	CHECK_EQ(parse(STREAM_LOOP, &o, "--memory", "dma-buf", "x", NULL), EXIT_USAGE);
+	CHECK(strstr(errbuf, "dmabuf") != NULL);
+
 	CHECK_EQ(parse(STREAM_LOOP, &o, "loop0", NULL), EXIT_OK);
 	CHECK_EQ(o.size, 65536);
 	CHECK_EQ(o.depth, 8);
