@@ -21,7 +21,8 @@ EX=$DMASTREAM_BUILD/userspace/examples
 N=200
 SIZE=65536	# the examples' buffer size: one packet per RX transfer
 
-load_modules "$@" || exit 1
+# A second engine for the forward's second loopback device.
+load_modules engines=2 "$@" || exit 1
 expect 0 "$T" create --loopback ex0 || exit 1
 # The guest's loopback interface starts down.
 ip link set lo up || exit 1
@@ -77,7 +78,7 @@ expect 0 "$EX/usermem-loop" ex0 64 65536
 is "usermem-loop: frames equal" "$(jv frames) $(jv equal)" "64 true"
 is "usermem-loop: channel idle again" "$(inflight ex0/rx)" 0
 
-expect 0 "$T" create --loopback ex1 || exit 1
+expect 0 "$T" create --loopback ex1 --engine 1 || exit 1
 kinds=ring
 if [ -e /dev/dma_heap/system ] || [ -e /dev/udmabuf ]; then
 	kinds="ring dmabuf"
