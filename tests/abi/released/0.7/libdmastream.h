@@ -41,7 +41,7 @@ extern "C" {
 #define DMS_VERSION		DMS_VERSION_CODE(DMS_VERSION_MAJOR, DMS_VERSION_MINOR, \
 						 DMS_VERSION_PATCH)
 
-/* The library's release as DMS_VERSION_CODE(), and as "0.6.0". */
+/* The library's release as DMS_VERSION_CODE(), and as "0.7.0". */
 unsigned int dms_version(void);
 const char *dms_version_string(void);
 
@@ -117,6 +117,11 @@ int dms_buf_import(struct dms_channel *ch, int dmabuf_fd, unsigned int flags,
 int dms_buf_register(struct dms_channel *ch, void *addr, size_t len, unsigned int flags,
 		     struct dms_import_info *info);
 int dms_buf_release(struct dms_channel *ch, uint32_t index);
+/*
+ * A dma-buf to use as a buffer (0.7): from the system DMA heap, else from
+ * udmabuf; the fd, or -ENODEV where the kernel has neither.
+ */
+int dms_dmabuf_alloc(struct dms_channel *ch, size_t size);
 
 /* ------------------------------------------------------------------------
  * Batches: build a list of transfers, checked against the channel's limits
@@ -297,6 +302,7 @@ struct dms_pipeline_params {
 /* dms_pipeline_params.memory */
 #define DMS_MEMORY_RING		0	/* the channels' ring buffers */
 #define DMS_MEMORY_USER		1	/* memory of the pipeline's, registered (0.7) */
+#define DMS_MEMORY_DMABUF	2	/* a dma-buf per buffer, imported (0.7) */
 
 /*
  * Sink: called with each received transfer, in order. Return 0 when done
@@ -307,11 +313,28 @@ struct dms_pipeline_params {
 typedef int (*dms_sink_fn)(void *arg, const void *data, uint32_t len,
 			   const struct dmastream_cqe *cqe);
 /*
+ * A sink may also return DMS_SINK_HELD (0.7): it took the buffer and keeps
+ * it, for work that goes on after the call (another device reading it);
+ * dms_pipeline_release() with the CQE's cookie gives it back.
+ */
+#define DMS_SINK_HELD		1
+/*
  * Source: fill up to size bytes of buf for transfer seq; return the bytes
  * to send (> 0), 0 at the end of the stream, -EAGAIN when nothing is ready
  * yet, or another negative errno to fail the pipeline.
  */
 typedef int (*dms_source_fn)(void *arg, void *buf, uint32_t size, uint64_t seq);
+/*
+ * The same, with the buffer handed over as a dma-buf instead of bytes, for
+ * another device or process to read (sink) or fill (source) without a copy
+ * (0.7): @len or up to @size bytes at @offset of @dmabuf_fd, which stays
+ * the pipeline's (dup() it to keep it). The CPU brackets its own accesses
+ * with DMA_BUF_IOCTL_SYNC.
+ */
+typedef int (*dms_sink_dmabuf_fn)(void *arg, int dmabuf_fd, uint32_t offset, uint32_t len,
+				  const struct dmastream_cqe *cqe);
+typedef int (*dms_source_dmabuf_fn)(void *arg, int dmabuf_fd, uint32_t offset, uint32_t size,
+				    uint64_t seq);
 /*
  * Called for each completion that failed (engine error, timeout, a
  * cancellation the pipeline did not cause), in order: @direction is the
@@ -358,8 +381,11 @@ int dms_pipeline_create(const struct dms_pipeline_params *params, struct dms_cha
 void dms_pipeline_destroy(struct dms_pipeline *p);
 int dms_pipeline_set_sink(struct dms_pipeline *p, dms_sink_fn fn, void *arg);
 int dms_pipeline_set_sink_fd(struct dms_pipeline *p, int fd);
+int dms_pipeline_set_sink_dmabuf(struct dms_pipeline *p, dms_sink_dmabuf_fn fn, void *arg);
+int dms_pipeline_release(struct dms_pipeline *p, uint64_t cookie);
 int dms_pipeline_set_source(struct dms_pipeline *p, dms_source_fn fn, void *arg);
 int dms_pipeline_set_source_fd(struct dms_pipeline *p, int fd);
+int dms_pipeline_set_source_dmabuf(struct dms_pipeline *p, dms_source_dmabuf_fn fn, void *arg);
 int dms_pipeline_set_error_handler(struct dms_pipeline *p, dms_error_fn fn, void *arg);
 int dms_pipeline_step(struct dms_pipeline *p, int timeout_ms);
 int dms_pipeline_run(struct dms_pipeline *p);
