@@ -14,30 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "fake-engine.h"
-
-struct rig {
-	struct fake_engine *e;
-	struct dms_channel *tx, *rx, *mem;
-};
-
-static void rig_open(struct rig *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->e = fake_engine_new();
-	CHECK_EQ(fake_open(r->e, DMASTREAM_DIR_TX, &r->tx), 0);
-	CHECK_EQ(fake_open(r->e, DMASTREAM_DIR_RX, &r->rx), 0);
-	CHECK_EQ(fake_open(r->e, DMASTREAM_DIR_MEMCPY, &r->mem), 0);
-}
-
-static void rig_close(struct rig *r)
-{
-	dms_channel_close(r->tx);
-	dms_channel_close(r->rx);
-	dms_channel_close(r->mem);
-	fake_engine_free(r->e);
-}
+#include "test-rig.h"
 
 static struct dms_pipeline_params params(uint64_t count, uint32_t size, uint32_t depth)
 {
@@ -53,20 +30,6 @@ static struct dms_pipeline_params params(uint64_t count, uint32_t size, uint32_t
 	prm.idle_timeout_ms = 2000;
 	prm.memory = DMS_MEMORY_DMABUF;
 	return prm;
-}
-
-static int run(struct dms_pipeline *p)
-{
-	long guard = 0;
-	int ret;
-
-	while ((ret = dms_pipeline_step(p, 100)) > 0) {
-		if (++guard > 10000000) {
-			fprintf(stderr, "pipeline does not finish\n");
-			abort();
-		}
-	}
-	return ret;
 }
 
 /* Every bracket closed, none broke a rule; returns the STARTs so far. */
@@ -93,7 +56,7 @@ static void test_runs(void)
 
 	rig_open(&r);
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.transfers, 40);
 	CHECK_EQ(st.verify.good, 40);
@@ -109,7 +72,7 @@ static void test_runs(void)
 	/* Memcpy: two dma-bufs per transfer in flight. */
 	prm = params(32, 10000, 8);
 	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.transfers, 32);
 	CHECK_EQ(st.verify.good, 32);
@@ -124,7 +87,7 @@ static void test_runs(void)
 	prm.pattern = DMS_PATTERN_NONE;
 	prm.verify = DMS_CHECK_NONE;
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.transfers, 20);
 	dms_pipeline_destroy(p);
@@ -142,7 +105,7 @@ static void test_slots(void)
 
 	rig_open(&r);
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.buffers, 64);
 	CHECK_EQ(st.depth, 64);
@@ -150,7 +113,7 @@ static void test_slots(void)
 	dms_pipeline_destroy(p);
 
 	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.buffers, 32);
 	CHECK_EQ(st.depth, 32);
@@ -160,17 +123,15 @@ static void test_slots(void)
 
 	/* A channel with a few slots only; one slot for a memcpy: no pair. */
 	fake_caps(r.e, DMASTREAM_DIR_MEMCPY)->max_imports = 5;
-	dms_channel_close(r.mem);	/* caps are read at open */
-	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_MEMCPY, &r.mem), 0);
+	rig_reopen(&r, DMASTREAM_DIR_MEMCPY);	/* caps are read at open */
 	prm = params(10, 4096, 8);
 	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.buffers, 2);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_destroy(p);
 	fake_caps(r.e, DMASTREAM_DIR_MEMCPY)->max_imports = 1;
-	dms_channel_close(r.mem);
-	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_MEMCPY, &r.mem), 0);
+	rig_reopen(&r, DMASTREAM_DIR_MEMCPY);
 	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), -E2BIG);
 	CHECK(!fake_owned(r.e, DMASTREAM_DIR_MEMCPY));
 
@@ -188,16 +149,14 @@ static void test_slots(void)
 	/* A memcpy's descriptors end at run boundaries instead: no limit. */
 	fake_set_import_runs(r.e, 1000);
 	fake_caps(r.e, DMASTREAM_DIR_MEMCPY)->max_imports = 64;
-	dms_channel_close(r.mem);
-	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_MEMCPY, &r.mem), 0);
+	rig_reopen(&r, DMASTREAM_DIR_MEMCPY);
 	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), 0);
 	dms_pipeline_destroy(p);
 	fake_set_import_runs(r.e, 0);
 
 	/* A driver without imports: said before anything is allocated. */
 	fake_caps(r.e, DMASTREAM_DIR_TX)->abi_version = 0x00010004;
-	dms_channel_close(r.tx);
-	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_TX, &r.tx), 0);
+	rig_reopen(&r, DMASTREAM_DIR_TX);
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), -EOPNOTSUPP);
 	CHECK(!fake_owned(r.e, DMASTREAM_DIR_TX));
 	rig_close(&r);
@@ -270,7 +229,7 @@ static void test_sink(uint32_t memory)
 		CHECK(dms_pipeline_step(p, 0) > 0);
 		fake_source_emit(r.e, 1, 2048, DMS_PATTERN_PRBS31, 0);
 	}
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.transfers, 30);
 	CHECK_EQ(sink.taken, 30);
@@ -475,7 +434,7 @@ static void test_source(uint32_t memory)
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), 0);
 	CHECK_EQ(dms_pipeline_set_sink_dmabuf(p, NULL, NULL), -EINVAL);
 	CHECK_EQ(dms_pipeline_set_source_dmabuf(p, fd_source_fn, &src), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.transfers, 12);
 	CHECK_EQ(src.calls, 13);
@@ -496,17 +455,16 @@ static void test_source(uint32_t memory)
 
 	/* What the CPU does not write it cannot pad: a length the engine refuses fails. */
 	fake_caps(r.e, DMASTREAM_DIR_TX)->len_align = 8;
-	dms_channel_close(r.tx);
-	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_TX, &r.tx), 0);
+	rig_reopen(&r, DMASTREAM_DIR_TX);
 	src = (struct fd_source){ .ret_len = 1001 };
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), 0);
 	CHECK_EQ(dms_pipeline_set_source_dmabuf(p, fd_source_fn, &src), 0);
-	CHECK_EQ(run(p), -EINVAL);
+	CHECK_EQ(rig_run(p), -EINVAL);
 	dms_pipeline_destroy(p);
 	src = (struct fd_source){ .ret_len = 1025 };
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), 0);
 	CHECK_EQ(dms_pipeline_set_source_dmabuf(p, fd_source_fn, &src), 0);
-	CHECK_EQ(run(p), -EOVERFLOW);
+	CHECK_EQ(rig_run(p), -EOVERFLOW);
 	dms_pipeline_destroy(p);
 	CHECK(!fake_owned(r.e, DMASTREAM_DIR_TX));
 	rig_close(&r);

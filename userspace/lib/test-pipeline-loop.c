@@ -19,31 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "fake-engine.h"
+#include "test-rig.h"
 
 /* Longest sleep the outer loop allows itself where the pipeline says "forever". */
 #define FOREVER_CAP_MS	5000
-
-struct rig {
-	struct fake_engine *e;
-	struct dms_channel *tx, *rx;
-};
-
-static void rig_open(struct rig *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->e = fake_engine_new();
-	CHECK_EQ(fake_open(r->e, DMASTREAM_DIR_TX, &r->tx), 0);
-	CHECK_EQ(fake_open(r->e, DMASTREAM_DIR_RX, &r->rx), 0);
-}
-
-static void rig_close(struct rig *r)
-{
-	dms_channel_close(r->tx);
-	dms_channel_close(r->rx);
-	fake_engine_free(r->e);
-}
 
 /* The outer loop: an epoll instance of its own, holding the pipeline's fd. */
 static int outer_loop(struct dms_pipeline *p)

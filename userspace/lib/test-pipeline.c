@@ -12,30 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "fake-engine.h"
-
-struct rig {
-	struct fake_engine *e;
-	struct dms_channel *tx, *rx, *mem;
-};
-
-static void rig_open(struct rig *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->e = fake_engine_new();
-	CHECK_EQ(fake_open(r->e, DMASTREAM_DIR_TX, &r->tx), 0);
-	CHECK_EQ(fake_open(r->e, DMASTREAM_DIR_RX, &r->rx), 0);
-	CHECK_EQ(fake_open(r->e, DMASTREAM_DIR_MEMCPY, &r->mem), 0);
-}
-
-static void rig_close(struct rig *r)
-{
-	dms_channel_close(r->tx);
-	dms_channel_close(r->rx);
-	dms_channel_close(r->mem);
-	fake_engine_free(r->e);
-}
+#include "test-rig.h"
 
 static struct dms_pipeline_params loop_params(uint64_t count, uint32_t size)
 {
@@ -50,20 +27,6 @@ static struct dms_pipeline_params loop_params(uint64_t count, uint32_t size)
 	prm.drain_ms = 20;
 	prm.idle_timeout_ms = 2000;
 	return prm;
-}
-
-static int run(struct dms_pipeline *p)
-{
-	long guard = 0;
-	int ret;
-
-	while ((ret = dms_pipeline_step(p, 100)) > 0) {
-		if (++guard > 10000000) {
-			fprintf(stderr, "pipeline does not finish\n");
-			abort();
-		}
-	}
-	return ret;
 }
 
 static void steps(struct dms_pipeline *p, int n)
@@ -82,7 +45,7 @@ static struct dms_pipeline_stats run_loop(struct rig *r, const struct dms_pipeli
 	CHECK_EQ(dms_pipeline_create(prm, r->tx, r->rx, &p), 0);
 	if (!p)
 		abort();
-	CHECK_EQ(run(p), expect_ret);
+	CHECK_EQ(rig_run(p), expect_ret);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(fake_inflight(r->e, DMASTREAM_DIR_TX), 0);
 	CHECK_EQ(fake_inflight(r->e, DMASTREAM_DIR_RX), 0);
@@ -187,7 +150,7 @@ static void test_loopback_faults(void)
 	fake_inject(r.e, DMASTREAM_DIR_TX, 10, FAKE_FAIL, DMASTREAM_STATUS_WRITE_ERROR);
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
 	CHECK_EQ(dms_pipeline_set_error_handler(p, log_failure, &log), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	dms_pipeline_destroy(p);
 	CHECK_EQ(log.calls, 1);
@@ -336,7 +299,7 @@ static void test_stop_rx(void)
 		steps(p, 2);
 		CHECK_EQ(fake_inflight(r.e, DMASTREAM_DIR_RX), 4);
 		dms_pipeline_stop(p);
-		CHECK_EQ(run(p), 0);
+		CHECK_EQ(rig_run(p), 0);
 		dms_pipeline_stats(p, &st);
 		CHECK_EQ(st.aborted, 4);
 		CHECK_EQ(st.errors, 0);
@@ -359,7 +322,7 @@ static void test_memcpy(void)
 	fake_inject(r.e, DMASTREAM_DIR_MEMCPY, 5, FAKE_CORRUPT, 9999);
 	fake_inject(r.e, DMASTREAM_DIR_MEMCPY, 7, FAKE_FAIL, DMASTREAM_STATUS_READ_ERROR);
 	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.mode, DMS_PIPE_MEMCPY);
 	CHECK_EQ(st.transfers, 63);
@@ -375,7 +338,7 @@ static void test_memcpy(void)
 	prm = loop_params(32, 10000);
 	prm.memory = DMS_MEMORY_USER;
 	CHECK_EQ(dms_pipeline_create(&prm, r.mem, NULL, &p), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.transfers, 32);
 	CHECK_EQ(st.verify.good, 32);
@@ -527,7 +490,7 @@ static void test_rx_finite(void)
 	CHECK_EQ(dms_pipeline_create(&prm, NULL, r.rx, &p), 0);
 	steps(p, 1);
 	fake_source_emit(r.e, 4, 256, DMS_PATTERN_COUNTER, 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.transfers, 4);
 	CHECK_EQ(st.verify_errors, 0);
@@ -564,7 +527,7 @@ static void test_tx(void)
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), 0);
 	CHECK_EQ(dms_pipeline_set_source(p, counting_source, &calls), 0);
 	CHECK_EQ(dms_pipeline_set_sink(p, NULL, NULL), -EINVAL);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.mode, DMS_PIPE_TX);
 	CHECK_EQ(st.transfers, 10);
@@ -579,7 +542,7 @@ static void test_tx(void)
 	close(fds[1]);
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), 0);
 	CHECK_EQ(dms_pipeline_set_source_fd(p, fds[0]), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.transfers, 3);
 	CHECK_EQ(st.bytes, 10000);
@@ -589,7 +552,7 @@ static void test_tx(void)
 	/* The pattern generator with a count. */
 	prm.count = 7;
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, NULL, &p), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.transfers, 7);
 	CHECK_EQ(st.tx_bytes, 7 * 4096);
@@ -696,7 +659,7 @@ static void test_limits_and_refusals(void)
 	dms_pipeline_stats(p, &st);
 	CHECK_EQ(st.buffers, 3);
 	CHECK_EQ(st.depth, 3);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_destroy(p);
 
 	prm.size = 16;
@@ -729,8 +692,7 @@ static void test_limits_and_refusals(void)
 	CHECK_EQ(dms_ring_free(r.tx), 0);
 	/* A non-coherent engine: what it writes in a cached ring is whole lines. */
 	fake_caps(r.e, DMASTREAM_DIR_RX)->cached_align = 64;
-	dms_channel_close(r.rx);	/* caps are read at open */
-	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_RX, &r.rx), 0);
+	rig_reopen(&r, DMASTREAM_DIR_RX);	/* caps are read at open */
 	prm = loop_params(10, 1000);
 	prm.ring_flags = DMS_RING_CACHED;
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), -EINVAL);
@@ -741,7 +703,7 @@ static void test_limits_and_refusals(void)
 	prm = loop_params(10, 1024);
 	prm.ring_flags = DMS_RING_CACHED;
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
-	CHECK_EQ(run(p), 0);
+	CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_destroy(p);
 
 	prm = loop_params(10, 32u << 20);
@@ -758,8 +720,7 @@ static void test_cached_lines(void)
 
 	rig_open(&r);
 	fake_caps(r.e, DMASTREAM_DIR_RX)->cached_align = 64;
-	dms_channel_close(r.rx);	/* caps are read at open */
-	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_RX, &r.rx), 0);
+	rig_reopen(&r, DMASTREAM_DIR_RX);	/* caps are read at open */
 
 	/* A ring the caller set up is used as it is: its flags decide. */
 	prm = loop_params(10, 1000);
@@ -771,7 +732,7 @@ static void test_cached_lines(void)
 	p = NULL;
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
 	if (p)
-		CHECK_EQ(run(p), 0);
+		CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_destroy(p);
 	CHECK_EQ(dms_ring_free(r.rx), 0);
 
@@ -780,14 +741,13 @@ static void test_cached_lines(void)
 	 * cuts must still suit the RX side's 64-byte lines (960).
 	 */
 	fake_caps(r.e, DMASTREAM_DIR_TX)->max_seg_size = 1000;
-	dms_channel_close(r.tx);
-	CHECK_EQ(fake_open(r.e, DMASTREAM_DIR_TX, &r.tx), 0);
+	rig_reopen(&r, DMASTREAM_DIR_TX);
 	prm = loop_params(10, 4096);
 	prm.ring_flags = DMS_RING_CACHED;
 	p = NULL;
 	CHECK_EQ(dms_pipeline_create(&prm, r.tx, r.rx, &p), 0);
 	if (p)
-		CHECK_EQ(run(p), 0);
+		CHECK_EQ(rig_run(p), 0);
 	dms_pipeline_destroy(p);
 	rig_close(&r);
 }
