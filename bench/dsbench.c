@@ -11,8 +11,11 @@
  * MODE: baseline | pool | poll | eventfd | io_uring | busy_poll; ENGINE: copy |
  * nocopy (written to dmasim's per-channel no_copy switch in debugfs before
  * the point). Channel k is /dev/dmastream/bK/memcpy (dmasim.K's memcpy
- * channel). CONFIG and ROUND (bench/points' interleaved rounds) are copied
- * into the record, for bench/report to pair the runs of one round. Options: --warmup-ms N, --ms N (measured window).
+ * channel), or the k-th --chan DEVICE/CHANNEL: a memcpy channel on any
+ * provider (an ARM lane's zynqmp_dma, say), where the engine always copies
+ * and only "copy" points run. CONFIG and ROUND (bench/points' interleaved
+ * rounds) are copied into the record, for bench/report to pair the runs of
+ * one round. Options: --warmup-ms N, --ms N (measured window).
  *
  * baseline and pool are what users build on the blocking DMA Proxy 2.0
  * model, for comparison: one thread per channel that finishes its buffers
@@ -75,6 +78,9 @@
 
 /* --wake-min half (the default) or 0: the sleeping modes' watermark. */
 static bool wake_half = true;
+/* --chan: channels named on the command line instead of dmasim's bK/memcpy. */
+static const char *chan_names[MAX_CHANS];
+static uint32_t nchan_names;
 
 enum mode { M_BASELINE, M_POOL, M_POLL, M_EVENTFD, M_URING, M_BUSY, M_NMODES };
 static const char *const mode_names[] = { "baseline", "pool", "poll", "eventfd", "io_uring",
@@ -743,13 +749,23 @@ static int chan_setup(struct run *r, uint32_t k, char *err, size_t errsz)
 		c->src[i] = (struct dmastream_seg){
 			.buf = i / per, .offset = (i % per) * (c->bufsz / per), .len = c->bufsz / per,
 		};
-	snprintf(name, sizeof(name), "b%u/memcpy", k);
+	if (nchan_names) {
+		if (k >= nchan_names || pt->nocopy) {
+			snprintf(err, errsz, "%s", k >= nchan_names ?
+				 "more channels than --chan names" :
+				 "nocopy needs dmasim (a --chan engine always copies)");
+			return -EINVAL;
+		}
+		snprintf(name, sizeof(name), "%s", chan_names[k]);
+	} else {
+		snprintf(name, sizeof(name), "b%u/memcpy", k);
+	}
 	ret = dms_channel_open(name, 0, &c->ch);
 	if (ret < 0) {
 		snprintf(err, errsz, "open %s: %s", name, strerror(-ret));
 		return ret;
 	}
-	ret = set_nocopy(k, pt->nocopy);
+	ret = nchan_names ? 0 : set_nocopy(k, pt->nocopy);
 	if (ret < 0) {
 		snprintf(err, errsz, "no_copy of dmasim.%u: %s", k, strerror(-ret));
 		return ret;
@@ -1050,7 +1066,9 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 	for (i = 0; i < r.nch; i++) {
 		v1 += atomic_load(&r.c[i].verified);
 		e1 += atomic_load(&r.c[i].errors);
-		if (r.c[i].err[0] && !err[0])
+		if (r.c[i].err[0] && !err[0] && i < nchan_names)
+			snprintf(err, sizeof(err), "%s: %s", chan_names[i], r.c[i].err);
+		else if (r.c[i].err[0] && !err[0])
 			snprintf(err, sizeof(err), "b%u: %s", i, r.c[i].err);
 	}
 	secs = (double)(t1 - t0) / 1e9;
@@ -1154,9 +1172,15 @@ int main(int argc, char **argv)
 			wake_half = !strcmp(argv[++a], "half");
 		else if (!strcmp(argv[a], "--trace"))
 			trace_fd = open("/sys/kernel/tracing/tracing_on", O_WRONLY | O_CLOEXEC);
+		else if (!strcmp(argv[a], "--chan") && a + 1 < argc && nchan_names < MAX_CHANS)
+			chan_names[nchan_names++] = argv[++a];
+		else if (!strcmp(argv[a], "--chan") && nchan_names == MAX_CHANS) {
+			fprintf(stderr, "dsbench: at most %d --chan\n", MAX_CHANS);
+			return 2;
+		}
 		else {
 			fprintf(stderr, "usage: dsbench [--ms N] [--warmup-ms N] [--cpu N] "
-				"[--wake-min half|0] [--trace] < points\n");
+				"[--wake-min half|0] [--trace] [--chan DEVICE/CHANNEL]... < points\n");
 			return 2;
 		}
 	}
