@@ -78,6 +78,15 @@
 
 /* --wake-min half (the default) or 0: the sleeping modes' watermark. */
 static bool wake_half = true;
+/*
+ * --refill eager: once awake, the sleeping modes also resubmit what comes
+ * back while they refill, before sleeping again (default half: only at
+ * the refill point, refill_due()). With the watermark at half the depth,
+ * what completes during the refill call is reaped but neither refilled nor
+ * counted towards the next wakeup, so the engine's queue is down to less
+ * than half when the program next wakes.
+ */
+static bool refill_eager;
 /* --chan: channels named on the command line instead of dmasim's bK/memcpy. */
 static const char *chan_names[MAX_CHANS];
 static uint32_t nchan_names;
@@ -111,6 +120,7 @@ struct chan {
 	uint64_t next_seq;
 	int seq_known;
 	uint32_t inflight;
+	bool submitted_awake;	/* --refill eager: submitted since the last sleep */
 	/* counted by the worker; read by the main thread */
 	_Atomic uint64_t done, verified, errors;	/* done: | DONE_MEASURED */
 	/*
@@ -430,6 +440,41 @@ static bool refill_due(const struct chan *c)
 	       (c->npending >= threshold(c->depth) || c->inflight <= c->depth / 2);
 }
 
+/*
+ * End the watches' requests and wait for their last CQEs (at most a
+ * second). io_uring drops its reference to a channel's file when the
+ * request ends; left to io_uring_queue_exit(), that happens later, in the
+ * ring's asynchronous teardown, and until then the channel stays owned: the
+ * next point's SET_RING failed with EBUSY (standard sweep, 2026-12-06).
+ */
+static void uring_watch_end(struct io_uring *ring, struct dms_uring_watch *w, uint32_t n)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 100000000 };
+	uint64_t until = now_ns() + 1000000000ull;
+	struct io_uring_cqe *cqe;
+	unsigned int head, seen;
+	uint32_t i, armed;
+
+	for (i = 0; i < n; i++)
+		dms_uring_watch_cancel(ring, &w[i]);
+	for (;;) {
+		for (armed = 0, i = 0; i < n; i++)
+			armed += w[i].armed;
+		if (!armed || now_ns() > until)
+			return;
+		io_uring_submit_and_wait_timeout(ring, &cqe, 1, &ts, NULL);
+		seen = 0;
+		io_uring_for_each_cqe(ring, head, cqe) {
+			for (i = 0; i < n; i++)
+				if (dms_uring_watch_owns(&w[i], cqe) &&
+				    !(cqe->flags & IORING_CQE_F_MORE))
+					w[i].armed = 0;
+			seen++;
+		}
+		io_uring_cq_advance(ring, seen);
+	}
+}
+
 /* Wait for everything in flight to come back (after stop). */
 static void drain(struct run *r, struct chan *c, struct lat *ld, struct lat *lu)
 {
@@ -637,11 +682,14 @@ static void *loop_thread(void *arg)
 			struct chan *c = &r->c[i];
 
 			got += reap(r, c, &ld, &lu, 1);
-			if (refill_due(c))
-				submit(r, c);
+			if (refill_due(c) || (refill_eager && m != M_BUSY && c->npending &&
+					      c->submitted_awake))
+				c->submitted_awake = submit(r, c) > 0 || c->submitted_awake;
 		}
 		if (got || r->fail)
 			continue;
+		for (i = 0; i < r->nch; i++)
+			r->c[i].submitted_awake = false;
 		tw = now_ns();
 		switch (m) {
 		case M_POLL:
@@ -688,6 +736,7 @@ static void *loop_thread(void *arg)
 	for (i = 0; i < r->nch; i++)
 		drain(r, &r->c[i], &ld, &lu);
 	if (have_ring) {
+		uring_watch_end(&ring, watch, r->nch);
 		for (i = 0; i < r->nch; i++)
 			dms_uring_watch_release(&watch[i]);
 		io_uring_queue_exit(&ring);
@@ -859,6 +908,27 @@ static int syscall_counter(void)
 	a.sample_period = 0;
 	fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * --hold-counter: keep one system call counter open until a signal ends
+ * the program. The first perf event on the tracepoint registers it and the
+ * first per-task event switches the scheduler's perf hooks on: both patch
+ * kernel text, and so does the last one's release (a second later). Under
+ * TCG such patching now and then runs a stale int3 and kills the guest
+ * (scripts/vm/run); with this held for the whole sweep, the points'
+ * counters patch nothing.
+ */
+static int hold_counter(void)
+{
+	int fd = syscall_counter();
+
+	if (fd < 0) {
+		fprintf(stderr, "dsbench: system call counter: %s\n", strerror(-fd));
+		return 1;
+	}
+	for (;;)
+		pause();
 }
 
 /* Busy CPU time of the whole guest, in seconds (all CPUs, from /proc/stat). */
@@ -1170,8 +1240,13 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[a], "--wake-min") && a + 1 < argc &&
 			 (!strcmp(argv[a + 1], "half") || !strcmp(argv[a + 1], "0")))
 			wake_half = !strcmp(argv[++a], "half");
+		else if (!strcmp(argv[a], "--refill") && a + 1 < argc &&
+			 (!strcmp(argv[a + 1], "half") || !strcmp(argv[a + 1], "eager")))
+			refill_eager = !strcmp(argv[++a], "eager");
 		else if (!strcmp(argv[a], "--trace"))
 			trace_fd = open("/sys/kernel/tracing/tracing_on", O_WRONLY | O_CLOEXEC);
+		else if (!strcmp(argv[a], "--hold-counter"))
+			return hold_counter();
 		else if (!strcmp(argv[a], "--chan") && a + 1 < argc && nchan_names < MAX_CHANS)
 			chan_names[nchan_names++] = argv[++a];
 		else if (!strcmp(argv[a], "--chan") && nchan_names == MAX_CHANS) {
@@ -1180,7 +1255,9 @@ int main(int argc, char **argv)
 		}
 		else {
 			fprintf(stderr, "usage: dsbench [--ms N] [--warmup-ms N] [--cpu N] "
-				"[--wake-min half|0] [--trace] [--chan DEVICE/CHANNEL]... < points\n");
+				"[--wake-min half|0] [--refill half|eager] [--trace] "
+				"[--chan DEVICE/CHANNEL]... < points\n"
+				"       dsbench --hold-counter\n");
 			return 2;
 		}
 	}

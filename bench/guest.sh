@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest side of bench/run: SWEEP (quick | standard) [spin | nospin [half | 0]].
+# Guest side of bench/run: SWEEP (quick | standard) [spin | nospin [half | 0
+# [half | eager]]].
 #
 # 1. the kernel's dmatest on dmasim.0, copying and no-copy (a reference);
 # 2. in rounds (bench/points): the ceiling, dmasim_client's in-kernel bench
@@ -14,6 +15,8 @@ sweep=${1:-quick}
 [ "${2:-}" = nospin ] && BENCH_SPIN=0
 # The sleeping modes' completion watermark (dsbench --wake-min).
 WAKE=${3:-half}
+# When the sleeping modes refill (dsbench --refill).
+REFILL=${4:-half}
 SRC=$DMASTREAM_SRC
 BUILD=$DMASTREAM_BUILD
 OUT=$VMTEST_OUT
@@ -50,6 +53,10 @@ for cpu in 0 1; do
 done
 
 "$SRC/bench/points" "$sweep" >"$OUT/points.txt" || fail "points $sweep"
+# One system call counter held open for the whole sweep, so that the
+# points' own counters do not patch kernel text (dsbench --hold-counter).
+"$BUILD/tests/bench/dsbench" --hold-counter &
+holder=$!
 MS=$(sed -n 's/^# ms=//p' "$OUT/points.txt")
 WARM=$(sed -n 's/^# warmup_ms=//p' "$OUT/points.txt")
 
@@ -140,7 +147,8 @@ user=$OUT/user-points.txt
 : >"$user"
 flush() {
 	[ -s "$user" ] || return 0
-	"$BUILD/tests/bench/dsbench" --ms "$MS" --warmup-ms "$WARM" --cpu 1 --wake-min "$WAKE" <"$user" >>"$REC" ||
+	"$BUILD/tests/bench/dsbench" --ms "$MS" --warmup-ms "$WARM" --cpu 1 --wake-min "$WAKE" \
+		--refill "$REFILL" <"$user" >>"$REC" ||
 		rc=1
 	: >"$user"
 }
@@ -187,6 +195,8 @@ done
 "$TOOL" remove dma_proxy || fail "remove dma_proxy"
 "$TOOL" remove pxnative || fail "remove pxnative"
 phase "DMA Proxy applications done"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 
 # -- 3. the report (python3 and gnuplot from the host's root): once now, so
 # that the figures survive whatever the profiling below does (hang, crash),
@@ -197,6 +207,7 @@ report() { # [--profiles]
 		echo "date=$(date -u +%Y-%m-%d)"
 		echo "sweep=$sweep"
 		echo "wake_min=$WAKE"
+		echo "refill=$REFILL"
 		echo "rounds=$(sed -n 's/^# rounds=//p' "$OUT/points.txt")"
 		echo "cpus=$(nproc)"
 		echo "cpu_model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
