@@ -1136,10 +1136,8 @@ static int run_point(const struct point *pt, unsigned int warm_ms, unsigned int 
 	for (i = 0; i < r.nch; i++) {
 		v1 += atomic_load(&r.c[i].verified);
 		e1 += atomic_load(&r.c[i].errors);
-		if (r.c[i].err[0] && !err[0] && i < nchan_names)
-			snprintf(err, sizeof(err), "%s: %s", chan_names[i], r.c[i].err);
-		else if (r.c[i].err[0] && !err[0])
-			snprintf(err, sizeof(err), "b%u: %s", i, r.c[i].err);
+		if (r.c[i].err[0] && !err[0])
+			snprintf(err, sizeof(err), "channel %u: %s", i, r.c[i].err);
 	}
 	secs = (double)(t1 - t0) / 1e9;
 	{

@@ -71,26 +71,16 @@ nocopy() { # DMASIM_ENGINE 0|1 (copy|no-copy) CHANNELS...
 phase() { echo "bench: $* at $(($(date +%s) - t_start)) s"; }
 
 # -- 1. the kernel's dmatest (a reference, not paired): "kernel dmatest SIZE ITERATIONS ENGINE" lines
+. "$SRC/bench/dmatest.sh"
 insmod "$DMASTREAM_KMODS/linux-source/dmatest.ko" || fail "insmod dmatest"
-P=/sys/module/dmatest/parameters
 chan=$(cat /sys/bus/platform/devices/dmasim.0/channels/memcpy)
 grep '^kernel dmatest ' "$OUT/points.txt" | while read -r _ _ size iters engine; do
 	if [ "$engine" = nocopy ]; then nv=1; else nv=0; fi
 	nocopy 0 $nv memcpy
-	for kv in timeout=20000 threads_per_chan=1 iterations=$iters test_buf_size=$size \
-		  norandom=1 noverify=$nv verbose=0 channel=$chan; do
-		echo "${kv#*=}" >"$P/${kv%%=*}" || fail "dmatest $kv"
-	done
-	dmesg -c >/dev/null
-	echo 1 >"$P/run" || fail "dmatest run"
-	cat "$P/wait" >/dev/null
-	dmesg | grep "dmatest: $chan-copy0: summary" | tail -n 1 | awk -v size="$size" \
-		-v engine="$engine" -v nv="$nv" '{
-		for (i = 1; i <= NF; i++) {
-			if ($(i+1) == "tests,") n = $i
-			if ($(i+1) == "failures") f = $i
-			if ($(i+1) == "iops") iops = $i
-		}
+	res=$(dmatest_once "$chan" "$size" "$iters" "$nv") || fail "dmatest $size"
+	[ -n "$res" ] || fail "dmatest $size: no summary"
+	echo "$res" | awk -v size="$size" -v engine="$engine" -v nv="$nv" '{
+		iops = $1; f = $2; n = $3
 		printf "{\"mode\":\"kernel\",\"variant\":\"dmatest\",\"engine\":\"%s\",\"size\":%d," \
 		       "\"depth\":1,\"segs\":1,\"channels\":1,\"transfers\":%d,\"bytes\":%.0f," \
 		       "\"gbps\":%.6f,\"tps\":%.1f,\"verify\":\"%s\",\"verify_errors\":%d," \

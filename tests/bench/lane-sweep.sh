@@ -26,65 +26,38 @@ load_lane || die "cannot load the lane's driver and provider"
 "$DMASTREAM_SRC/bench/points" "$sweep" >"$OUT/points.txt" || die "points $sweep"
 MS=$(sed -n 's/^# ms=//p' "$OUT/points.txt")
 WARM=$(sed -n 's/^# warmup_ms=//p' "$OUT/points.txt")
+. "$DMASTREAM_SRC/bench/dmatest.sh"
 insmod "$DMASTREAM_KMODS/linux-source/dmatest.ko" || die "insmod dmatest"
-P=/sys/module/dmatest/parameters
 chan=$(free_chans | head -n 1)
 [ -n "$chan" ] || die "no free channel of the provider for dmatest"
 echo "bench: ceiling on $chan ($(provider_of "$chan")), dmastream on $DT/mem0 ($(cat \
 	/sys/class/dmastream/$DT.mem0/dma_channel 2>/dev/null || echo '?'))"
 
-# dmatest_run SIZE THREADS ITERATIONS: "tps failures tests" of the threads
-# together, nothing if a thread did not report. A thread's summary gives
-# its tests and its own rate; the threads start one after another, so the
-# rate together is all their tests over the longest thread's time (a sum
-# of the threads' rates would overstate it).
-dmatest_run() {
-	for kv in timeout=20000 threads_per_chan=$2 iterations=$3 test_buf_size=$1 \
-		  norandom=1 noverify=1 verbose=0 max_channels=1 channel=$chan; do
-		echo "${kv#*=}" >"$P/${kv%%=*}" || return 1
-	done
-	dmesg -c >/dev/null
-	echo 1 >"$P/run" || return 1
-	cat "$P/wait" >/dev/null
-	dmesg | grep "dmatest: $chan-copy[0-9]*: summary" | awk -v want="$2" '{
-		t = 0; r = 0
-		for (i = 1; i <= NF; i++) {
-			if ($(i+1) == "tests,") t = $i
-			if ($(i+1) == "failures") f += $i
-			if ($(i+1) == "iops") r = $i
-		}
-		n += t
-		if (r > 0 && t / r > secs) secs = t / r
-		k++
-	} END { if (k == want && secs > 0) printf "%.1f %d %d\n", n / secs, f, n }'
-}
-
 # ceiling SIZE DEPTH CONFIG ROUND: one record. The first run of a size
-# calibrates: each thread then runs as many copies as fill the window. One
-# thread whatever the depth: more threads on one channel queue more copies
-# but, measured on arm64-zcu102 (2026-12-06, 4 KiB), four ran at 1.1 k
-# copies/s together against one thread's 10.7 k (each copy's wakeup of a
-# nice-10 thread on a 4-vCPU guest emulated on two host CPUs).
+# calibrates: then as many copies as fill the window. One thread whatever
+# the depth: more threads on one channel queue more copies but, measured
+# on arm64-zcu102 (2026-12-06, 4 KiB), four ran at 1.1 k copies/s together
+# against one thread's 10.7 k (each copy's wakeup of a nice-10 thread on a
+# 4-vCPU guest emulated on two host CPUs).
 ceiling() {
-	threads=1
-	rate=$(sed -n "s/^$1 $threads //p" "$OUT/calibration.txt" 2>/dev/null)
+	rate=$(sed -n "s/^$1 //p" "$OUT/calibration.txt" 2>/dev/null)
 	if [ -z "$rate" ]; then
-		rate=$(dmatest_run "$1" "$threads" 8 | cut -d' ' -f1)
-		echo "$1 $threads ${rate:-0}" >>"$OUT/calibration.txt"
+		rate=$(dmatest_once "$chan" "$1" 8 1 | cut -d' ' -f1)
+		echo "$1 ${rate:-0}" >>"$OUT/calibration.txt"
 	fi
-	iters=$(awk -v r="${rate:-0}" -v t="$threads" -v ms="$MS" \
-		'BEGIN { n = int(r / t * ms / 1000); print (n < 8) ? 8 : n }')
-	res=$(dmatest_run "$1" "$threads" "$iters")
-	echo "${res:-0 1 0}" | awk -v size="$1" -v depth="$2" -v threads="$threads" \
-		-v config="$3" -v round="$4" -v chan="$chan" '{
+	iters=$(awk -v r="${rate:-0}" -v ms="$MS" \
+		'BEGIN { n = int(r * ms / 1000); print (n < 8) ? 8 : n }')
+	res=$(dmatest_once "$chan" "$1" "$iters" 1)
+	echo "${res:-0 1 0}" | awk -v size="$1" -v depth="$2" -v config="$3" -v round="$4" \
+		-v chan="$chan" '{
 		tps = $1; n = $3
 		printf "{\"mode\":\"kernel\",\"variant\":\"dmatest-ceiling\",\"engine\":\"copy\"," \
-		       "\"size\":%d,\"depth\":%d,\"threads\":%d,\"segs\":1,\"channels\":1," \
+		       "\"size\":%d,\"depth\":%d,\"threads\":1,\"segs\":1,\"channels\":1," \
 		       "\"config\":%d,\"round\":%d,\"transfers\":%d,\"bytes\":%.0f," \
 		       "\"gbps\":%.6f,\"tps\":%.1f,\"verify\":\"none (timing run)\"," \
 		       "\"verify_errors\":0,\"syscalls_per_transfer\":0,\"channel\":\"%s\"," \
 		       "\"error\":\"%s\"}\n",
-		       size, depth, threads, config, round, n, n * size, tps * size / 1e9, tps,
+		       size, depth, config, round, n, n * size, tps * size / 1e9, tps,
 		       chan, (n && !$2) ? "" : "dmatest failed or did not report" }' >>"$REC"
 }
 
