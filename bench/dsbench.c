@@ -76,8 +76,14 @@
 #define WAIT_NS		200000000LL	/* blocking calls come back to look at stop */
 #define POOL_MAX	64	/* pool: threads (buffers in flight) per channel */
 
-/* --wake-min half (the default) or 0: the sleeping modes' watermark. */
-static bool wake_half = true;
+/*
+ * --wake-min half (the default), quarter or 0: the sleeping modes'
+ * watermark, as the part of the depth that must be back (2: half, 4: a
+ * quarter; 0: none, woken at every completion). They refill at the same
+ * point: quarter keeps three quarters of the depth queued in the engine
+ * while the program is woken and refills, at twice the calls.
+ */
+static unsigned int wake_div = 2;
 /*
  * --refill eager: once awake, the sleeping modes also resubmit what comes
  * back while they refill, before sleeping again (default half: only at
@@ -120,6 +126,7 @@ struct chan {
 	uint64_t next_seq;
 	int seq_known;
 	uint32_t inflight;
+	uint32_t refill_at;	/* refill once no more than this is in flight */
 	bool submitted_awake;	/* --refill eager: submitted since the last sleep */
 	/* counted by the worker; read by the main thread */
 	_Atomic uint64_t done, verified, errors;	/* done: | DONE_MEASURED */
@@ -429,15 +436,16 @@ static uint32_t threshold(uint32_t depth)
 }
 
 /*
- * ...or as soon as no more than half the depth is in flight: waiting for
- * the last eighth let the engine run dry while the program was being woken,
- * and at 4-64 KiB made the batched modes slower than the one-at-a-time
- * baseline. Costs at most one more submit call per depth.
+ * ...or as soon as no more than half the depth is in flight (refill_at;
+ * three quarters with --wake-min quarter): waiting for the last eighth let
+ * the engine run dry while the program was being woken, and at 4-64 KiB
+ * made the batched modes slower than the one-at-a-time baseline. Costs at
+ * most one more submit call per depth.
  */
 static bool refill_due(const struct chan *c)
 {
 	return c->npending &&
-	       (c->npending >= threshold(c->depth) || c->inflight <= c->depth / 2);
+	       (c->npending >= threshold(c->depth) || c->inflight <= c->refill_at);
 }
 
 /*
@@ -829,8 +837,11 @@ static int chan_setup(struct run *r, uint32_t k, char *err, size_t errsz)
 	 * then (the completion watermark), they pay one wakeup per refill
 	 * instead of one per completion burst.
 	 */
-	if (wake_half && (pt->mode == M_POLL || pt->mode == M_EVENTFD || pt->mode == M_URING)) {
-		ret = dms_set_wake_min(c->ch, c->depth - c->depth / 2);
+	c->refill_at = c->depth / 2;
+	if (wake_div && (pt->mode == M_POLL || pt->mode == M_EVENTFD || pt->mode == M_URING)) {
+		/* The part of the depth back (rounded up), and what is left then. */
+		c->refill_at = c->depth * (wake_div - 1) / wake_div;
+		ret = dms_set_wake_min(c->ch, c->depth - c->refill_at);
 		if (ret < 0) {
 			snprintf(err, errsz, "wake_min: %s", strerror(-ret));
 			return ret;
@@ -1236,8 +1247,11 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[a], "--cpu") && a + 1 < argc)
 			cpu = atoi(argv[++a]);
 		else if (!strcmp(argv[a], "--wake-min") && a + 1 < argc &&
-			 (!strcmp(argv[a + 1], "half") || !strcmp(argv[a + 1], "0")))
-			wake_half = !strcmp(argv[++a], "half");
+			 (!strcmp(argv[a + 1], "half") || !strcmp(argv[a + 1], "quarter") ||
+			  !strcmp(argv[a + 1], "0"))) {
+			a++;
+			wake_div = !strcmp(argv[a], "half") ? 2 : !strcmp(argv[a], "quarter") ? 4 : 0;
+		}
 		else if (!strcmp(argv[a], "--refill") && a + 1 < argc &&
 			 (!strcmp(argv[a + 1], "half") || !strcmp(argv[a + 1], "eager")))
 			refill_eager = !strcmp(argv[++a], "eager");
@@ -1253,7 +1267,7 @@ int main(int argc, char **argv)
 		}
 		else {
 			fprintf(stderr, "usage: dsbench [--ms N] [--warmup-ms N] [--cpu N] "
-				"[--wake-min half|0] [--refill half|eager] [--trace] "
+				"[--wake-min half|quarter|0] [--refill half|eager] [--trace] "
 				"[--chan DEVICE/CHANNEL]... < points\n"
 				"       dsbench --hold-counter\n");
 			return 2;
