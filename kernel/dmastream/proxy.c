@@ -343,14 +343,21 @@ static int dmastream_proxy_finish(struct dmastream_chan *chan, struct dmastream_
 	e->finishing = true;
 	spin_unlock(&px->lock);
 
-	/* Woken by dmastream_notify(), as DMASTREAM_IOC_WAIT is. */
-	if (timeout_ms)
-		ret = wait_event_interruptible_timeout(chan->wait_wq,
-						       dmastream_proxy_settled(chan, ring, k),
-						       msecs_to_jiffies(timeout_ms));
-	else
+	/*
+	 * Woken by dmastream_notify(), as DMASTREAM_IOC_WAIT is. The timeout
+	 * is a high-resolution one: a tick count that lags behind the clock
+	 * (a vCPU held back) would end it early by the wall clock.
+	 */
+	if (timeout_ms) {
+		ret = wait_event_interruptible_hrtimeout(chan->wait_wq,
+							 dmastream_proxy_settled(chan, ring, k),
+							 ms_to_ktime(timeout_ms));
+		if (ret == -ETIME)
+			ret = 0;	/* timed out: the entry's state tells */
+	} else {
 		ret = wait_event_interruptible(chan->wait_wq,
 					       dmastream_proxy_settled(chan, ring, k));
+	}
 
 	/*
 	 * A failed outcome may be a removal's stop, which marks the channel
