@@ -6,6 +6,7 @@
 #
 #   failure-digest-check.py FAILURE-DIGEST HANG-SAMPLE
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -19,7 +20,10 @@ tests = [
      'returncode': 0, 'stdout': 'all fine\n'},
     {'name': 'dmastream:vm / driver-basic@6.1', 'result': 'FAIL', 'duration': 30,
      'returncode': 1, 'stdout': '== t-memcpy 100\nmemcpy: 4096 bytes differ\n'
-     '-- t-memcpy: FAILED\n== t-notify\n-- t-notify: ok\n== 1 failed\n'
+     '-- t-memcpy: FAILED\n'
+     # Matched by the list of kernel reports shared with dmesg-reports.
+     '[   41.2] list_del corruption. next->prev should be ffff88800a1b2c00\n'
+     '== t-notify\n-- t-notify: ok\n== 1 failed\n'
      'vm/run: driver-basic on 6.1: FAIL: the script failed (rc=1)\n'},
     # A 32-bit program blocked in an ioctl, the dump's last task, then
     # the dump's end and the runner's verdict.
@@ -67,6 +71,9 @@ expect('kernel threads are left out', 'kworker' not in out and '(kthreadd)' not 
 expect('the verdict is shown once', out.count('FAIL: guest hung, no result within 45s') == 1)
 expect('what failed comes first', '-- what failed:\n-- t-memcpy: FAILED' in out)
 expect('the guest line before the failure is shown', 'memcpy: 4096 bytes differ' in out)
+expect('a report from the shared list is among what failed',
+       re.search(r'-- what failed:\n(?:-- .*\n|\[.*\n)*\[   41.2\] list_del corruption', out)
+       is not None)
 expect('each test at most 46 lines',
        all(len(block.splitlines()) <= 47 for block in out.split('\n==== ')))
 if failed:
