@@ -1,9 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The loop matrix on the lane's real provider: memcpy transfers of 4 KiB
-# to 8 MiB, 1, 8 and 64 in flight, every byte verified, twice over: once
-# on the device tree's device, once on a device created through configfs
-# on channels nobody holds. Every run must get all its transfers back.
+# to 8 MiB, 1, 8 and 64 in flight, every byte verified, on the device
+# tree's device; then on a device created through configfs on channels
+# nobody holds, the whole matrix again with "full" (-Dfull), else three of
+# its points (the smallest size deepest, 1 MiB at depth 8, the largest
+# size): the configfs device drives the same provider through the same
+# code once it has its channels. Every run must get all its transfers back.
+#
+#   loop.sh [full]
 # The driver is the one a board build installs (kernel/Makefile, loaded
 # with modprobe from extra/), so the board interface is tested here too.
 #
@@ -38,19 +43,31 @@ bytes() {
 	esac
 }
 
-for target in "$DT/mem0" cfs0/mem1; do
-	for size in 4K 64K 1M 2M 4M 8M; do
-		for depth in 1 8 64; do
-			need=$((2 * depth * $(bytes $size)))
-			if [ "$need" -gt "$budget" ]; then
-				echo "not run: $target $size depth $depth needs $((need >> 20)) MiB of DMA memory"
-				continue
-			fi
-			count=$((2 * depth))
-			[ $count -lt 16 ] && count=16
-			verify_loop "$target" $size $depth $count
-		done
+matrix=""
+for size in 4K 64K 1M 2M 4M 8M; do
+	for depth in 1 8 64; do
+		matrix="$matrix $size:$depth"
 	done
+done
+[ "${1:-}" = full ] && cfs_points=$matrix || cfs_points="4K:64 1M:8 8M:1"
+
+# point TARGET SIZE:DEPTH
+point() {
+	size=${2%:*} depth=${2#*:}
+	need=$((2 * depth * $(bytes $size)))
+	if [ "$need" -gt "$budget" ]; then
+		echo "not run: $1 $size depth $depth needs $((need >> 20)) MiB of DMA memory"
+		return
+	fi
+	count=$((2 * depth))
+	[ $count -lt 16 ] && count=16
+	verify_loop "$1" $size $depth $count
+}
+for p in $matrix; do
+	point "$DT/mem0" $p
+done
+for p in $cfs_points; do
+	point cfs0/mem1 $p
 done
 expect 0 "$T" remove cfs0
 expect 0 "$T" info "$DT/mem0" --json || exit 1
