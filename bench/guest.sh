@@ -142,7 +142,7 @@ flush() {
 		rc=1
 	: >"$user"
 }
-grep -v '^#' "$OUT/points.txt" | grep -v '^profile ' | grep -v '^kernel dmatest ' |
+grep -v '^#' "$OUT/points.txt" | grep -v '^profile ' | grep -v '^events ' | grep -v '^kernel dmatest ' |
 	grep -v '^dmaproxy ' >"$OUT/paired.txt"
 while read -r first rest; do
 	if [ "$first" = kernel ]; then
@@ -209,10 +209,62 @@ report() { # [--profiles]
 }
 report >"$OUT/report-figures.log" 2>&1 || { cat "$OUT/report-figures.log"; fail "report"; }
 phase "figures reported"
+T=/sys/kernel/tracing
+PMS=$(sed -n 's/^# profile_ms=//p' "$OUT/points.txt")
+# traced_run FILE POINT...: one point's measured window with tracing on,
+# into $OUT/FILE.json and, if it ended, $OUT/FILE.trace. dsbench switches
+# tracing on for the window only. A run that does not end within
+# BENCH_PROFILE_TIMEOUT seconds (60) is given up: the figures are already
+# reported. BENCH_PROFILE_PROGRAM stands in for dsbench
+# (tests/bench/profile-hang.sh).
+traced_run() {
+	file=$1
+	shift
+	echo 0 >$T/tracing_on
+	echo >$T/trace
+	kept=1
+	echo "$*" | timeout -k 5 "${BENCH_PROFILE_TIMEOUT:-60}" \
+		"${BENCH_PROFILE_PROGRAM:-$BUILD/tests/bench/dsbench}" --ms "$PMS" --warmup-ms 20 \
+		--cpu 1 --wake-min "$WAKE" --refill "$REFILL" --trace >"$OUT/$file.json" || {
+		echo "bench: $file failed or timed out (rc=$?); left out"
+		rm -f "$OUT/$file.json"
+		kept=
+	}
+	echo 0 >$T/tracing_on
+	[ -z "$kept" ] || cat $T/trace >"$OUT/$file.trace"
+	echo >$T/trace
+}
+# -- 2a. where the time goes, counted: a few points again with trace
+# events on (the scheduler's switches and wakeups, softirqs, IPIs, timer
+# ticks, the engine's work runs, the driver's completions) and the
+# spinners still there, as the points were measured; bench/report counts
+# them per transfer. Each tracepoint is switched on once and never off
+# (switching patches kernel text, which TCG has been seen to choke on:
+# "Patching kernel text" in docs/bench.md); they record only while dsbench
+# has tracing on.
+EVENTS="sched/sched_switch sched/sched_wakeup irq/softirq_entry workqueue/workqueue_execute_start
+	irq_vectors/reschedule_entry irq_vectors/call_function_single_entry
+	irq_vectors/local_timer_entry dmastream/dmastream_complete"
+events_enable() { # 1 | 0
+	for e in $EVENTS; do
+		echo "$1" >$T/events/$e/enable || return 1
+	done
+}
+if grep -q '^events ' "$OUT/points.txt"; then
+	echo 0 >$T/tracing_on
+	echo 8192 >$T/buffer_size_kb
+	if events_enable 1 2>/dev/null; then
+		grep '^events ' "$OUT/points.txt" | while read -r _ label point; do
+			traced_run "events-$label" $point
+		done
+	else
+		echo "bench: this kernel lacks one of the trace events ($EVENTS): counts left out"
+	fi
+	phase "event counts done"
+fi
 # -- 2b. where the time goes: a few points again under function_graph
 # (3 levels below the syscalls, the engine's work and its completion
 # tasklet) with the driver's completion tracepoint counting transfers.
-T=/sys/kernel/tracing
 # function_graph is switched on once and never off: each switch patches
 # every traceable function of the kernel, and under TCG that has been seen
 # to crash the guest (an int3 Oops in the scheduler while the patching
@@ -229,29 +281,13 @@ profile_setup() {
 	echo 3 >$T/max_graph_depth
 	echo function_graph >$T/current_tracer
 	echo funcgraph-tail >$T/trace_options
+	# Counts the transfers; on for good, as the events above.
+	echo 1 >$T/events/dmastream/dmastream_complete/enable
 }
 profile() { # LABEL POINT...
 	label=$1
 	shift
-	echo 0 >$T/tracing_on
-	echo 1 >$T/events/dmastream/dmastream_complete/enable
-	echo >$T/trace
-	# dsbench switches tracing on for its measured window only. A profile
-	# that does not end within BENCH_PROFILE_TIMEOUT seconds (60) is given
-	# up: the figures are already reported. BENCH_PROFILE_PROGRAM stands
-	# in for dsbench (tests/bench/profile-hang.sh).
-	kept=1
-	echo "$*" | timeout -k 5 "${BENCH_PROFILE_TIMEOUT:-60}" \
-		"${BENCH_PROFILE_PROGRAM:-$BUILD/tests/bench/dsbench}" --ms "$PMS" --warmup-ms 20 \
-		--cpu 1 --trace >"$OUT/profile-$label.json" || {
-		echo "bench: profile $label failed or timed out (rc=$?); left out"
-		rm -f "$OUT/profile-$label.json"
-		kept=
-	}
-	echo 0 >$T/tracing_on
-	[ -z "$kept" ] || cat $T/trace >"$OUT/profile-$label.trace"
-	echo 0 >$T/events/dmastream/dmastream_complete/enable
-	echo >$T/trace
+	traced_run "profile-$label" "$@"
 }
 # Without the spinners: switching tracers patches kernel text on every CPU,
 # and under TCG that has been seen to starve the stopper threads next to
@@ -259,7 +295,6 @@ profile() { # LABEL POINT...
 [ -z "$spinners" ] || kill $spinners
 [ -z "$spinners" ] || wait $spinners 2>/dev/null
 spinners=""
-PMS=$(sed -n 's/^# profile_ms=//p' "$OUT/points.txt")
 # A kernel without the function_graph tracer (the debug kernel's config
 # leaves it out) gets no profiles, and says so.
 if ! grep -qw function_graph $T/available_tracers 2>/dev/null; then
