@@ -185,8 +185,6 @@ done
 "$TOOL" remove dma_proxy || fail "remove dma_proxy"
 "$TOOL" remove pxnative || fail "remove pxnative"
 phase "DMA Proxy applications done"
-kill "$holder" 2>/dev/null
-wait "$holder" 2>/dev/null
 
 # -- 3. the report (python3 and gnuplot from the host's root): once now, so
 # that the figures survive whatever the profiling below does (hang, crash),
@@ -245,15 +243,19 @@ traced_run() {
 EVENTS="sched/sched_switch sched/sched_wakeup irq/softirq_entry workqueue/workqueue_execute_start
 	irq_vectors/reschedule_entry irq_vectors/call_function_single_entry
 	irq_vectors/local_timer_entry dmastream/dmastream_complete"
-events_enable() { # 1 | 0
+# All of them or none.
+events_enable() {
 	for e in $EVENTS; do
-		echo "$1" >$T/events/$e/enable || return 1
+		[ -f $T/events/$e/enable ] || return 1
+	done
+	for e in $EVENTS; do
+		echo 1 >$T/events/$e/enable || return 1
 	done
 }
 if grep -q '^events ' "$OUT/points.txt"; then
 	echo 0 >$T/tracing_on
 	echo 8192 >$T/buffer_size_kb
-	if events_enable 1 2>/dev/null; then
+	if events_enable 2>/dev/null; then
 		grep '^events ' "$OUT/points.txt" | while read -r _ label point; do
 			traced_run "events-$label" $point
 		done
@@ -306,6 +308,10 @@ elif grep -q '^profile ' "$OUT/points.txt"; then
 		profile "$label" $point
 	done
 fi
+# The counter is held through the event counts and the profiles too: their
+# dsbench runs open counters of their own.
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 echo "$wqmask_old" >$WQMASK
 for k in 0 1; do rmdir "/sys/kernel/config/dmastream/b$k"; done
 phase "profiles done"

@@ -23,6 +23,7 @@
 # does not model: this checks the calls are made and accepted, and that
 # the data arrives). Then the kernel's dmatest, in the same boot.
 set -u
+mode=${1:-}
 . "$DMASTREAM_SRC/tests/lanes/lib.sh"
 
 case $VMTEST_LANE in
@@ -49,7 +50,7 @@ for size in 4K 64K 1M 2M 4M 8M; do
 		matrix="$matrix $size:$depth"
 	done
 done
-[ "${1:-}" = full ] && cfs_points=$matrix || cfs_points="4K:64 1M:8 8M:1"
+[ "$mode" = full ] && cfs_points=$matrix || cfs_points="4K:64 1M:8 8M:1"
 
 # point TARGET SIZE:DEPTH
 point() {
