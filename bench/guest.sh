@@ -286,11 +286,6 @@ profile_setup() {
 	# Counts the transfers; on for good, as the events above.
 	echo 1 >$T/events/dmastream/dmastream_complete/enable
 }
-profile() { # LABEL POINT...
-	label=$1
-	shift
-	traced_run "profile-$label" "$@"
-}
 # Without the spinners: switching tracers patches kernel text on every CPU,
 # and under TCG that has been seen to starve the stopper threads next to
 # two spinning vCPUs (soft lockups).
@@ -305,7 +300,7 @@ if ! grep -qw function_graph $T/available_tracers 2>/dev/null; then
 elif grep -q '^profile ' "$OUT/points.txt"; then
 	profile_setup
 	grep '^profile ' "$OUT/points.txt" | while read -r _ label point; do
-		profile "$label" $point
+		traced_run "profile-$label" $point
 	done
 fi
 # The counter is held through the event counts and the profiles too: their
