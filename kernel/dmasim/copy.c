@@ -61,15 +61,15 @@ bool dmasim_copy_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 	bool copy;
 	u32 n;
 
-	spin_lock_irqsave(mc->lock, flags);
+	dmasim_mover_lock(mc->lock, &flags);
 	d = dmasim_active_desc(mc, tick);
 	if (!d) {
-		spin_unlock_irqrestore(mc->lock, flags);
+		dmasim_mover_unlock(mc->lock, flags);
 		return false;
 	}
 	if (mc->no_copy) {
 		dmasim_nocopy_burst(mc, d, tick);
-		spin_unlock_irqrestore(mc->lock, flags);
+		dmasim_mover_unlock(mc->lock, flags);
 		return true;
 	}
 	n = min_t(u64, d->xfer_len - d->done, dmasim_chunk(eng));
@@ -83,7 +83,7 @@ bool dmasim_copy_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 	if (bad != DMA_TRANS_NOERROR) {
 		mc->stats.bus_errors++;
 		dmasim_desc_finish(mc, d, bad);
-		spin_unlock_irqrestore(mc->lock, flags);
+		dmasim_mover_unlock(mc->lock, flags);
 		return true;
 	}
 	gen = mc->gen;
@@ -97,6 +97,6 @@ bool dmasim_copy_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 		if (d->done == d->xfer_len)
 			dmasim_desc_finish(mc, d, DMA_TRANS_NOERROR);
 	}
-	spin_unlock_irqrestore(mc->lock, flags);
+	dmasim_mover_unlock(mc->lock, flags);
 	return true;
 }

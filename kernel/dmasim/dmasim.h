@@ -287,11 +287,10 @@ struct dmasim_engine {
 	struct dmasim_knob_ref knob_refs[DMASIM_ENGINE_KNOBS];
 };
 
-/* What one pass of a mover saw: the time, when to look again, completions. */
+/* What one pass of a mover saw: the time, and when to look again. */
 struct dmasim_tick {
 	ktime_t now;
 	ktime_t wake;
-	bool completed;
 };
 
 static inline struct dmasim_chan *to_dmasim_chan(struct dma_chan *chan)

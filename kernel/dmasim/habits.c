@@ -177,7 +177,6 @@ void dmasim_habits_poll(struct dmasim_chan *sc, struct dmasim_tick *tick)
 		return;
 	}
 	dmasim_reorder_release(sc, true);
-	tick->completed = true;
 }
 
 /**

@@ -166,7 +166,7 @@ static void dmasim_mem_move(struct dmasim_engine *eng,
 /**
  * dmasim_move() - Move a mover's piece.
  * @eng: the engine
- * @lock: the channel lock the mover holds
+ * @lock: the channel lock the mover holds (dmasim_mover_lock())
  * @flags: what it was taken with
  * @mv: the piece
  *
@@ -184,7 +184,7 @@ void dmasim_move(struct dmasim_engine *eng, spinlock_t *lock,
 		dmasim_mem_move(eng, mv);
 		return;
 	}
-	spin_unlock_irqrestore(lock, *flags);
+	dmasim_mover_unlock(lock, *flags);
 	dmasim_mem_move(eng, mv);
-	spin_lock_irqsave(lock, *flags);
+	dmasim_mover_lock(lock, flags);
 }

@@ -103,7 +103,6 @@ bool dmasim_retire(struct dmasim_chan *sc, struct dmasim_tick *tick)
 	sc->chan.completed_cookie = d->tx.cookie;
 	sc->stats.descriptors++;
 	dmasim_habits_completed(sc, d, tick);
-	tick->completed = true;
 	return true;
 }
 

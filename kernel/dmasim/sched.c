@@ -14,11 +14,10 @@
  * forgets the copy instead of completing anything with it.
  *
  * Calls go down (docs/dmasim.md, "Sources"): called by main.c,
- * debugfs.c and chan.c; calls stream.c, source.c, copy.c, queue.c and
- * habits.c.
+ * debugfs.c and chan.c; calls stream.c, source.c, copy.c, queue.c,
+ * habits.c and mem.h's lock helpers.
  */
 
-#include <linux/bottom_half.h>
 #include <linux/hrtimer.h>
 #include <linux/sched.h>
 #include <linux/workqueue.h>
@@ -26,6 +25,7 @@
 #include "compat.h"
 #include "copy.h"
 #include "habits.h"
+#include "mem.h"
 #include "queue.h"
 #include "sched.h"
 #include "source.h"
@@ -38,11 +38,11 @@ static bool dmasim_retire_all(struct dmasim_chan *sc, struct dmasim_tick *tick)
 	unsigned long flags;
 	bool progress = false;
 
-	spin_lock_irqsave(sc->lock, flags);
+	dmasim_mover_lock(sc->lock, &flags);
 	while (dmasim_retire(sc, tick))
 		progress = true;
 	dmasim_habits_poll(sc, tick);
-	spin_unlock_irqrestore(sc->lock, flags);
+	dmasim_mover_unlock(sc->lock, flags);
 	return progress;
 }
 
@@ -56,17 +56,12 @@ static void dmasim_run(struct dmasim_engine *eng, struct hrtimer *timer,
 	do {
 		tick.now = ktime_get();
 		tick.wake = KTIME_MAX;
-		tick.completed = false;
-		progress = step(eng, &tick);
 		/*
-		 * Like the interrupt of a real engine: the callbacks run now,
-		 * in softirq context, not when ksoftirqd or the next tick gets
-		 * to them while this pass keeps the CPU busy.
+		 * The callbacks of what the step completed ran as it let go
+		 * of the channel lock (dmasim_mover_unlock()), in softirq
+		 * context, as after a real engine's interrupt.
 		 */
-		if (tick.completed) {
-			local_bh_disable();
-			local_bh_enable();
-		}
+		progress = step(eng, &tick);
 		cond_resched();
 	} while (progress && !READ_ONCE(eng->dying));
 	if (tick.wake != KTIME_MAX && !READ_ONCE(eng->dying))

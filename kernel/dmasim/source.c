@@ -164,7 +164,7 @@ bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 	dma_addr_t addr;
 	u32 n;
 
-	spin_lock_irqsave(&eng->stream_lock, flags);
+	dmasim_mover_lock(&eng->stream_lock, &flags);
 	if (st->mode != DMASIM_MODE_SOURCE_SINK)
 		goto out;
 	if (!src->pkt.active &&
@@ -217,7 +217,7 @@ bool dmasim_source_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 		dmasim_desc_finish(rx, rd, DMA_TRANS_NOERROR);
 	}
 out:
-	spin_unlock_irqrestore(&eng->stream_lock, flags);
+	dmasim_mover_unlock(&eng->stream_lock, flags);
 	return progress;
 }
 

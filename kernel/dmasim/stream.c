@@ -414,7 +414,7 @@ bool dmasim_loop_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 	bool progress = false;
 	u64 level;
 
-	spin_lock_irqsave(&eng->stream_lock, flags);
+	dmasim_mover_lock(&eng->stream_lock, &flags);
 	if (st->mode != DMASIM_MODE_LOOPBACK)
 		goto out;
 	progress = dmasim_apply_cut(eng);
@@ -435,7 +435,7 @@ bool dmasim_loop_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 		progress |= dmasim_tx_to_fifo(eng, td, &flags);
 	}
 out:
-	spin_unlock_irqrestore(&eng->stream_lock, flags);
+	dmasim_mover_unlock(&eng->stream_lock, flags);
 	return progress;
 }
 
@@ -458,7 +458,7 @@ bool dmasim_sink_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 	bool progress = false;
 	u64 n;
 
-	spin_lock_irqsave(&eng->stream_lock, flags);
+	dmasim_mover_lock(&eng->stream_lock, &flags);
 	if (st->mode != DMASIM_MODE_SOURCE_SINK)
 		goto out;
 	td = dmasim_active_desc(tx, tick);
@@ -488,7 +488,7 @@ bool dmasim_sink_step(struct dmasim_engine *eng, struct dmasim_tick *tick)
 	}
 	progress = true;
 out:
-	spin_unlock_irqrestore(&eng->stream_lock, flags);
+	dmasim_mover_unlock(&eng->stream_lock, flags);
 	return progress;
 }
 
