@@ -287,7 +287,7 @@ struct dmasim_engine {
 	struct dmasim_knob_ref knob_refs[DMASIM_ENGINE_KNOBS];
 };
 
-/* What one pass of a mover saw: the time, and when to look again. */
+/* What a pass of the movers saw: the time (read before each part), when to look again. */
 struct dmasim_tick {
 	ktime_t now;
 	ktime_t wake;

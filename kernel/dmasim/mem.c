@@ -12,7 +12,8 @@
  * whether the channel lock is dropped for the copy.
  *
  * Calls go down (docs/dmasim.md, "Sources"): called by the movers
- * (stream.c, source.c, copy.c); calls nothing of dmasim's.
+ * (stream.c, source.c, copy.c; sched.c through mem.h's lock helpers);
+ * calls nothing of dmasim's.
  */
 
 #include <linux/dma-direct.h>
@@ -171,8 +172,11 @@ static void dmasim_mem_move(struct dmasim_engine *eng,
  * @mv: the piece
  *
  * Without the lock, so that the engine never holds interrupts off for a
- * whole piece; with it (pieces of DMASIM_ATOMIC_CHUNK) when the engine has
- * no device_synchronize: terminate, taking the lock, then finds the engine
+ * whole piece, and with bottom halves on: the callbacks of what completed
+ * run meanwhile, so once it has the lock again the mover must allow for a
+ * terminate, a submit, an issue_pending or a tx_status from them (its
+ * generation check). With the lock (pieces of DMASIM_ATOMIC_CHUNK) when
+ * the engine has no device_synchronize: terminate, taking the lock, then finds the engine
  * stopped, as pl330's terminate halts its channel thread, so no byte moves
  * after it returned.
  */

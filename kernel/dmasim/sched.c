@@ -33,6 +33,17 @@
 
 static struct workqueue_struct *dmasim_wq;
 
+/*
+ * The clock again before each part of a pass: callbacks run as a mover
+ * lets go of its lock, and what they submit and issue must not be timed
+ * (a delay fault, the reorder hold, the sink's pace) from before it was.
+ */
+static struct dmasim_tick *dmasim_tick_now(struct dmasim_tick *tick)
+{
+	tick->now = ktime_get();
+	return tick;
+}
+
 static bool dmasim_retire_all(struct dmasim_chan *sc, struct dmasim_tick *tick)
 {
 	unsigned long flags;
@@ -54,7 +65,6 @@ static void dmasim_run(struct dmasim_engine *eng, struct hrtimer *timer,
 	bool progress;
 
 	do {
-		tick.now = ktime_get();
 		tick.wake = KTIME_MAX;
 		/*
 		 * The callbacks of what the step completed ran as it let go
@@ -74,11 +84,11 @@ static bool dmasim_stream_step(struct dmasim_engine *eng,
 	bool progress;
 
 	/* Retire first: a delayed head's deadline must be seen every pass. */
-	progress = dmasim_retire_all(&eng->chans[DMASIM_TX], tick);
-	progress |= dmasim_retire_all(&eng->chans[DMASIM_RX], tick);
-	progress |= dmasim_loop_step(eng, tick);
-	progress |= dmasim_sink_step(eng, tick);
-	progress |= dmasim_source_step(eng, tick);
+	progress = dmasim_retire_all(&eng->chans[DMASIM_TX], dmasim_tick_now(tick));
+	progress |= dmasim_retire_all(&eng->chans[DMASIM_RX], dmasim_tick_now(tick));
+	progress |= dmasim_loop_step(eng, dmasim_tick_now(tick));
+	progress |= dmasim_sink_step(eng, dmasim_tick_now(tick));
+	progress |= dmasim_source_step(eng, dmasim_tick_now(tick));
 	return progress;
 }
 
@@ -87,8 +97,8 @@ static bool dmasim_memcpy_step(struct dmasim_engine *eng,
 {
 	bool progress;
 
-	progress = dmasim_retire_all(&eng->chans[DMASIM_MEMCPY], tick);
-	progress |= dmasim_copy_step(eng, tick);
+	progress = dmasim_retire_all(&eng->chans[DMASIM_MEMCPY], dmasim_tick_now(tick));
+	progress |= dmasim_copy_step(eng, dmasim_tick_now(tick));
 	return progress;
 }
 
