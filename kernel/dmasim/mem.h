@@ -45,7 +45,7 @@ static inline u32 dmasim_chunk(const struct dmasim_engine *eng)
  * way out of its interrupt. Scheduled with bottom halves on (from process
  * context), the tasklet also woke ksoftirqd, which the mover's pass then
  * beat to it: a wakeup and two context switches per completion on the
- * engine's CPU, for nothing (traced, docs/bench.md).
+ * engine's CPU, for nothing (docs/bench.md, "Proposed fixes", 7).
  */
 static inline void dmasim_mover_lock(spinlock_t *lock, unsigned long *flags)
 	__acquires(lock)
