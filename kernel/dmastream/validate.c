@@ -179,16 +179,19 @@ static int dmastream_span_cmp(const void *a, const void *b)
  */
 static int dmastream_check_self_overlap(const struct dmastream_req *req)
 {
-	struct dmastream_span *spans;
+	/* A transfer of a few segments (a memcpy's two) allocates nothing. */
+	struct dmastream_span few[8], *spans = few;
 	u32 end_any = 0, end_written = 0, buf = U32_MAX;
 	unsigned int i;
 	int ret = 0;
 
 	if (req->nrefs < 2)
 		return 0;
-	spans = kmalloc_array(req->nrefs, sizeof(*spans), DMASTREAM_GFP_CALLER);
-	if (!spans)
-		return -ENOMEM;
+	if (req->nrefs > ARRAY_SIZE(few)) {
+		spans = kmalloc_array(req->nrefs, sizeof(*spans), DMASTREAM_GFP_CALLER);
+		if (!spans)
+			return -ENOMEM;
+	}
 	for (i = 0; i < req->nrefs; i++) {
 		const struct dmastream_seg_ref *ref = &req->refs[i];
 
@@ -216,7 +219,8 @@ static int dmastream_check_self_overlap(const struct dmastream_req *req)
 		if (sp->dma_writes)
 			end_written = max(end_written, sp->end);
 	}
-	kfree(spans);
+	if (spans != few)
+		kfree(spans);
 	return ret;
 }
 
