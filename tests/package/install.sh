@@ -46,6 +46,17 @@ mount -t proc proc "$m/proc"
 mount -t sysfs sysfs "$m/sys"
 in_root() { chroot "$m" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 
+# The postinst has DKMS build for every kernel whose headers it finds (the
+# host has 4-5, about 45 s each); only the given ones are checked and
+# booted, so the others' build links go, in the overlay only.
+for d in "$m"/lib/modules/*; do
+	k=${d##*/}
+	case " ${kernels[*]} " in
+	*" $k "*) ;;
+	*) rm -f "$d/build" ;;
+	esac
+done
+
 mkdir -p "$m/root/dmastream-debs"
 cp "$@" "$m/root/dmastream-debs/"
 log=$work/install.log
