@@ -114,6 +114,22 @@ static bool dmastream_feed_wanted(struct dmastream_chan *chan)
 	       chan->nengine < chan->engine_max;
 }
 
+/* The transfer to hand a descriptor of now, if any. Under irq_lock. */
+static struct dmastream_req *dmastream_feed_peek_locked(struct dmastream_chan *chan)
+{
+	return dmastream_feed_wanted(chan) && !chan->feed_blocked ? chan->feed_next : NULL;
+}
+
+static struct dmastream_req *dmastream_feed_peek(struct dmastream_chan *chan)
+{
+	struct dmastream_req *req;
+
+	spin_lock_irq(&chan->irq_lock);
+	req = dmastream_feed_peek_locked(chan);
+	spin_unlock_irq(&chan->irq_lock);
+	return req;
+}
+
 /*
  * The descriptor's callback. It may run in any context the provider
  * chooses (hard IRQ, tasklet, thread), concurrently with feeding and with
@@ -269,16 +285,24 @@ enum dmastream_feed_result {
 	DMASTREAM_FEED_NOMEM,
 };
 
-/* Hand the next descriptor of @req to the engine. chan->lock held. */
+/*
+ * Hand the next descriptor of @req to the engine. chan->lock held. *@next
+ * is the transfer to feed after it (NULL: stop), looked up in the section
+ * that registers this descriptor: only callbacks run meanwhile, and they
+ * only free engine slots (feed_work then catches up) and cannot retire a
+ * transfer that still has bytes to hand over.
+ */
 static enum dmastream_feed_result dmastream_feed_one(struct dmastream_chan *chan,
 						     struct dmastream_kring *ring,
-						     struct dmastream_req *req, u64 *deadline)
+						     struct dmastream_req *req, u64 *deadline,
+						     struct dmastream_req **next)
 {
 	struct dma_async_tx_descriptor *txd;
 	struct dmastream_desc *desc;
 	dma_cookie_t cookie;
 	u32 len;
 
+	*next = NULL;
 	desc = kmem_cache_alloc(dmastream_desc_cache, GFP_KERNEL);
 	if (!desc)
 		return DMASTREAM_FEED_NOMEM;
@@ -317,6 +341,7 @@ static enum dmastream_feed_result dmastream_feed_one(struct dmastream_chan *chan
 			return DMASTREAM_FEED_RETRY;
 		dev_dbg(&chan->dev, "the provider refused a %u-byte descriptor\n", len);
 		dmastream_feed_refused(chan, req);
+		*next = dmastream_feed_peek(chan);
 		return DMASTREAM_FED;
 	}
 	/* Both set: a recycled descriptor may carry another client's (pl330). */
@@ -345,6 +370,7 @@ static enum dmastream_feed_result dmastream_feed_one(struct dmastream_chan *chan
 	if (req->fed == req->len)
 		chan->feed_next = dmastream_next_to_feed(chan, req);
 	*deadline = req->deadline_ns;
+	*next = dmastream_feed_peek_locked(chan);
 	spin_unlock_irq(&chan->irq_lock);
 
 	cookie = dmaengine_submit(txd);
@@ -364,6 +390,7 @@ static enum dmastream_feed_result dmastream_feed_one(struct dmastream_chan *chan
 		dmastream_desc_free(desc);
 		dev_dbg(&chan->dev, "the provider did not accept a descriptor (%d)\n", cookie);
 		dmastream_feed_refused(chan, req);
+		*next = dmastream_feed_peek(chan);
 		return DMASTREAM_FED;
 	}
 	chan->feed_retries = 0;
@@ -384,22 +411,17 @@ void dmastream_feed(struct dmastream_chan *chan)
 {
 	struct dmastream_kring *ring = chan->ring;
 	enum dmastream_feed_result res = DMASTREAM_FED;
+	struct dmastream_req *req;
 	u64 first_deadline = 0;
 	unsigned int handed = 0;
 
 	lockdep_assert_held(&chan->lock);
 	if (!chan->dma || !ring)
 		return;
-	for (;;) {
-		struct dmastream_req *req;
+	for (req = dmastream_feed_peek(chan); req;) {
 		u64 deadline = 0;
 
-		spin_lock_irq(&chan->irq_lock);
-		req = dmastream_feed_wanted(chan) && !chan->feed_blocked ? chan->feed_next : NULL;
-		spin_unlock_irq(&chan->irq_lock);
-		if (!req)
-			break;
-		res = dmastream_feed_one(chan, ring, req, &deadline);
+		res = dmastream_feed_one(chan, ring, req, &deadline, &req);
 		if (res != DMASTREAM_FED)
 			break;
 		handed++;
