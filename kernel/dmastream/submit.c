@@ -35,6 +35,9 @@
 #define DMASTREAM_BATCH_SMALL_XFERS	4
 #define DMASTREAM_BATCH_SMALL_SEGS	8
 
+/* Segments reserved per irq_lock section: dmastream_reserve_batch(). */
+#define DMASTREAM_RESERVE_SECTION_SEGS	64
+
 struct dmastream_batch {
 	struct dmastream_xfer *xfers;
 	struct dmastream_seg *segs;
@@ -79,6 +82,8 @@ static void dmastream_discard_reqs(struct dmastream_chan *chan, struct dmastream
 {
 	u32 i;
 
+	if (from == to)
+		return;
 	spin_lock_irq(&chan->irq_lock);
 	for (i = from; i < to; i++)
 		dmastream_unreserve(reqs[i]);
@@ -137,6 +142,42 @@ static void dmastream_accept(struct dmastream_chan *chan, struct dmastream_req *
 	spin_unlock_irq(&chan->irq_lock);
 }
 
+/*
+ * Reserve the transfers' ranges against everything in flight and before
+ * them in the batch, in locked sections of up to
+ * DMASTREAM_RESERVE_SECTION_SEGS segments (a single transfer may hold
+ * more): interrupts stay off for a bounded time however large the batch,
+ * and a refill of small transfers takes irq_lock a few times, not once per
+ * transfer. Only completions run in between, and they only release ranges
+ * and make room. Returns 0, or -EBUSY with *@bad set.
+ */
+static int dmastream_reserve_batch(struct dmastream_chan *chan, struct dmastream_kring *ring,
+				   struct dmastream_req **reqs, u32 n, u32 *bad)
+{
+	u32 i = 0;
+
+	while (i < n) {
+		u32 segs = 0;
+		int ret = 0;
+
+		spin_lock_irq(&chan->irq_lock);
+		do {
+			segs += reqs[i]->nrefs;
+			ret = dmastream_reserve(ring, reqs[i]);
+			if (ret)
+				break;
+			i++;
+		} while (i < n && segs + reqs[i]->nrefs <= DMASTREAM_RESERVE_SECTION_SEGS);
+		spin_unlock_irq(&chan->irq_lock);
+		if (ret) {
+			*bad = i;
+			return ret;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
 /**
  * dmastream_submit_batch() - validate, reserve and accept transfers
  * @chan:	the channel, no lock held.
@@ -188,22 +229,8 @@ long dmastream_submit_batch(struct dmastream_chan *chan, struct file *file,
 		cond_resched();
 	}
 
-	/*
-	 * ...then against everything in flight and before it in the batch,
-	 * one transfer per locked section: interrupts stay off for one
-	 * transfer's segments at most. Only completions run meanwhile, and
-	 * they only release ranges and make room.
-	 */
-	for (i = 0; i < nxfers; i++) {
-		spin_lock_irq(&chan->irq_lock);
-		ret = dmastream_reserve(ring, reqs[i]);
-		spin_unlock_irq(&chan->irq_lock);
-		if (ret) {
-			*bad = i;
-			break;
-		}
-		cond_resched();
-	}
+	/* ...then against everything in flight and before it in the batch. */
+	ret = dmastream_reserve_batch(chan, ring, reqs, nxfers, bad);
 	spin_lock_irq(&chan->irq_lock);
 	dmastream_flush_overflow(chan);
 	accept = dmastream_fits(chan, reqs, min(dmastream_room(chan), nxfers));

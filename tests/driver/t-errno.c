@@ -402,6 +402,43 @@ static void test_engine_edges(void)
 	t_teardown(&c);
 }
 
+/*
+ * A batch is reserved in locked sections of 64 segments: a conflict in a
+ * later section reports its own index and leaves nothing of the earlier
+ * sections reserved, so the batch without it is then accepted whole.
+ */
+static void test_reserve_sections(void)
+{
+	struct dmastream_seg s[100];
+	struct dmastream_xfer x[100];
+	struct tchan c;
+	uint32_t bad;
+	int rc;
+
+	/* Nothing is sent, so RX transfers stay in flight. */
+	t_setup(&c, "rx", 2, 8192, 128);
+	for (int i = 0; i < 100; i++) {
+		s[i] = (struct dmastream_seg){ .buf = i / 64, .offset = (i % 64) * 64, .len = 64 };
+		x[i] = (struct dmastream_xfer){ .cookie = i, .seg_first = i, .nsegs = 1 };
+	}
+	x[90].seg_first = 5;
+	rc = t_submit(&c, x, 100, s, 100, &bad);
+	T_CHECK(rc == -EBUSY && bad == 90, "conflict in the second section: %d bad %u", rc, bad);
+	x[90].seg_first = 90;
+	x[70].seg_first = 69;
+	rc = t_submit(&c, x, 100, s, 100, &bad);
+	T_CHECK(rc == -EBUSY && bad == 70, "conflict in the second section: %d bad %u", rc, bad);
+	x[70].seg_first = 70;
+	/* At the boundary: the first transfer of the second section. */
+	x[64].seg_first = 63;
+	rc = t_submit(&c, x, 100, s, 100, &bad);
+	T_CHECK(rc == -EBUSY && bad == 64, "conflict at the section boundary: %d bad %u", rc, bad);
+	x[64].seg_first = 64;
+	rc = t_submit(&c, x, 100, s, 100, &bad);
+	T_CHECK(rc == 100, "the batch without its conflict: %d bad %u", rc, bad);
+	t_teardown(&c);
+}
+
 static void test_rx_conflicts(void)
 {
 	struct dmastream_seg s[3];
@@ -769,6 +806,7 @@ int main(int argc, char **argv)
 	test_mmap();
 	test_submit_validation();
 	test_rx_conflicts();
+	test_reserve_sections();
 	test_memcpy_validation();
 	test_alloc_failure();
 	test_submit_nomem();
