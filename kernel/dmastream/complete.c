@@ -8,7 +8,8 @@
  * completion queue, or, when user space moved head beyond what it may,
  * to the overflow list, in order, until there is room. Then WAITers learn
  * of it, and poll()ers and the eventfd once the channel's watermark
- * (wake_min) is reached or nothing is left in flight.
+ * (wake_min) is reached or nothing is left in flight; poll()ers waiting
+ * for EPOLLOUT when room returns after the channel was found full.
  */
 
 #include <linux/eventfd.h>
@@ -207,6 +208,33 @@ static bool dmastream_engine_error(u32 status)
 	       status == DMASTREAM_STATUS_ENGINE_ABORTED;
 }
 
+/*
+ * What retiring tells pollers and the eventfd, decided in the same locked
+ * section as the records, so that the callback takes irq_lock once. The
+ * watermark decides EPOLLIN as in poll(); EPOLLOUT is an edge: it is in
+ * the key only if the channel was last found unwritable (by poll(), by
+ * SUBMIT or here), since nearly every completion leaves the channel
+ * writable and a poller that waits for EPOLLIN alone need not be woken
+ * for it. Testing for sleepers here orders as dmastream_notify() does:
+ * a poller queues itself before it takes irq_lock to look.
+ */
+static __poll_t dmastream_retire_key_locked(struct dmastream_chan *chan)
+{
+	__poll_t key;
+
+	if (!chan->eventfd && !wq_has_sleeper(&chan->wq))
+		return 0;
+	key = dmastream_events_locked(chan);
+	if (chan->eventfd && (key & (EPOLLIN | EPOLLERR)))
+		dmastream_eventfd_signal(chan->eventfd);
+	if (!(key & EPOLLOUT))
+		return key;
+	if (!chan->unwritable_seen)
+		return key & ~(EPOLLOUT | EPOLLWRNORM);
+	chan->unwritable_seen = false;
+	return key;
+}
+
 /**
  * dmastream_retire_ready_locked() - retire the DONE transfers at the head
  * @chan:	the channel, irq_lock held.
@@ -214,7 +242,8 @@ static bool dmastream_engine_error(u32 status)
  *
  * Retires, in submission order, every transfer whose descriptors are all
  * back, up to the first that is not; counts consecutive engine errors
- * towards the sticky error state.
+ * towards the sticky error state; signals the eventfd and decides what
+ * pollers are woken with once irq_lock is dropped.
  */
 void dmastream_retire_ready_locked(struct dmastream_chan *chan,
 				   struct dmastream_retired *after)
@@ -242,6 +271,7 @@ void dmastream_retire_ready_locked(struct dmastream_chan *chan,
 		    chan->state == DMASTREAM_STATE_READY)
 			chan->rx_ran_empty = true;
 	}
+	after->key = after->any ? dmastream_retire_key_locked(chan) : 0;
 }
 
 /**
@@ -297,7 +327,8 @@ bool dmastream_cq_ready(struct dmastream_chan *chan)
  * Return: EPOLLIN | EPOLLRDNORM when the queue is readable
  * (dmastream_cq_ready()); EPOLLERR in the sticky error state, otherwise
  * EPOLLOUT | EPOLLWRNORM when the channel runs and SUBMIT would accept a
- * transfer of any size; 0 without a ring.
+ * transfer of any size (else notes that it was found unwritable); 0
+ * without a ring.
  */
 __poll_t dmastream_events_locked(struct dmastream_chan *chan)
 {
@@ -313,6 +344,8 @@ __poll_t dmastream_events_locked(struct dmastream_chan *chan)
 		mask |= EPOLLERR;
 	else if (chan->state == DMASTREAM_STATE_READY && dmastream_can_submit(chan))
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (!(mask & EPOLLOUT))
+		chan->unwritable_seen = true;
 	return mask;
 }
 
@@ -344,6 +377,8 @@ void dmastream_notify(struct dmastream_chan *chan)
 	key = dmastream_events_locked(chan);
 	if (chan->eventfd && (key & (EPOLLIN | EPOLLERR)))
 		dmastream_eventfd_signal(chan->eventfd);
+	if (key & EPOLLOUT)
+		chan->unwritable_seen = false;
 	spin_unlock_irqrestore(&chan->irq_lock, flags);
 	if (key)
 		wake_up_interruptible_poll(&chan->wq, key);
@@ -353,12 +388,19 @@ void dmastream_notify(struct dmastream_chan *chan)
  * dmastream_after_retire() - what retiring asked for, outside irq_lock
  * @chan:	the channel.
  * @after:	as dmastream_retire_ready_locked() filled it in.
+ *
+ * Queues the sticky stop, wakes WAIT and DMA Proxy FINISH sleepers, and
+ * pollers with the key retiring decided, if any.
  */
 void dmastream_after_retire(struct dmastream_chan *chan,
 			    const struct dmastream_retired *after)
 {
 	if (after->sticky)
 		queue_work(system_wq, &chan->error_work);
-	if (after->any)
-		dmastream_notify(chan);
+	if (!after->any)
+		return;
+	if (wq_has_sleeper(&chan->wait_wq))
+		wake_up_interruptible(&chan->wait_wq);
+	if (after->key)
+		wake_up_interruptible_poll(&chan->wq, after->key);
 }

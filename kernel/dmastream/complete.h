@@ -11,6 +11,7 @@
 struct dmastream_retired {
 	bool any;			/* a record was written or held back */
 	bool sticky;			/* the error threshold was reached */
+	__poll_t key;			/* what pollers are woken with, 0: nobody */
 };
 
 u32 dmastream_room(struct dmastream_chan *chan);

@@ -376,6 +376,8 @@ struct dmastream_chan {
 	bool dead;			/* device removed */
 	unsigned long limits_told;	/* BIT(DMASTREAM_LIMIT_*) already logged */
 	bool stop_pending;		/* error_work queued for the sticky error */
+	/* EPOLLOUT was last found false: its return is worth a wakeup (complete.c) */
+	bool unwritable_seen;
 	struct list_head xfers;		/* transfers not yet retired, in submission order */
 	u32 nxfers;
 	u32 nsegs_inflight;		/* segments of the transfers on xfers */

@@ -228,6 +228,7 @@ int dmastream_own_ring(struct dmastream_chan *chan, struct file *file, const cha
 	chan->ring = ring;
 	chan->owner = file;
 	chan->rx_ran_empty = false;
+	chan->unwritable_seen = false;
 	if (chan->state == DMASTREAM_STATE_IDLE)
 		chan->state = DMASTREAM_STATE_READY;
 	if (chan->state == DMASTREAM_STATE_ERROR)

@@ -344,7 +344,7 @@ static int dmastream_proxy_finish(struct dmastream_chan *chan, struct dmastream_
 	spin_unlock(&px->lock);
 
 	/*
-	 * Woken by dmastream_notify(), as DMASTREAM_IOC_WAIT is. The timeout
+	 * Woken whenever transfers retire, as DMASTREAM_IOC_WAIT is. The timeout
 	 * is a high-resolution one: a tick count that lags behind the clock
 	 * (a vCPU held back) would end it early by the wall clock.
 	 */

@@ -139,6 +139,9 @@ static void dmastream_accept(struct dmastream_chan *chan, struct dmastream_req *
 	chan->stats.inflight = chan->nxfers;
 	if (chan->nxfers > chan->stats.inflight_max)
 		chan->stats.inflight_max = chan->nxfers;
+	/* Room's return is then worth a wakeup: complete.c. */
+	if (!dmastream_can_submit(chan))
+		chan->unwritable_seen = true;
 	spin_unlock_irq(&chan->irq_lock);
 }
 
@@ -234,6 +237,8 @@ long dmastream_submit_batch(struct dmastream_chan *chan, struct file *file,
 	spin_lock_irq(&chan->irq_lock);
 	dmastream_flush_overflow(chan);
 	accept = dmastream_fits(chan, reqs, min(dmastream_room(chan), nxfers));
+	if (!accept)
+		chan->unwritable_seen = true;
 	spin_unlock_irq(&chan->irq_lock);
 	if (ret) {
 		dmastream_discard_reqs(chan, reqs, 0, nxfers);

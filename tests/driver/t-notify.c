@@ -4,8 +4,9 @@
  * wait, EPOLLOUT while there is room), an eventfd through epoll (signalled
  * at least once and at most once per completion), io_uring's multishot
  * POLL_ADD on the channel fd, the WAIT ioctl, the completion watermark
- * (SET_CONFIG's wake_min), and a CQ whose head user space moved the wrong
- * way (records held back, flagged, then delivered in order).
+ * (SET_CONFIG's wake_min), a CQ whose head user space moved the wrong
+ * way (records held back, flagged, then delivered in order), and EPOLLOUT
+ * as an edge.
  */
 #include <liburing.h>
 #include <poll.h>
@@ -450,6 +451,130 @@ static void overflow(void)
 	t_teardown(&tx);
 }
 
+#define SEG_BUDGET	"/sys/module/dmastream/parameters/inflight_segs_max"
+#define EDGE_BUDGET	512
+#define EDGE_SEG	64
+#define EDGE_BUFS	(EDGE_BUDGET * EDGE_SEG / 4096)
+
+static char seg_budget_old[32];
+
+/* Also after a failed assertion: later test programs need the default budget. */
+static void seg_budget_restore(void)
+{
+	if (seg_budget_old[0] && t_write_file(SEG_BUDGET, seg_budget_old))
+		fprintf(stderr, "could not restore inflight_segs_max to %s\n", seg_budget_old);
+}
+
+/* EPOLLOUT events an edge-triggered epoll on the channel reported within @ms. */
+static int epollout_events(int ep, int ms)
+{
+	struct epoll_event out[4];
+	int n, events = 0;
+
+	while ((n = epoll_wait(ep, out, 4, ms)) > 0) {
+		for (int i = 0; i < n; i++)
+			events += !!(out[i].events & EPOLLOUT);
+		ms = 0;
+	}
+	return events;
+}
+
+/* @n tx packets into the loopback; returns once rx holds @want records. */
+static void rx_complete(struct tchan *tx, struct tchan *rx, int n, uint32_t want)
+{
+	for (int i = 0; i < n; i++) {
+		T_ASSERT(t_submit1(tx, 0, 0, EDGE_SEG, 800 + i) == 1, "tx %d", i);
+		T_ASSERT(t_collect(tx, NULL, 1, 20000) == 0, "tx %d done", i);
+	}
+	for (int i = 0; i < 2000 && t_pending(rx) < want; i++)
+		usleep(10000);
+	T_ASSERT(t_pending(rx) == want, "rx records %u, want %u", t_pending(rx), want);
+}
+
+/* Submit rx transfers @from..@to-1 of @x; all must be accepted. */
+static void rx_fill(struct tchan *rx, const struct dmastream_xfer *x,
+		    const struct dmastream_seg *s, uint32_t from, uint32_t to)
+{
+	uint32_t total = from;
+	int rc = 0;
+
+	while (total < to) {
+		rc = t_submit(rx, x + total, to - total, s, EDGE_BUDGET, NULL);
+		if (rc <= 0)
+			break;
+		total += rc;
+	}
+	T_ASSERT(total == to, "accepted %u of transfers %u-%u: %d", total - from, from, to - 1,
+		 rc);
+}
+
+/*
+ * EPOLLOUT is an edge. An rx channel made unwritable by SUBMIT alone
+ * (transfers in flight hold all but fewer than max_segs of the segment
+ * budget, inflight_segs_max) and never polled since reports EPOLLOUT to
+ * an edge-triggered epoll at the first completion, which makes room.
+ * Filled to the whole budget, it reports EPOLLOUT exactly once, at the
+ * completion that leaves room for max_segs, and not again for the
+ * completions after it, which leave it writable.
+ */
+static void epollout_edges(void)
+{
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET };
+	/* The last segment lies in a buffer of its own, never in flight. */
+	struct dmastream_seg s[EDGE_BUDGET + 1];
+	struct dmastream_xfer x[EDGE_BUDGET + 1];
+	uint32_t room, done = 0;
+	struct tchan rx, tx;
+	int ep;
+
+	T_ASSERT(t_read_file(SEG_BUDGET, seg_budget_old, sizeof(seg_budget_old)) == 0,
+		 "read inflight_segs_max");
+	atexit(seg_budget_restore);
+	T_ASSERT(t_write_file(SEG_BUDGET, "512") == 0, "inflight_segs_max = 512");
+	t_setup(&rx, "rx", EDGE_BUFS + 1, 4096, 1024);
+	t_setup(&tx, "tx", 1, 4096, 0);
+	room = rx.caps.max_segs;
+	T_ASSERT(room >= 1 && room < EDGE_BUDGET, "rx max_segs %u", room);
+	for (uint32_t i = 0; i <= EDGE_BUDGET; i++) {
+		s[i] = (struct dmastream_seg){ .buf = i * EDGE_SEG / 4096,
+					       .offset = i * EDGE_SEG % 4096, .len = EDGE_SEG };
+		x[i] = (struct dmastream_xfer){ .cookie = i, .seg_first = i, .nsegs = 1 };
+	}
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	T_ASSERT(epoll_ctl(ep, EPOLL_CTL_ADD, rx.fd, &ev) == 0, "epoll_ctl");
+	T_CHECK(epollout_events(ep, 0) == 1, "an idle channel is writable");
+
+	/* One segment too many for max_segs more; the next completion frees it. */
+	rx_fill(&rx, x, s, 0, EDGE_BUDGET - room + 1);
+	T_CHECK(epollout_events(ep, 0) == 0, "EPOLLOUT with no room for max_segs");
+	rx_complete(&tx, &rx, 1, ++done);
+	T_CHECK(epollout_events(ep, 20000) == 1,
+		"no EPOLLOUT when the first completion made room after SUBMIT filled it");
+
+	/* The whole budget: EAGAIN, then room only after max_segs completions. */
+	rx_fill(&rx, x, s, EDGE_BUDGET - room + 1, EDGE_BUDGET);
+	rx_fill(&rx, x, s, 0, done);
+	T_CHECK(t_submit(&rx, &x[EDGE_BUDGET], 1, s, EDGE_BUDGET + 1, NULL) == -EAGAIN,
+		"past the budget");
+	done += room - 1;
+	rx_complete(&tx, &rx, room - 1, done);
+	T_CHECK(epollout_events(ep, 100) == 0, "EPOLLOUT with %u segments in flight",
+		EDGE_BUDGET - (room - 1));
+	rx_complete(&tx, &rx, 1, ++done);
+	T_CHECK(epollout_events(ep, 20000) == 1, "no EPOLLOUT once %u segments are free", room);
+	/* Still writable after each of these: no new edge, no wakeup. */
+	done += 8;
+	rx_complete(&tx, &rx, 8, done);
+	T_CHECK(epollout_events(ep, 300) == 0, "EPOLLOUT again while it stayed writable");
+	T_CHECK(t_reap(&rx, NULL, EDGE_BUDGET) == done, "reap");
+
+	close(ep);
+	t_teardown(&tx);
+	t_teardown(&rx);
+	T_CHECK(t_write_file(SEG_BUDGET, seg_budget_old) == 0, "restore inflight_segs_max");
+	seg_budget_old[0] = 0;
+}
+
 int main(void)
 {
 	struct tchan c;
@@ -465,5 +590,6 @@ int main(void)
 	overflow();
 	overflow_then_notify();
 	watermark();
+	epollout_edges();
 	return t_report();
 }
