@@ -269,6 +269,7 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 		struct dmastream_config config;
 		u32 idx;
 	} arg;
+	bool leaving_error;
 	long ret;
 
 	/* Copied before chan->lock: a slow user fault must not hold it. */
@@ -299,9 +300,13 @@ static long dmastream_control(struct dmastream_chan *chan, struct file *file,
 			break;
 		}
 		spin_lock_irq(&chan->irq_lock);
+		leaving_error = chan->state == DMASTREAM_STATE_ERROR;
 		chan->state = DMASTREAM_STATE_READY;
 		chan->ring->cq->flags &= ~DMASTREAM_CQ_ERROR;
 		spin_unlock_irq(&chan->irq_lock);
+		/* The stop woke pollers while still in error: now writable. */
+		if (leaving_error)
+			dmastream_notify(chan);
 		break;
 	case DMASTREAM_IOC_SET_EVENTFD:
 		ret = dmastream_set_eventfd(chan, &arg.eventfd);

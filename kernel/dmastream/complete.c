@@ -9,7 +9,9 @@
  * to the overflow list, in order, until there is room. Then WAITers learn
  * of it, and poll()ers and the eventfd once the channel's watermark
  * (wake_min) is reached or nothing is left in flight; poll()ers waiting
- * for EPOLLOUT when room returns after the channel was found full.
+ * for EPOLLOUT when room returns after the channel was found full. Stops,
+ * a new ring, leaving the error state and a lower watermark wake them too
+ * (dmastream_notify()).
  */
 
 #include <linux/eventfd.h>

@@ -178,7 +178,9 @@ int dmastream_ring_replaceable(struct dmastream_chan *chan, struct file *file)
  *
  * The ring replaces the owner's current one, which must be idle,
  * unmapped and without imports. A new owner receives nothing its predecessor left in an rx
- * stream: that is drained first.
+ * stream: that is drained first. Pollers are then woken with what poll()
+ * reports for the new ring: one that found no ring, or a full one, sleeps
+ * for EPOLLOUT.
  *
  * Return: 0; -ENODEV (device removed), -EBUSY (another owner, or the
  * current ring is in use), -ENOMEM, -EDQUOT (total_ring_bytes_max), or
@@ -234,6 +236,8 @@ int dmastream_own_ring(struct dmastream_chan *chan, struct file *file, const cha
 	if (chan->state == DMASTREAM_STATE_ERROR)
 		ring->cq->flags |= DMASTREAM_CQ_ERROR;
 	spin_unlock_irq(&chan->irq_lock);
+	/* A poller that found no ring (or the old one full) learns of room. */
+	dmastream_notify(chan);
 	ret = 0;
 unlock:
 	mutex_unlock(&chan->lock);

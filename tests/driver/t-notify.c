@@ -5,8 +5,8 @@
  * at least once and at most once per completion), io_uring's multishot
  * POLL_ADD on the channel fd, the WAIT ioctl, the completion watermark
  * (SET_CONFIG's wake_min), a CQ whose head user space moved the wrong
- * way (records held back, flagged, then delivered in order), and EPOLLOUT
- * as an edge.
+ * way (records held back, flagged, then delivered in order), EPOLLOUT as
+ * an edge, and the wakeup SET_RING gives a poller that found no ring.
  */
 #include <liburing.h>
 #include <poll.h>
@@ -575,11 +575,40 @@ static void epollout_edges(void)
 	seg_budget_old[0] = 0;
 }
 
+/*
+ * SET_RING wakes pollers: an edge-triggered epoll registered on a file
+ * that had no ring (nothing to report, so epoll never queued it) learns of
+ * EPOLLOUT when the ring arrives, without being asked again.
+ */
+static void set_ring_wakes(void)
+{
+	struct dmastream_ring ring = { .count = 1, .size = 4096, .flags = t_ring_flags() };
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET }, out = { 0 };
+	int fd, ep, n;
+
+	fd = t_open("memcpy", O_RDWR);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	T_ASSERT(ep >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0, "epoll: %s",
+		 strerror(errno));
+	T_CHECK(epoll_wait(ep, &out, 1, 0) == 0, "events without a ring: %#x", out.events);
+	T_ASSERT(ioctl(fd, DMASTREAM_IOC_SET_RING, &ring) == 0, "SET_RING: %s", strerror(errno));
+	n = epoll_wait(ep, &out, 1, 20000);
+	T_CHECK(n == 1 && (out.events & EPOLLOUT), "after SET_RING: %d events, %#x", n,
+		n == 1 ? out.events : 0);
+	close(ep);
+	close(fd);
+}
+
 int main(void)
 {
 	struct tchan c;
 
 	t_start("notify");
+	/*
+	 * First: uring_poll() leaves the memcpy channel owned until io_uring
+	 * drops its poll request (see uring_poll_end()).
+	 */
+	set_ring_wakes();
 	t_setup(&c, "memcpy", 2, 8192, 64);
 	ioctl(c.fd, DMASTREAM_IOC_RESET_STATS);
 	poll_readiness(&c);
