@@ -209,6 +209,9 @@ static int dmastream_set_eventfd(struct dmastream_chan *chan, const struct dmast
 	old = chan->eventfd;
 	/* Also read without the lock, for NULL only: see dmastream_listened(). */
 	WRITE_ONCE(chan->eventfd, ctx);
+	/* Records may wait already: the new eventfd must not miss them. */
+	if (ctx && (dmastream_events_locked(chan) & (EPOLLIN | EPOLLERR)))
+		dmastream_eventfd_signal(ctx);
 	spin_unlock_irq(&chan->irq_lock);
 	if (old)
 		eventfd_ctx_put(old);

@@ -2,7 +2,8 @@
 /*
  * How completions are announced: poll() readiness (EPOLLIN while records
  * wait, EPOLLOUT while there is room), an eventfd through epoll (signalled
- * at least once and at most once per completion), io_uring's multishot
+ * at least once and at most once per completion, and at once when it is
+ * registered while a record waits), io_uring's multishot
  * POLL_ADD on the channel fd, the WAIT ioctl, the completion watermark
  * (SET_CONFIG's wake_min), a CQ whose head user space moved the wrong
  * way (records held back, flagged, then delivered in order), EPOLLOUT as
@@ -87,6 +88,21 @@ static void eventfd_epoll(struct tchan *c)
 	memcpy_n(c, 1, 200);
 	T_CHECK(t_collect(c, NULL, 1, 20000) == 0, "collect");
 	T_CHECK(read(efd, &v, sizeof(v)) < 0 && errno == EAGAIN, "no signal after unregister");
+
+	/* Registered while a record waits: signalled at once. */
+	memcpy_n(c, 1, 300);
+	{
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+		T_ASSERT(poll(&pfd, 1, 20000) == 1, "record for the late eventfd");
+	}
+	reg.fd = efd;
+	T_ASSERT(ioctl(c->fd, DMASTREAM_IOC_SET_EVENTFD, &reg) == 0, "SET_EVENTFD again");
+	T_CHECK(read(efd, &v, sizeof(v)) == sizeof(v) && v >= 1,
+		"an eventfd registered while a record waited was not signalled");
+	T_CHECK(t_reap(c, NULL, 1) == 1, "reap the late eventfd's record");
+	reg.fd = -1;
+	T_CHECK(ioctl(c->fd, DMASTREAM_IOC_SET_EVENTFD, &reg) == 0, "unregister again");
 	close(ep);
 	close(efd);
 }
