@@ -93,6 +93,14 @@ static unsigned int wake_div = 2;
  * than half when the program next wakes.
  */
 static bool refill_eager;
+/*
+ * --busy-refill half (the default) or quarter: busy_poll resubmits once no
+ * more than this part of the depth is in flight (2: half, 4: a quarter).
+ * It never sleeps, so what the engine has queued need only cover the
+ * submit call itself, not a wakeup; a quarter makes the call carry three
+ * quarters of the depth instead of half.
+ */
+static unsigned int busy_div = 2;
 /* --chan: channels named on the command line instead of dmasim's bK/memcpy. */
 static const char *chan_names[MAX_CHANS];
 static uint32_t nchan_names;
@@ -437,7 +445,8 @@ static uint32_t threshold(uint32_t depth)
 
 /*
  * ...or as soon as no more than half the depth is in flight (refill_at;
- * three quarters with --wake-min quarter): waiting for the last eighth let
+ * three quarters with --wake-min quarter, a quarter for busy_poll with
+ * --busy-refill quarter): waiting for the last eighth let
  * the engine run dry while the program was being woken, and at 4-64 KiB
  * made the batched modes slower than the one-at-a-time baseline. Costs at
  * most one more submit call per depth.
@@ -837,7 +846,7 @@ static int chan_setup(struct run *r, uint32_t k, char *err, size_t errsz)
 	 * then (the completion watermark), they pay one wakeup per refill
 	 * instead of one per completion burst.
 	 */
-	c->refill_at = c->depth / 2;
+	c->refill_at = c->depth / (pt->mode == M_BUSY ? busy_div : 2);
 	if (wake_div && (pt->mode == M_POLL || pt->mode == M_EVENTFD || pt->mode == M_URING)) {
 		/* The part of the depth back (rounded up), and what is left then. */
 		c->refill_at = c->depth * (wake_div - 1) / wake_div;
@@ -1255,6 +1264,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[a], "--refill") && a + 1 < argc &&
 			 (!strcmp(argv[a + 1], "half") || !strcmp(argv[a + 1], "eager")))
 			refill_eager = !strcmp(argv[++a], "eager");
+		else if (!strcmp(argv[a], "--busy-refill") && a + 1 < argc &&
+			 (!strcmp(argv[a + 1], "half") || !strcmp(argv[a + 1], "quarter")))
+			busy_div = !strcmp(argv[++a], "half") ? 2 : 4;
 		else if (!strcmp(argv[a], "--trace"))
 			trace_fd = open("/sys/kernel/tracing/tracing_on", O_WRONLY | O_CLOEXEC);
 		else if (!strcmp(argv[a], "--hold-counter"))
@@ -1267,7 +1279,8 @@ int main(int argc, char **argv)
 		}
 		else {
 			fprintf(stderr, "usage: dsbench [--ms N] [--warmup-ms N] [--cpu N] "
-				"[--wake-min half|quarter|0] [--refill half|eager] [--trace] "
+				"[--wake-min half|quarter|0] [--refill half|eager] "
+				"[--busy-refill half|quarter] [--trace] "
 				"[--chan DEVICE/CHANNEL]... < points\n"
 				"       dsbench --hold-counter\n");
 			return 2;

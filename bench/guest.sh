@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Guest side of bench/run: SWEEP (quick | standard) [spin | nospin [half | 0
-# [half | eager]]].
+# [half | eager [half | quarter]]]].
 #
 # 1. the kernel's dmatest on dmasim.0, copying and no-copy (a reference);
 # 2. in rounds (bench/points): the ceiling, dmasim_client's in-kernel bench
@@ -18,6 +18,8 @@ sweep=${1:-quick}
 WAKE=${3:-half}
 # When the sleeping modes refill (dsbench --refill).
 REFILL=${4:-half}
+# When busy_poll refills (dsbench --busy-refill).
+BUSY_REFILL=${5:-half}
 SRC=$DMASTREAM_SRC
 BUILD=$DMASTREAM_BUILD
 OUT=$VMTEST_OUT
@@ -142,7 +144,7 @@ user=$OUT/user-points.txt
 flush() {
 	[ -s "$user" ] || return 0
 	"$BUILD/tests/bench/dsbench" --ms "$MS" --warmup-ms "$WARM" --cpu 1 --wake-min "$WAKE" \
-		--refill "$REFILL" <"$user" >>"$REC" ||
+		--refill "$REFILL" --busy-refill "$BUSY_REFILL" <"$user" >>"$REC" ||
 		rc=1
 	: >"$user"
 }
@@ -203,6 +205,7 @@ meta() {
 		echo "sweep=$sweep"
 		echo "wake_min=$WAKE"
 		echo "refill=$REFILL"
+		echo "busy_refill=$BUSY_REFILL"
 		echo "rounds=$(sed -n 's/^# rounds=//p' "$OUT/points.txt")"
 		echo "cpus=$(nproc)"
 		echo "cpu_model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
@@ -228,7 +231,8 @@ traced_run() {
 	kept=1
 	echo "$*" | timeout -k 5 "${BENCH_PROFILE_TIMEOUT:-60}" \
 		"${BENCH_PROFILE_PROGRAM:-$BUILD/tests/bench/dsbench}" --ms "$PMS" --warmup-ms 20 \
-		--cpu 1 --wake-min "$WAKE" --refill "$REFILL" --trace >"$OUT/$file.json" || {
+		--cpu 1 --wake-min "$WAKE" --refill "$REFILL" \
+		--busy-refill "$BUSY_REFILL" --trace >"$OUT/$file.json" || {
 		echo "bench: $file failed or timed out (rc=$?); left out"
 		rm -f "$OUT/$file.json"
 		kept=
