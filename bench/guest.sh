@@ -34,35 +34,14 @@ fail() { echo "bench: $*" >&2; exit 1; }
 t_start=$(date +%s)
 
 grep -q ' /sys/kernel/tracing ' /proc/mounts || mount -t tracefs none /sys/kernel/tracing
-modprobe configfs || fail "configfs"
-grep -q ' /sys/kernel/config ' /proc/mounts || mount -t configfs none /sys/kernel/config
-insmod "$DMASTREAM_KMODS/kernel/dmasim/dmasim.ko" engines=3 || fail "insmod dmasim"
-# The simulated engine is the CPU: its unbound workqueue (copies, then the
-# completion tasklets) gets CPU 0, user space (dsbench) CPU 1, so that a
-# spinning program cannot sit on the CPU the engine was woken on, as on
-# hardware where the engine is not a CPU.
-WQMASK=/sys/devices/virtual/workqueue/cpumask
-wqmask_old=$(cat $WQMASK)
-echo 1 >$WQMASK || fail "workqueue cpumask"
-# An idle vCPU halts, and under TCG on a busy host waking it takes
-# milliseconds: every cross-CPU wakeup (engine kicked, sleeper woken) would
-# measure the host's scheduler. Like idle=poll, keep both vCPUs running:
-# one SCHED_IDLE, nice 19 spinner per CPU, which any real task preempts at
-# once (its time shows as "nice", which the guest CPU counts leave out).
-# BENCH_SPIN=0 leaves them out (to compare: on a heavily loaded host they
-# make every cross-vCPU hop wait for the host's round robin instead).
-spinners=""
-for cpu in 0 1; do
-	[ "${BENCH_SPIN:-1}" = 0 ] && break
-	taskset -c $cpu nice -n 19 chrt -i 0 sh -c 'while :; do :; done' &
-	spinners="$spinners $!"
-done
+. "$SRC/bench/guest-setup.sh"
+engines_start
+# The counter first: it opens with CPU 0 alone, which would unpin the
+# spinners.
+counter_hold
+spinners_start
 
 "$SRC/bench/points" "$sweep" >"$OUT/points.txt" || fail "points $sweep"
-# One system call counter held open for the whole sweep, so that the
-# points' own counters do not patch kernel text (dsbench --hold-counter).
-"$BUILD/tests/bench/dsbench" --hold-counter &
-holder=$!
 MS=$(sed -n 's/^# ms=//p' "$OUT/points.txt")
 WARM=$(sed -n 's/^# warmup_ms=//p' "$OUT/points.txt")
 
@@ -264,7 +243,11 @@ events_enable() {
 if grep -q '^events ' "$OUT/points.txt"; then
 	echo 0 >$T/tracing_on
 	echo 8192 >$T/buffer_size_kb
-	if events_enable 2>/dev/null; then
+	spinners_stop
+	ok=
+	cpu0_alone events_enable 2>/dev/null && ok=1
+	spinners_start
+	if [ -n "$ok" ]; then
 		grep '^events ' "$OUT/points.txt" | while read -r _ label point; do
 			traced_run "events-$label" $point
 		done
@@ -298,25 +281,22 @@ profile_setup() {
 # Without the spinners: switching tracers patches kernel text on every CPU,
 # and under TCG that has been seen to starve the stopper threads next to
 # two spinning vCPUs (soft lockups).
-[ -z "$spinners" ] || kill $spinners
-[ -z "$spinners" ] || wait $spinners 2>/dev/null
-spinners=""
+spinners_stop
 # A kernel without the function_graph tracer (the debug kernel's config
 # leaves it out) gets no profiles, and says so.
 if ! grep -qw function_graph $T/available_tracers 2>/dev/null; then
 	grep -q '^profile ' "$OUT/points.txt" &&
 		echo "bench: no function_graph tracer in this kernel: profiles left out"
 elif grep -q '^profile ' "$OUT/points.txt"; then
-	profile_setup
+	cpu0_alone profile_setup
 	grep '^profile ' "$OUT/points.txt" | while read -r _ label point; do
 		traced_run "profile-$label" $point
 	done
 fi
 # The counter is held through the event counts and the profiles too: their
 # dsbench runs open counters of their own.
-kill "$holder" 2>/dev/null
-wait "$holder" 2>/dev/null
-echo "$wqmask_old" >$WQMASK
+counter_release
+engines_release
 for k in 0 1; do rmdir "/sys/kernel/config/dmastream/b$k"; done
 phase "profiles done"
 echo "bench: measured in $(($(date +%s) - t_start)) s (guest clock), dsbench rc=$rc"

@@ -19,15 +19,10 @@ fail() { echo "sample-profile: $*" >&2; exit 1; }
 ms=$1 delay=$2
 shift 2
 command -v perf >/dev/null || fail "no perf on the host (linux-perf; scripts/bootstrap installs it)"
-modprobe configfs || fail "configfs"
-grep -q ' /sys/kernel/config ' /proc/mounts || mount -t configfs none /sys/kernel/config
-insmod "$DMASTREAM_KMODS/kernel/dmasim/dmasim.ko" engines=3 || fail "insmod dmasim"
-echo 1 >/sys/devices/virtual/workqueue/cpumask || fail "workqueue cpumask"
-spinners=""
-for cpu in 0 1; do
-	taskset -c $cpu nice -n 19 chrt -i 0 sh -c 'while :; do :; done' &
-	spinners="$spinners $!"
-done
+. "$DMASTREAM_SRC/bench/guest-setup.sh"
+engines_start
+counter_hold
+spinners_start
 insmod "$DMASTREAM_KMODS/kernel/dmastream/dmastream.ko" || fail "insmod dmastream"
 mkdir /sys/kernel/config/dmastream/b0 &&
 	echo "memcpy=$(cat /sys/bus/platform/devices/dmasim.0/channels/memcpy)" \
@@ -39,17 +34,15 @@ n=0 rc=0
 for point in "$@"; do
 	n=$((n + 1))
 	set -- $point
+	nc=0
+	[ "$2" = nocopy ] && nc=1
 	if [ "$1" = ceiling ]; then
-		nc=0
-		[ "$2" = nocopy ] && nc=1
 		for c in memcpy tx rx; do echo $nc >$DBG/dmasim.2/$c/no_copy; done
 		# Its bench times a CPU memcpy, the engine's, then a loopback,
 		# each as long: its own warm-up is DELAY_MS into the second.
 		cmd="echo 'bench ms=$((ms + delay)) rounds=1 len=$3 depth=$4' >/sys/kernel/debug/dmasim-client.2/cmd && cat /sys/kernel/debug/dmasim-client.2/result"
 		from=$((ms + 2 * delay)) to=$((2 * (ms + delay)))
 	else
-		nc=0
-		[ "$2" = nocopy ] && nc=1
 		for c in memcpy tx rx; do echo $nc >$DBG/dmasim.0/$c/no_copy; done
 		echo "$point" >/tmp/point
 		cmd="$BUILD/tests/bench/dsbench --ms $ms --warmup-ms $delay --cpu 1 </tmp/point"
@@ -75,11 +68,15 @@ for point in "$@"; do
 	[ -e /tmp/done ] || { echo "sample-profile: point $n did not end" >&2; rc=1; }
 	r() { perf report -q -i /tmp/perf.data --stdio "$@" 2>>"$OUT/$n-perf.err"; }
 	r --no-children --sort comm -g none >"$OUT/$n-comm.txt"
-	for cpu in 0 1; do
-		# Each report reads the kernel's symbols again: about 5 s under
-		# TCG. SAMPLE_BRIEF=1 (the VM test) keeps the program's CPU's
-		# inclusive times only.
-		[ "${SAMPLE_BRIEF:-0}" = 1 ] && [ $cpu = 0 ] && continue
+	# Each report reads the kernel's symbols again: about 5 s under TCG.
+	# SAMPLE_BRIEF=1 (the VM test) keeps the program's CPU's inclusive
+	# times only.
+	if [ "${SAMPLE_BRIEF:-0}" = 1 ]; then
+		cpus=1
+	else
+		cpus="0 1"
+	fi
+	for cpu in $cpus; do
 		[ "${SAMPLE_BRIEF:-0}" = 1 ] ||
 			r --no-children -C $cpu --sort comm,dso,sym -g none --percent-limit 0.3 \
 				>"$OUT/$n-cpu$cpu-self.txt"
@@ -93,5 +90,7 @@ rmmod dmasim_client
 rmdir /sys/kernel/config/dmastream/b0
 rmmod dmastream
 rmmod dmasim
-kill $spinners 2>/dev/null
+engines_release
+spinners_stop
+counter_release
 exit $rc
