@@ -18,17 +18,89 @@
 #include "budget.h"
 #include "callback.h"
 
+/*
+ * Most one-segment descriptors a channel keeps for reuse: real drivers
+ * allocate theirs once (zynqmp_dma a pool per channel, pl330 a list it
+ * grows) and do not pay for an allocation per transfer. Without this, the
+ * allocation in prep, on the client's CPU, of what was freed on the
+ * tasklet's CPU weighed on the client's transfer rate (docs/bench.md).
+ */
+#define DMASIM_SPARE_MAX	64
+
+/*
+ * Not with KASAN: a client that used a descriptor after its callback
+ * would find the next transfer's, where KASAN would report it.
+ */
+static bool dmasim_desc_spares(void)
+{
+	return !IS_ENABLED(CONFIG_KASAN);
+}
+
+/**
+ * dmasim_desc_spare() - Take a freed one-segment descriptor, if any.
+ * @sc: the channel, lock not held
+ *
+ * Return: the descriptor, zeroed, or NULL.
+ */
+struct dmasim_desc *dmasim_desc_spare(struct dmasim_chan *sc)
+{
+	struct dmasim_desc *d;
+	unsigned long flags;
+
+	if (!dmasim_desc_spares())
+		return NULL;
+	spin_lock_irqsave(sc->lock, flags);
+	d = list_first_entry_or_null(&sc->spare, struct dmasim_desc, node);
+	if (d) {
+		list_del(&d->node);
+		sc->nspare--;
+	}
+	spin_unlock_irqrestore(sc->lock, flags);
+	if (d)
+		memset(d, 0, struct_size(d, segs, 1));
+	return d;
+}
+
 /**
  * dmasim_desc_free() - Free a descriptor nobody refers to any more.
  * @eng: its engine
- * @d: the descriptor, its budget slots already recycled or lost
+ * @d: the descriptor, its budget slots already recycled or lost; on no
+ *     list, the channel's lock not held
  */
 void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d)
 {
+	struct dmasim_chan *sc = to_dmasim_chan(d->tx.chan);
+	unsigned long flags;
+	bool kept = false;
+
 	/* Drops the mapping references async_tx clients (dmatest) attach. */
 	dma_descriptor_unmap(&d->tx);
-	kfree(d);
 	atomic_dec(&eng->live_descs);
+	if (d->nsegs == 1 && dmasim_desc_spares()) {
+		spin_lock_irqsave(sc->lock, flags);
+		if (sc->nspare < DMASIM_SPARE_MAX) {
+			list_add(&d->node, &sc->spare);
+			sc->nspare++;
+			kept = true;
+		}
+		spin_unlock_irqrestore(sc->lock, flags);
+	}
+	if (!kept)
+		kfree(d);
+}
+
+/**
+ * dmasim_desc_drop_spares() - Free the channel's spare descriptors.
+ * @sc: the channel, which nobody can prepare on or free to any more
+ */
+void dmasim_desc_drop_spares(struct dmasim_chan *sc)
+{
+	struct dmasim_desc *d, *tmp;
+
+	list_for_each_entry_safe(d, tmp, &sc->spare, node)
+		kfree(d);
+	INIT_LIST_HEAD(&sc->spare);
+	sc->nspare = 0;
 }
 
 /**

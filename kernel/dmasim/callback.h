@@ -7,7 +7,9 @@
 
 void dmasim_callback_init(struct dmasim_chan *sc);
 void dmasim_desc_callback(struct dmasim_chan *sc, struct dmasim_desc *d);
+struct dmasim_desc *dmasim_desc_spare(struct dmasim_chan *sc);
 void dmasim_desc_free(struct dmasim_engine *eng, struct dmasim_desc *d);
+void dmasim_desc_drop_spares(struct dmasim_chan *sc);
 void dmasim_desc_free_list(struct dmasim_engine *eng, struct list_head *list);
 
 #endif /* DMASIM_CALLBACK_H */

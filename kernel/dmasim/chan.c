@@ -42,8 +42,10 @@ static struct dmasim_desc *dmasim_desc_alloc(struct dmasim_chan *sc,
 {
 	struct dmasim_desc *d;
 
+	d = nsegs == 1 ? dmasim_desc_spare(sc) : NULL;
 	/* prep may be called from a callback or with interrupts off. */
-	d = kzalloc(struct_size(d, segs, nsegs), GFP_NOWAIT | __GFP_NOWARN);
+	if (!d)
+		d = kzalloc(struct_size(d, segs, nsegs), GFP_NOWAIT | __GFP_NOWARN);
 	if (!d)
 		return NULL;
 	dma_async_tx_descriptor_init(&d->tx, &sc->chan);
@@ -429,6 +431,7 @@ void dmasim_chan_init(struct dmasim_engine *eng, enum dmasim_chan_id id,
 	spin_lock_init(&sc->own_lock);
 	sc->lock = id == DMASIM_MEMCPY ? &sc->own_lock : &eng->stream_lock;
 	INIT_LIST_HEAD(&sc->prepared);
+	INIT_LIST_HEAD(&sc->spare);
 	INIT_LIST_HEAD(&sc->submitted);
 	INIT_LIST_HEAD(&sc->issued);
 	INIT_LIST_HEAD(&sc->done);
@@ -451,5 +454,6 @@ void dmasim_chan_teardown(struct dmasim_chan *sc)
 	tasklet_kill(&sc->tasklet);
 	dmasim_desc_free_list(sc->eng, &sc->terminated);
 	dmasim_desc_free_list(sc->eng, &sc->dropped);
+	dmasim_desc_drop_spares(sc);
 }
 

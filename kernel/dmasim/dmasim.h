@@ -194,6 +194,9 @@ struct dmasim_chan {
 	struct list_head done;
 	struct list_head terminated;
 	struct list_head dropped;	/* on_error drop: freed by the tasklet */
+	/* Freed one-segment descriptors, handed out again (callback.c) */
+	struct list_head spare;
+	unsigned int nspare;
 	struct tasklet_struct tasklet;
 	unsigned int gen;	/* bumped by terminate: stale moves are dropped */
 	unsigned int busy;	/* moves running outside the lock */

@@ -27,6 +27,7 @@
 #include "ring.h"
 #include "stop.h"
 #include "sysfs.h"
+#include "validate.h"
 
 static DEFINE_IDA(dmastream_minor_ida);
 
@@ -151,8 +152,9 @@ static u32 dmastream_dirs_of_caps(const struct dma_slave_caps *sc)
  * ->callback when it hands one out, so a ->callback_result of ours would
  * later be called with another client's parameter (dmatest's, say), even
  * after this module is gone. Only these providers report results anyway
- * (xilinx_dma: the received length and the error kind) and allocate each
- * descriptor afresh; elsewhere the plain callback is used and tx_status
+ * (xilinx_dma: the received length and the error kind) and leave no field
+ * of a descriptor's last use (xilinx_dma allocates each afresh, dmasim
+ * clears one it reuses); elsewhere the plain callback is used and tx_status
  * tells errors.
  */
 static const char *const dmastream_result_providers[] = {
@@ -260,6 +262,8 @@ static void dmastream_chan_release(struct device *dev)
 	module_put(chan->provider_module);
 	if (chan->minor >= 0)
 		ida_free(&dmastream_minor_ida, chan->minor);
+	dmastream_req_drop_spares(chan);
+	dmastream_engine_drop_spares(chan);
 	mutex_destroy(&chan->lock);
 	kfree(chan->proxy);
 	kfree(chan);

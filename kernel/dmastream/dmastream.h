@@ -53,6 +53,8 @@
 
 #include <linux/dmastream.h>
 
+#include "spares.h"
+
 #define DMASTREAM_DRV_NAME	"dmastream"
 
 struct dma_buf;
@@ -286,7 +288,10 @@ struct dmastream_feed_pos {
 
 /* One transfer of a SUBMIT, from validation to its completion record. */
 struct dmastream_req {
-	struct list_head node;		/* chan->xfers, or chan->overflow */
+	union {
+		struct list_head node;	/* chan->xfers, or chan->overflow */
+		struct llist_node spare;	/* chan->req_spares, once freed */
+	};
 	struct dmastream_chan *chan;
 	enum dmastream_xfer_state state;
 	u64 user_cookie;
@@ -308,6 +313,7 @@ struct dmastream_req {
 	struct dmastream_kring *ring;	/* where its ranges are reserved, once they are */
 	unsigned int nrefs;
 	unsigned int nsg;		/* slave: scatterlist entries (imports' runs) */
+	bool spare_sized;		/* of the size the channel keeps spares of */
 	struct dmastream_seg_ref refs[];	/* a slave transfer's scatterlist follows */
 };
 
@@ -320,7 +326,10 @@ struct dmastream_req {
  * it is reclaimed (engine.c).
  */
 struct dmastream_desc {
-	struct list_head node;		/* chan->engine or chan->orphans */
+	union {
+		struct list_head node;	/* chan->engine or chan->orphans */
+		struct llist_node spare;	/* chan->desc_spares, once freed */
+	};
 	struct dmastream_chan *chan;
 	struct dmastream_req *req;
 	/*
@@ -362,6 +371,9 @@ struct dmastream_chan {
 	struct dmastream_proxy *proxy;
 
 	struct mutex lock;		/* control; see the top of this file */
+	/* Freed transfers and descriptors, taken again under @lock (spares.c) */
+	struct dmastream_spares req_spares;
+	struct dmastream_spares desc_spares;
 	struct file *owner;
 	struct dmastream_kring *ring;
 	struct eventfd_ctx *eventfd;

@@ -62,10 +62,51 @@ void dmastream_engine_module_exit(void)
 	kmem_cache_destroy(dmastream_desc_cache);
 }
 
+/*
+ * Descriptors are kept as spares (spares.c), except with KASAN: a callback
+ * that came after its orphan was reclaimed would find a live descriptor of
+ * a new transfer where KASAN would report the use after free.
+ */
+static bool dmastream_desc_spares(void)
+{
+	return !IS_ENABLED(CONFIG_KASAN);
+}
+
 static void dmastream_desc_free(struct dmastream_desc *desc)
 {
 	atomic_dec(&dmastream_live_descs);
-	kmem_cache_free(dmastream_desc_cache, desc);
+	if (!dmastream_desc_spares() ||
+	    !dmastream_spare_put(&desc->chan->desc_spares, &desc->spare))
+		kmem_cache_free(dmastream_desc_cache, desc);
+}
+
+static struct dmastream_desc *dmastream_desc_alloc(struct dmastream_chan *chan)
+{
+	struct llist_node *node = NULL;
+	struct dmastream_desc *desc;
+
+	lockdep_assert_held(&chan->lock);
+	if (dmastream_desc_spares())
+		node = dmastream_spare_get(&chan->desc_spares);
+
+	desc = node ? llist_entry(node, struct dmastream_desc, spare) :
+		      kmem_cache_alloc(dmastream_desc_cache, GFP_KERNEL);
+	if (desc)
+		atomic_inc(&dmastream_live_descs);
+	return desc;
+}
+
+/**
+ * dmastream_engine_drop_spares() - free a channel's spare descriptors
+ * @chan:	the channel, being released: none of its descriptors is out.
+ */
+void dmastream_engine_drop_spares(struct dmastream_chan *chan)
+{
+	struct llist_node *node = dmastream_spares_take_all(&chan->desc_spares);
+	struct dmastream_desc *desc, *tmp;
+
+	llist_for_each_entry_safe(desc, tmp, node, spare)
+		kmem_cache_free(dmastream_desc_cache, desc);
 }
 
 /* One holder of @desc (the engine's side or the feeder) lets go. */
@@ -303,10 +344,9 @@ static enum dmastream_feed_result dmastream_feed_one(struct dmastream_chan *chan
 	u32 len;
 
 	*next = NULL;
-	desc = kmem_cache_alloc(dmastream_desc_cache, GFP_KERNEL);
+	desc = dmastream_desc_alloc(chan);
 	if (!desc)
 		return DMASTREAM_FEED_NOMEM;
-	atomic_inc(&dmastream_live_descs);
 	desc->chan = chan;
 	desc->req = req;
 	refcount_set(&desc->refs, 2);

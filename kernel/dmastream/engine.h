@@ -13,5 +13,6 @@ bool dmastream_engine_drain(struct dmastream_chan *chan, unsigned int ms);
 void dmastream_engine_progress(struct dmastream_chan *chan);
 void dmastream_engine_stopped(struct dmastream_chan *chan, bool certain);
 void dmastream_engine_released(struct dmastream_chan *chan);
+void dmastream_engine_drop_spares(struct dmastream_chan *chan);
 
 #endif /* DMASTREAM_ENGINE_H */

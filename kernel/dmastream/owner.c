@@ -15,6 +15,7 @@
 #include "owner.h"
 #include "ring.h"
 #include "stop.h"
+#include "validate.h"
 
 /**
  * dmastream_owner_check() - may @file act as the owner of @chan?
@@ -94,6 +95,7 @@ struct dmastream_kring *dmastream_drop_ring(struct dmastream_chan *chan, bool if
 	/* Imports go with the owner, unless DMA may still reach them. */
 	if (ring && ring != chan->wedged_ring)
 		dmastream_imports_release(ring);
+	dmastream_req_drop_spares(chan);
 	return ring;
 }
 

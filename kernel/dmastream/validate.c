@@ -16,14 +16,79 @@
 
 #define DMASTREAM_XFER_FLAGS	DMASTREAM_XFER_TIMEOUT
 
+static size_t dmastream_req_size(u32 nrefs, u32 nsg)
+{
+	struct dmastream_req *req;
+
+	return struct_size(req, refs, nrefs) + nsg * sizeof(struct scatterlist);
+}
+
+/*
+ * The size of the transfers a channel keeps as spares: the common ones, a
+ * one-segment memcpy (two segments, no scatterlist) or a one-segment tx or
+ * rx on a ring buffer (one segment, one entry). Each of these is allocated
+ * at this size, smaller ones too, so that any spare fits any of them.
+ */
+static size_t dmastream_req_spare_size(void)
+{
+	return max(dmastream_req_size(2, 0), dmastream_req_size(1, 1));
+}
+
+/* A zeroed transfer of @chan with room for @nrefs segments and @nsg entries. */
+static struct dmastream_req *dmastream_req_alloc(struct dmastream_chan *chan, u32 nrefs,
+						 u32 nsg)
+{
+	size_t size = dmastream_req_size(nrefs, nsg);
+	bool spare_sized = size <= dmastream_req_spare_size();
+	struct llist_node *node = NULL;
+	struct dmastream_req *req;
+
+	lockdep_assert_held(&chan->lock);
+	if (spare_sized) {
+		size = dmastream_req_spare_size();
+		node = dmastream_spare_get(&chan->req_spares);
+	}
+	if (node) {
+		req = llist_entry(node, struct dmastream_req, spare);
+		memset(req, 0, size);
+	} else {
+		req = kzalloc(size, DMASTREAM_GFP_CALLER);
+		if (!req)
+			return NULL;
+	}
+	atomic_inc(&dmastream_live_reqs);
+	req->chan = chan;
+	req->spare_sized = spare_sized;
+	return req;
+}
+
 /**
- * dmastream_req_free() - free a transfer
- * @req:	the transfer, on no list.
+ * dmastream_req_free() - free a transfer, or keep it as its channel's spare
+ * @req:	the transfer, on no list; any context.
  */
 void dmastream_req_free(struct dmastream_req *req)
 {
 	atomic_dec(&dmastream_live_reqs);
+	if (req->spare_sized && dmastream_spare_put(&req->chan->req_spares, &req->spare))
+		return;
 	kfree(req);
+}
+
+/**
+ * dmastream_req_drop_spares() - free a channel's spare transfers
+ * @chan:	the channel: chan->lock held and no transfer in flight (its
+ *		owner goes), or being released.
+ *
+ * They are charged to the memory cgroup of the owner that allocated them
+ * (DMASTREAM_GFP_CALLER): they go with that owner, not to the next one.
+ */
+void dmastream_req_drop_spares(struct dmastream_chan *chan)
+{
+	struct llist_node *node = dmastream_spares_take_all(&chan->req_spares);
+	struct dmastream_req *req, *tmp;
+
+	llist_for_each_entry_safe(req, tmp, node, spare)
+		kfree(req);
 }
 
 /**
@@ -243,7 +308,6 @@ int dmastream_req_prepare(struct dmastream_chan *chan, struct dmastream_kring *r
 	struct dmastream_req *req;
 	u32 nrefs, nsg;
 	s64 src_len, dst_len;
-	size_t size;
 	int ret;
 
 	if (x->reserved || (x->flags & ~DMASTREAM_XFER_FLAGS) ||
@@ -262,12 +326,9 @@ int dmastream_req_prepare(struct dmastream_chan *chan, struct dmastream_kring *r
 	/* An import's runs count against the engine's segments too. */
 	if (nsg > chan->caps.max_segs)
 		return -E2BIG;
-	size = struct_size(req, refs, nrefs) + nsg * sizeof(struct scatterlist);
-	req = kzalloc(size, DMASTREAM_GFP_CALLER);
+	req = dmastream_req_alloc(chan, nrefs, nsg);
 	if (!req)
 		return -ENOMEM;
-	atomic_inc(&dmastream_live_reqs);
-	req->chan = chan;
 	req->state = DMASTREAM_XFER_QUEUED;
 	req->nrefs = nrefs;
 	req->nsg = nsg;

@@ -9,6 +9,7 @@ int dmastream_req_prepare(struct dmastream_chan *chan, struct dmastream_kring *r
 			  const struct dmastream_xfer *x, const struct dmastream_seg *segs,
 			  u32 nsegs_batch, struct dmastream_req **out);
 void dmastream_req_free(struct dmastream_req *req);
+void dmastream_req_drop_spares(struct dmastream_chan *chan);
 struct scatterlist *dmastream_req_sg(struct dmastream_req *req);
 
 #endif /* DMASTREAM_VALIDATE_H */
