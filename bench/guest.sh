@@ -278,9 +278,10 @@ profile_setup() {
 	# Counts the transfers; on for good, as the events above.
 	echo 1 >$T/events/dmastream/dmastream_complete/enable
 }
-# Without the spinners: switching tracers patches kernel text on every CPU,
-# and under TCG that has been seen to starve the stopper threads next to
-# two spinning vCPUs (soft lockups).
+# The profiles run without the spinners: switching tracers patches kernel
+# text on every CPU, and under TCG that has been seen to starve the stopper
+# threads next to two spinning vCPUs (soft lockups); and cpu0_alone takes
+# CPU 1 offline under the spinner pinned there.
 spinners_stop
 # A kernel without the function_graph tracer (the debug kernel's config
 # leaves it out) gets no profiles, and says so.
